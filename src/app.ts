@@ -1,0 +1,127 @@
+// Builds the Elysia app from its dependencies. No listening here: index.ts (or a test)
+// decides where it runs.
+import { openapi } from "@elysiajs/openapi";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { Elysia } from "elysia";
+import { z } from "zod";
+import { createLoginThrottle } from "./auth/login-throttle.ts";
+import { type AddressSource, clientIp, tokenFromRequest } from "./auth/request.ts";
+import { authRoutes } from "./auth/routes.ts";
+import { authenticateToken } from "./auth/sessions.ts";
+import { createTokenSigner } from "./auth/tokens.ts";
+import type { Deps } from "./deps.ts";
+import { appErrorResponse, errorResponse, fieldsFromIssues } from "./http/errors.ts";
+import type { Health } from "./shared/api.ts";
+import { AppError } from "./shared/errors.ts";
+import { appRouter } from "./trpc/router.ts";
+
+/** Largest HTTP body accepted (the contract's 64 KiB). */
+export const MAX_HTTP_BODY_BYTES = 64 * 1024;
+
+export function createApp(deps: Deps) {
+  const signer = createTokenSigner(deps.config.jwtSecret);
+  const throttle = createLoginThrottle(deps.clock);
+  const sweep = setInterval(() => throttle.sweep(), 60_000);
+  sweep.unref();
+
+  const requestStarts = new WeakMap<Request, { id: string; start: number }>();
+  let server: AddressSource | null = null;
+  const serverRef = () => server;
+
+  const handleTrpc = ({ request }: { request: Request }) =>
+    fetchRequestHandler({
+      endpoint: "/trpc",
+      req: request,
+      router: appRouter,
+      createContext: async ({ resHeaders }) => ({
+        deps,
+        session: await authenticateToken(deps, signer, tokenFromRequest(request)),
+        ip: clientIp(request, serverRef(), deps.config.trustProxy),
+        resHeaders,
+      }),
+      onError({ error, path }) {
+        if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ err: error, path }, "trpc error");
+      },
+    });
+
+  const app = new Elysia({
+    serve: { maxRequestBodySize: MAX_HTTP_BODY_BYTES * 2 },
+  })
+    .onStart(({ server: started }) => {
+      server = started ?? null;
+    })
+    .onRequest(({ request, set }) => {
+      const id = request.headers.get("x-request-id")?.slice(0, 64) || crypto.randomUUID();
+      requestStarts.set(request, { id, start: performance.now() });
+      set.headers["x-request-id"] = id;
+      const length = Number(request.headers.get("content-length") ?? 0);
+      if (length > MAX_HTTP_BODY_BYTES) {
+        return errorResponse("PAYLOAD_TOO_LARGE", `Bodies are limited to ${MAX_HTTP_BODY_BYTES} bytes`);
+      }
+    })
+    .onAfterResponse(({ request, set, path, responseValue }) => {
+      const started = requestStarts.get(request);
+      const status = responseValue instanceof Response ? responseValue.status : set.status;
+      deps.logger.info(
+        {
+          reqId: started?.id,
+          method: request.method,
+          path,
+          status,
+          ms: started ? Math.round((performance.now() - started.start) * 100) / 100 : undefined,
+        },
+        "request",
+      );
+    })
+    .onError(({ code, error }) => {
+      if (error instanceof AppError) return appErrorResponse(error);
+      switch (code) {
+        case "VALIDATION":
+          return errorResponse("BAD_REQUEST", "Some fields are invalid", fieldsFromIssues(error.all));
+        case "PARSE":
+          return errorResponse("BAD_REQUEST", "The body is not valid JSON");
+        case "NOT_FOUND":
+          return errorResponse("NOT_FOUND", "No such route");
+        default:
+          deps.logger.error({ err: error }, "unhandled error");
+          return errorResponse("INTERNAL_SERVER_ERROR", "Something went wrong on our side");
+      }
+    })
+    .use(
+      openapi({
+        path: "/api/docs",
+        mapJsonSchema: { zod: z.toJSONSchema },
+        exclude: { paths: [/^\/trpc/, /^\/ws/, "/metrics"] },
+        documentation: {
+          info: {
+            title: "Parley HTTP API",
+            version: "1",
+            description: "Accounts and health. Conversations live in tRPC at /trpc; events on the WebSocket /ws.",
+          },
+        },
+      }),
+    )
+    .use(authRoutes(deps, { signer, throttle }, serverRef))
+    .get(
+      "/api/health",
+      ({ set }) => {
+        let db: Health["db"] = "ok";
+        try {
+          deps.database.sqlite.query("select 1").get();
+        } catch {
+          db = "down";
+        }
+        const health: Health = { ok: db === "ok", db, bus: deps.bus.state() };
+        set.status = db === "ok" ? 200 : 503;
+        set.headers["cache-control"] = "no-store";
+        return health;
+      },
+      { detail: { summary: "Liveness and dependency state" } },
+    )
+    .get("/trpc/*", handleTrpc, { parse: "none" })
+    .post("/trpc/*", handleTrpc, { parse: "none" });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,93 @@
+// Signing up and logging in.
+import { eq, sql } from "drizzle-orm";
+import { logActivity } from "../db/activity.ts";
+import { type UserRow, users } from "../db/schema.ts";
+import type { Deps } from "../deps.ts";
+import type { LoginInput, SignupInput } from "../shared/api.ts";
+import { AppError } from "../shared/errors.ts";
+import type { LoginThrottle } from "./login-throttle.ts";
+
+// Verifying against this when the user is unknown keeps the timing of "no such user"
+// the same as "wrong password".
+const decoyHash = Bun.password.hash("decoy password that never matches", "argon2id");
+
+export async function signup(
+  deps: Pick<Deps, "db" | "clock">,
+  input: SignupInput,
+  ip: string | null,
+): Promise<UserRow> {
+  const taken = deps.db
+    .select({ username: users.username, email: users.email })
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${input.username}) or lower(${users.email}) = lower(${input.email})`)
+    .all();
+  const fields: Record<string, string> = {};
+  for (const row of taken) {
+    if (row.username.toLowerCase() === input.username.toLowerCase()) fields.username = "This username is taken";
+    if (row.email.toLowerCase() === input.email.toLowerCase()) fields.email = "This email is already registered";
+  }
+  if (Object.keys(fields).length) throw new AppError("CONFLICT", "Username or email already in use", fields);
+
+  const passwordHash = await Bun.password.hash(input.password, "argon2id");
+  const now = deps.clock.now();
+  try {
+    const user = deps.db
+      .insert(users)
+      .values({
+        username: input.username,
+        email: input.email,
+        firstName: input.firstName,
+        lastName: input.lastName,
+        passwordHash,
+        createdAt: now,
+      })
+      .returning()
+      .get();
+    logActivity(deps.db, { at: now, kind: "signup", userId: user.id, ip });
+    return user;
+  } catch (error) {
+    // Two signups racing for one name: the unique index decides.
+    if (String(error).includes("UNIQUE")) {
+      throw new AppError("CONFLICT", "Username or email already in use", {
+        username: "This username is taken",
+      });
+    }
+    throw error;
+  }
+}
+
+export async function login(
+  deps: Pick<Deps, "db" | "clock">,
+  throttle: LoginThrottle,
+  input: LoginInput,
+  ip: string,
+): Promise<UserRow> {
+  const wait = throttle.retryAfter(input.username, ip);
+  if (wait > 0) {
+    logActivity(deps.db, { at: deps.clock.now(), kind: "login_throttled", detail: { username: input.username }, ip });
+    throw new AppError("TOO_MANY_REQUESTS", "Too many failed logins; try again later", undefined, wait);
+  }
+  const user = deps.db.select().from(users).where(sql`lower(${users.username}) = lower(${input.username})`).get();
+  const valid = await Bun.password.verify(input.password, user?.passwordHash ?? (await decoyHash));
+  if (!user || !valid || !user.isActive) {
+    throttle.recordFailure(input.username, ip);
+    logActivity(deps.db, {
+      at: deps.clock.now(),
+      kind: "login_failed",
+      userId: user?.id ?? null,
+      detail: { username: input.username },
+      ip,
+    });
+    throw new AppError("UNAUTHORIZED", "Wrong username or password");
+  }
+  logActivity(deps.db, { at: deps.clock.now(), kind: "login", userId: user.id, ip });
+  return user;
+}
+
+export function findUserByUsername(deps: Pick<Deps, "db">, username: string) {
+  return deps.db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).get();
+}
+
+export function setAdminFlag(deps: Pick<Deps, "db">, userId: number, isAdmin: boolean) {
+  return deps.db.update(users).set({ isAdmin }).where(eq(users.id, userId)).returning().get();
+}

@@ -1,0 +1,80 @@
+// /api/auth: signup, login, logout. The token is returned in the body and set as the
+// HttpOnly `session` cookie: the same credential for browsers and other clients.
+import { Elysia } from "elysia";
+import { toUser } from "../chat/wire.ts";
+import { logActivity } from "../db/activity.ts";
+import type { Deps } from "../deps.ts";
+import { errorResponse } from "../http/errors.ts";
+import { type AuthResult, loginInput, signupInput } from "../shared/api.ts";
+import { login, signup } from "./accounts.ts";
+import type { LoginThrottle } from "./login-throttle.ts";
+import { type AddressSource, clientIp, isSecureRequest, SESSION_COOKIE, tokenFromRequest } from "./request.ts";
+import { authenticateToken, revokeSession, startSession } from "./sessions.ts";
+import { SESSION_TTL_MS, type TokenSigner } from "./tokens.ts";
+
+export type AuthServices = { signer: TokenSigner; throttle: LoginThrottle };
+
+export function authRoutes(deps: Deps, { signer, throttle }: AuthServices, server: () => AddressSource | null) {
+  const cookieFor = (request: Request, token: string, maxAgeSeconds: number) =>
+    [
+      `${SESSION_COOKIE}=${token}`,
+      "HttpOnly",
+      "SameSite=Lax",
+      "Path=/",
+      `Max-Age=${maxAgeSeconds}`,
+      ...(isSecureRequest(request, deps.config.trustProxy) ? ["Secure"] : []),
+    ].join("; ");
+
+  type ResponseHeaders = { headers: Record<string, string | number> };
+
+  const beginSession = async (
+    request: Request,
+    user: Parameters<typeof toUser>[0],
+    ip: string,
+    set: ResponseHeaders,
+  ) => {
+    const token = await startSession(deps, signer, user, { userAgent: request.headers.get("user-agent"), ip });
+    set.headers["set-cookie"] = cookieFor(request, token, SESSION_TTL_MS / 1000);
+    set.headers["cache-control"] = "no-store";
+    const result: AuthResult = { user: toUser(user, false), token };
+    return result;
+  };
+
+  return new Elysia({ name: "auth-routes", prefix: "/api/auth" })
+    .post(
+      "/signup",
+      async ({ body, request, set }) => {
+        const ip = clientIp(request, server(), deps.config.trustProxy);
+        const user = await signup(deps, body, ip);
+        set.status = 201;
+        return beginSession(request, user, ip, set);
+      },
+      { body: signupInput, detail: { summary: "Create an account and start a session" } },
+    )
+    .post(
+      "/login",
+      async ({ body, request, set }) => {
+        const ip = clientIp(request, server(), deps.config.trustProxy);
+        const user = await login(deps, throttle, body, ip);
+        return beginSession(request, user, ip, set);
+      },
+      { body: loginInput, detail: { summary: "Log in with username and password" } },
+    )
+    .post(
+      "/logout",
+      async ({ request }) => {
+        const session = await authenticateToken(deps, signer, tokenFromRequest(request));
+        if (!session) return errorResponse("UNAUTHORIZED", "Not signed in");
+        revokeSession(deps, session.sessionId);
+        logActivity(deps.db, {
+          at: deps.clock.now(),
+          kind: "logout",
+          userId: session.user.id,
+          ip: clientIp(request, server(), deps.config.trustProxy),
+        });
+        deps.notifier.userSessionEnded(session.user.id, session.sessionId);
+        return new Response(null, { status: 204, headers: { "Set-Cookie": cookieFor(request, "", 0) } });
+      },
+      { detail: { summary: "End the current session" } },
+    );
+}

@@ -1,0 +1,36 @@
+// Database rows → the wire types of the contract (times as ISO strings).
+import type { MessageRow, UserRow } from "../db/schema.ts";
+import type { Message, User, UserSummary } from "../shared/api.ts";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toUserSummary(row: UserRow, online: boolean): UserSummary {
+  return {
+    id: row.id,
+    username: row.username,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    online,
+    lastSeenAt: iso(row.lastSeenAt),
+  };
+}
+
+export function toUser(row: UserRow, online: boolean): User {
+  return {
+    ...toUserSummary(row, online),
+    email: row.email,
+    isAdmin: row.isAdmin,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    senderId: row.senderId,
+    body: row.body,
+    ...(row.clientId === null ? {} : { clientId: row.clientId }),
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}

@@ -1,0 +1,110 @@
+// Environment → one typed, validated config object. No other file reads process.env.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { z } from "zod";
+
+const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const intIn = (min: number, max: number, fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(["development", "production", "test"]).default("development")),
+  PORT: intIn(0, 65535, 3000),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default("127.0.0.1")),
+  DATABASE_PATH: z.preprocess(emptyAsUndefined, z.string().default("./data/parley.db")),
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32).optional()),
+  MESSAGES_TO_LOAD: intIn(1, 100, 15),
+  SEND_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(10_000).default(0.5)),
+  SEND_BURST: intIn(1, 10_000, 5),
+  MAX_BODY: intIn(1, 100_000, 4000),
+  ALLOWED_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default("")
+      .transform((s) =>
+        s
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().url())),
+  ),
+  METRICS_TOKEN: optionalString,
+  LOG_LEVEL: z.preprocess(
+    emptyAsUndefined,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
+  TRUST_PROXY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
+  ),
+});
+
+export type Config = {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  databasePath: string;
+  redisUrl: string | undefined;
+  jwtSecret: string;
+  messagesToLoad: number;
+  sendRate: number;
+  sendBurst: number;
+  maxBody: number;
+  allowedOrigins: string[];
+  metricsToken: string | undefined;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** Take the client address from X-Forwarded-For (only behind our own nginx). */
+  trustProxy: boolean;
+};
+
+export class ConfigError extends Error {}
+
+/** Parse an environment (defaults to process.env). Throws ConfigError naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === "production" && !e.JWT_SECRET) {
+    throw new ConfigError(
+      "Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production (at least 32 characters)",
+    );
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databasePath: e.DATABASE_PATH,
+    redisUrl: e.REDIS_URL,
+    jwtSecret: e.JWT_SECRET ?? developmentSecret(e.DATABASE_PATH),
+    messagesToLoad: e.MESSAGES_TO_LOAD,
+    sendRate: e.SEND_RATE,
+    sendBurst: e.SEND_BURST,
+    maxBody: e.MAX_BODY,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    metricsToken: e.METRICS_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+  };
+}
+
+// Outside production a secret is generated once and kept beside the database, so that
+// sessions survive restarts without any set-up.
+function developmentSecret(databasePath: string): string {
+  if (databasePath === ":memory:") return crypto.randomUUID() + crypto.randomUUID();
+  const file = join(dirname(databasePath), ".jwt-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dirname(databasePath), { recursive: true });
+  const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

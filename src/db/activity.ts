@@ -1,0 +1,35 @@
+// The activity log: who did what, for the admin page and for audits.
+import type { Db } from "./client.ts";
+import { activityLog } from "./schema.ts";
+
+export type ActivityKind =
+  | "signup"
+  | "login"
+  | "login_failed"
+  | "login_throttled"
+  | "logout"
+  | "send_throttled"
+  | "admin_set_active"
+  | "admin_set_admin"
+  | "admin_created";
+
+export function logActivity(
+  db: Db,
+  entry: {
+    at: number;
+    kind: ActivityKind;
+    userId?: number | null;
+    detail?: Record<string, unknown>;
+    ip?: string | null;
+  },
+) {
+  db.insert(activityLog)
+    .values({
+      at: entry.at,
+      kind: entry.kind,
+      userId: entry.userId ?? null,
+      detail: entry.detail ?? null,
+      ip: entry.ip ?? null,
+    })
+    .run();
+}

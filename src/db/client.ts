@@ -1,0 +1,50 @@
+// Opens the SQLite database with the pragmas Parley relies on and applies migrations.
+// The only module that imports drizzle's bun:sqlite driver.
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { drizzle } from "drizzle-orm/bun-sqlite";
+import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import * as schema from "./schema.ts";
+
+export type Db = ReturnType<typeof drizzle<typeof schema>>;
+export type DbHandle = { db: Db; sqlite: Database; close(): void };
+
+export const migrationsFolder = join(import.meta.dir, "../../drizzle");
+
+export function openDatabase(path: string, options: { migrate?: boolean } = {}): DbHandle {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path, { create: true, strict: true });
+  // busy_timeout first: switching to WAL needs a lock another process may hold.
+  sqlite.exec("PRAGMA busy_timeout = 5000");
+  sqlite.exec("PRAGMA journal_mode = WAL");
+  sqlite.exec("PRAGMA synchronous = NORMAL");
+  sqlite.exec("PRAGMA foreign_keys = ON");
+  const db = drizzle({ client: sqlite, schema });
+  if (options.migrate ?? true) migrateWithRetry(db);
+  return {
+    db,
+    sqlite,
+    close() {
+      try {
+        sqlite.exec("PRAGMA optimize");
+      } catch {}
+      sqlite.close();
+    },
+  };
+}
+
+// Several instances starting on a fresh file at once can race in drizzle's migrator: it
+// reads the applied list before a deferred BEGIN, so the loser fails with "database is
+// locked" (or finds the tables made). Retrying re-reads the list and finds nothing to do.
+function migrateWithRetry(db: Db) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder });
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      Bun.sleepSync(50 * (attempt + 1));
+    }
+  }
+}

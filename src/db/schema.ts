@@ -1,0 +1,125 @@
+// The database schema (drizzle). Migrations in drizzle/ are generated from this file.
+import { sql } from "drizzle-orm";
+import {
+  type AnySQLiteColumn,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+// Times are stored as integer milliseconds since the epoch (set in code, not by SQLite,
+// whose unixepoch() has only second precision).
+const millis = (name: string) => integer(name, { mode: "number" });
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    username: text("username").notNull(),
+    email: text("email").notNull(),
+    firstName: text("first_name").notNull(),
+    lastName: text("last_name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    isAdmin: integer("is_admin", { mode: "boolean" }).notNull().default(false),
+    isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
+    tokenVersion: integer("token_version").notNull().default(0),
+    createdAt: millis("created_at").notNull(),
+    lastSeenAt: millis("last_seen_at"),
+  },
+  (t) => [
+    uniqueIndex("users_username_lower_unique").on(sql`lower(${t.username})`),
+    uniqueIndex("users_email_lower_unique").on(sql`lower(${t.email})`),
+    index("users_first_name_lower").on(sql`lower(${t.firstName})`),
+    index("users_last_name_lower").on(sql`lower(${t.lastName})`),
+  ],
+);
+
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ["direct", "room"] }).notNull(),
+    name: text("name"),
+    directKey: text("direct_key"),
+    createdBy: integer("created_by").references((): AnySQLiteColumn => users.id),
+    createdAt: millis("created_at").notNull(),
+    lastMessageId: integer("last_message_id"),
+  },
+  (t) => [
+    uniqueIndex("conversations_direct_key_unique").on(t.directKey),
+    uniqueIndex("conversations_room_name_lower_unique").on(sql`lower(${t.name})`),
+    index("conversations_last_message").on(t.lastMessageId),
+  ],
+);
+
+export const members = sqliteTable(
+  "members",
+  {
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    joinedAt: millis("joined_at").notNull(),
+    lastReadMessageId: integer("last_read_message_id").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.userId] }), index("members_user").on(t.userId)],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    senderId: integer("sender_id")
+      .notNull()
+      .references(() => users.id),
+    body: text("body").notNull(),
+    clientId: text("client_id"),
+    createdAt: millis("created_at").notNull(),
+  },
+  (t) => [
+    index("messages_conversation_id").on(t.conversationId, t.id),
+    uniqueIndex("messages_sender_client_id_unique").on(t.senderId, t.clientId),
+  ],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: millis("created_at").notNull(),
+    expiresAt: millis("expires_at").notNull(),
+    revokedAt: millis("revoked_at"),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+export const activityLog = sqliteTable(
+  "activity_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: millis("at").notNull(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    kind: text("kind").notNull(),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+    ip: text("ip"),
+  },
+  (t) => [index("activity_log_kind").on(t.kind, t.id), index("activity_log_user").on(t.userId, t.id)],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type ConversationRow = typeof conversations.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type MemberRow = typeof members.$inferSelect;

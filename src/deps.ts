@@ -1,0 +1,21 @@
+// What every part of the server is given: built once in index.ts, or by a test.
+import type { Logger } from "pino";
+import type { Config } from "./config.ts";
+import type { Db, DbHandle } from "./db/client.ts";
+import type { Bus } from "./realtime/bus.ts";
+import type { Notifier } from "./realtime/notifier.ts";
+import type { Presence } from "./realtime/presence.ts";
+
+export type Clock = { now(): number };
+export const systemClock: Clock = { now: () => Date.now() };
+
+export type Deps = {
+  config: Config;
+  db: Db;
+  database: DbHandle;
+  bus: Bus;
+  notifier: Notifier;
+  presence: Presence;
+  clock: Clock;
+  logger: Logger;
+};

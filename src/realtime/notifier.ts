@@ -1,0 +1,41 @@
+// What the chat domain tells the realtime layer after each committed change. Messages are
+// committed before they are announced, so a frame lost on the way is recovered by `resume`.
+import type { Conversation, Message } from "../shared/api.ts";
+import { type Bus, conversationTopic, userTopic } from "./bus.ts";
+
+export type Notifier = ReturnType<typeof createNotifier>;
+
+export function createNotifier(bus: Bus) {
+  return {
+    message(message: Message) {
+      bus.publish({
+        type: "frame",
+        topic: conversationTopic(message.conversationId),
+        frame: { type: "message", message },
+      });
+    },
+    /** `conversation` is this user's own view (peer, unread). */
+    conversationAdded(userId: number, conversation: Conversation) {
+      bus.publish({ type: "membership", userId, conversationId: conversation.id, joined: true });
+      bus.publish({ type: "frame", topic: userTopic(userId), frame: { type: "conversation", conversation } });
+    },
+    conversationRemoved(userId: number, conversationId: number) {
+      bus.publish({ type: "membership", userId, conversationId, joined: false });
+    },
+    read(conversationId: number, userId: number, upTo: number) {
+      bus.publish({
+        type: "frame",
+        topic: conversationTopic(conversationId),
+        frame: { type: "read", conversationId, userId, upTo },
+      });
+    },
+    /** Every session of the user ended (deactivated). */
+    userDisconnected(userId: number) {
+      bus.publish({ type: "disconnect", userId });
+    },
+    /** One session ended (logout): the sockets it opened close. */
+    userSessionEnded(userId: number, sessionId: string) {
+      bus.publish({ type: "disconnect", userId, sessionId });
+    },
+  };
+}

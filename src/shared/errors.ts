@@ -1,0 +1,53 @@
+// Error codes of the public contract, shared by server and client.
+export const ERROR_CODES = [
+  "BAD_REQUEST",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "TOO_MANY_REQUESTS",
+  "PAYLOAD_TOO_LARGE",
+  "INTERNAL_SERVER_ERROR",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/** Field name → message, for form validation errors. */
+export type FieldErrors = Record<string, string>;
+
+/** The body of every HTTP error answer. */
+export type ErrorBody = { error: { code: ErrorCode; message: string; fields?: FieldErrors } };
+
+/** The one error type domain code throws; tRPC and HTTP layers map it by its code. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldErrors,
+    /** Seconds, for TOO_MANY_REQUESTS. */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+/** WebSocket close codes Parley uses. */
+export const CLOSE_CODES = {
+  /** Server shutting down: reconnect (elsewhere) and resume. */
+  GOING_AWAY: 1001,
+  /** Policy: session ended, account deactivated, or too many bad frames. */
+  POLICY_VIOLATION: 1008,
+  /** The socket fell too far behind (backpressure): reconnect and resume. */
+  TRY_AGAIN_LATER: 1013,
+} as const;

@@ -1,0 +1,9 @@
+import { toUser } from "../../chat/wire.ts";
+import { protectedProcedure, router } from "../init.ts";
+
+export const usersRouter = router({
+  me: protectedProcedure.query(async ({ ctx }) => {
+    const online = await ctx.deps.presence.online([ctx.session.user.id]);
+    return toUser(ctx.session.user, online.has(ctx.session.user.id));
+  }),
+});
