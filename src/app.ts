@@ -10,6 +10,7 @@ import { authRoutes } from "./auth/routes.ts";
 import { authenticateToken } from "./auth/sessions.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import type { Deps } from "./deps.ts";
+import { metricsRoutes } from "./metrics/routes.ts";
 import { appErrorResponse, errorResponse, fieldsFromIssues } from "./http/errors.ts";
 import type { Health } from "./shared/api.ts";
 import { AppError } from "./shared/errors.ts";
@@ -59,9 +60,17 @@ export function createApp(deps: Deps) {
         return errorResponse("PAYLOAD_TOO_LARGE", `Bodies are limited to ${MAX_HTTP_BODY_BYTES} bytes`);
       }
     })
-    .onAfterResponse(({ request, set, path, responseValue }) => {
+    .onAfterResponse(({ request, set, path, route, responseValue }) => {
       const started = requestStarts.get(request);
       const status = responseValue instanceof Response ? responseValue.status : set.status;
+      const label = routeLabel(route, path);
+      deps.metrics.httpRequests.inc({ method: request.method, route: label, status: String(status) });
+      if (started) {
+        deps.metrics.httpDuration.observe(
+          { method: request.method, route: label },
+          (performance.now() - started.start) / 1000,
+        );
+      }
       deps.logger.info(
         {
           reqId: started?.id,
@@ -102,6 +111,7 @@ export function createApp(deps: Deps) {
       }),
     )
     .use(authRoutes(deps, { signer, throttle }, serverRef))
+    .use(metricsRoutes(deps))
     .get(
       "/api/health",
       ({ set }) => {
@@ -125,3 +135,14 @@ export function createApp(deps: Deps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+const procedures = new Set(Object.keys(appRouter._def.procedures));
+
+// A bounded set of labels: the route pattern, or the tRPC procedure when it exists.
+function routeLabel(route: string | undefined, path: string): string {
+  if (route === "/trpc/*") {
+    const name = path.slice("/trpc/".length);
+    return procedures.has(name) ? `trpc:${name}` : "trpc:other";
+  }
+  return route || "unmatched";
+}

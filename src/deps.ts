@@ -2,6 +2,7 @@
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import type { Db, DbHandle } from "./db/client.ts";
+import type { Metrics } from "./metrics/metrics.ts";
 import type { Bus } from "./realtime/bus.ts";
 import type { Notifier } from "./realtime/notifier.ts";
 import type { Presence } from "./realtime/presence.ts";
@@ -18,4 +19,5 @@ export type Deps = {
   presence: Presence;
   clock: Clock;
   logger: Logger;
+  metrics: Metrics;
 };

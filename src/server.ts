@@ -5,6 +5,7 @@ import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { type Clock, type Deps, systemClock } from "./deps.ts";
 import { createLogger } from "./log.ts";
+import { createMetrics } from "./metrics/metrics.ts";
 import type { Bus } from "./realtime/bus.ts";
 import { createLocalBus } from "./realtime/local-bus.ts";
 import { createNotifier } from "./realtime/notifier.ts";
@@ -34,6 +35,7 @@ export async function buildDeps(config: Config, options: { clock?: Clock } = {})
     presence: { online: async () => new Set() },
     clock: options.clock ?? systemClock,
     logger: createLogger(config),
+    metrics: createMetrics(),
   };
 }
 
