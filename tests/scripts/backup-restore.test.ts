@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { signUp } from "../helpers/client.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+const run = (args: string[]) =>
+  Bun.spawnSync(["bun", ...args], {
+    env: { ...process.env, DATABASE_PATH: join(server.dir, "parley.db"), NODE_ENV: "test" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+
+test("backup copies the live database; restore brings it back while the server runs", async () => {
+  const before = await signUp(server.url, { username: "kept_user" });
+  const file = join(server.dir, "backups", "one.db");
+  const backup = run(["scripts/backup.ts", file]);
+  expect(backup.stderr.toString()).toBe("");
+  expect(backup.exitCode).toBe(0);
+  expect(existsSync(file)).toBe(true);
+
+  const after = await signUp(server.url, { username: "made_after_backup" });
+  const restore = run(["scripts/restore.ts", file]);
+  expect(restore.stderr.toString()).toBe("");
+  expect(restore.exitCode).toBe(0);
+
+  // The running server sees the restored data: the later account is gone, the earlier works.
+  expect((await before.trpc.users.me.query()).username).toBe("kept_user");
+  await expect(after.trpc.users.me.query()).rejects.toThrow();
+});
+
+test("backup refuses to overwrite, restore refuses a file that is not a Parley database", () => {
+  const file = join(server.dir, "exists.db");
+  writeFileSync(file, "not a database");
+  const backup = run(["scripts/backup.ts", file]);
+  expect(backup.exitCode).toBe(1);
+  expect(backup.stderr.toString()).toContain("exists already");
+  const restore = run(["scripts/restore.ts", file]);
+  expect(restore.exitCode).toBe(1);
+  expect(restore.stderr.toString()).toContain("restore failed");
+  expect(run(["scripts/backup.ts"]).exitCode).toBe(2);
+});
