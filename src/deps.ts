@@ -1,5 +1,6 @@
 // What every part of the server is given: built once in index.ts, or by a test.
 import type { Logger } from "pino";
+import type { SendLimiter } from "./chat/send-limiter.ts";
 import type { Config } from "./config.ts";
 import type { Db, DbHandle } from "./db/client.ts";
 import type { Metrics } from "./metrics/metrics.ts";
@@ -20,4 +21,6 @@ export type Deps = {
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+  /** The per-user token bucket on history.send. */
+  sendLimiter: SendLimiter;
 };

@@ -1,6 +1,7 @@
 // Assembles a running Parley: dependencies from a config, the app, listening, and an
 // orderly stop. Used by index.ts and by tests that need a real server.
 import { createApp } from "./app.ts";
+import { createSendLimiter } from "./chat/send-limiter.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { type Clock, type Deps, systemClock } from "./deps.ts";
@@ -26,6 +27,8 @@ export async function createBus(config: Config): Promise<Bus> {
 export async function buildDeps(config: Config, options: { clock?: Clock } = {}): Promise<Deps> {
   const database = openDatabase(config.databasePath);
   const bus = await createBus(config);
+  const clock = options.clock ?? systemClock;
+  const logger = createLogger(config);
   return {
     config,
     db: database.db,
@@ -33,9 +36,10 @@ export async function buildDeps(config: Config, options: { clock?: Clock } = {})
     bus,
     notifier: createNotifier(bus),
     presence: { online: async () => new Set() },
-    clock: options.clock ?? systemClock,
-    logger: createLogger(config),
+    clock,
+    logger,
     metrics: createMetrics(),
+    sendLimiter: await createSendLimiter(config, clock, logger),
   };
 }
 
@@ -56,6 +60,7 @@ export async function startServer(config: Config, options: { clock?: Clock } = {
       stopping ??= (async () => {
         await server.stop(false);
         await deps.bus.close();
+        await deps.sendLimiter.close();
         deps.database.close();
       })();
       return stopping;
