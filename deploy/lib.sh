@@ -1,0 +1,350 @@
+# shellcheck shell=bash
+# Shared helpers for the deploy scripts: settings, --dry-run, ssh/scp wrappers, doctl
+# wrappers and the state file. Sourced, never run. Every script that talks to the
+# outside world goes through `run`, `do_read`, `do_write`, `remote`, `scp_up` or
+# `scp_down`, so that --dry-run prints each remote command instead of running it.
+
+DEPLOY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(dirname "$DEPLOY_DIR")"
+ENV_FILE="${PARLEY_DEPLOY_ENV:-$DEPLOY_DIR/.env.deploy}"
+STATE_FILE="${PARLEY_DEPLOY_STATE:-$DEPLOY_DIR/.state}"
+# Host keys of the server, kept beside the state: a reserved IP outlives droplets.
+KNOWN_HOSTS_FILE="${STATE_FILE}.known_hosts"
+
+DRY_RUN=0
+# shellcheck disable=SC2034 # read by the scripts that accept --yes
+ASSUME_YES=0
+POSITIONAL=()
+
+# Dry-run lines go to fd 3 (the script's stdout) so that `$(do_read ...)` does not
+# swallow them.
+exec 3>&1
+
+log() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+dry() { [[ $DRY_RUN == 1 ]]; }
+
+# parse_args "$@": handles --help, --dry-run and (when ALLOW_YES=1) --yes; the
+# remaining arguments land in POSITIONAL. Each script defines usage().
+parse_args() {
+  while (($#)); do
+    case $1 in
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    -n | --dry-run) DRY_RUN=1 ;;
+    -y | --yes)
+      [[ ${ALLOW_YES:-0} == 1 ]] || die "unknown option: $1 (see --help)"
+      # shellcheck disable=SC2034
+      ASSUME_YES=1
+      ;;
+    --)
+      shift
+      POSITIONAL+=("$@")
+      break
+      ;;
+    -*) die "unknown option: $1 (see --help)" ;;
+    *) POSITIONAL+=("$1") ;;
+    esac
+    shift
+  done
+}
+
+# Paths in the env file may be absolute, start with ~, or be relative to the repo root.
+# shellcheck disable=SC2088 # the patterns match a literal "~" written in the file
+resolve_path() {
+  local p=$1
+  case $p in
+  "~") p=$HOME ;;
+  "~/"*) p="$HOME/${p#"~/"}" ;;
+  /*) ;;
+  *) p="$REPO_ROOT/$p" ;;
+  esac
+  printf '%s\n' "$p"
+}
+
+load_env() {
+  [[ -f $ENV_FILE ]] || die "no settings file at $ENV_FILE: copy deploy/.env.deploy.example to deploy/.env.deploy and fill it in (or point PARLEY_DEPLOY_ENV at one)"
+  set -a
+  # shellcheck source=/dev/null
+  source "$ENV_FILE"
+  set +a
+
+  : "${DO_REGION:=fra1}"
+  : "${DO_SIZE:=s-1vcpu-2gb}"
+  : "${DO_IMAGE:=ubuntu-24-04-x64}"
+  : "${DROPLET_NAME:=parley}"
+  : "${DO_TAG:=parley}"
+  : "${FIREWALL_NAME:=parley-web}"
+  : "${SSH_KEY_PATH:=~/.ssh/id_ed25519}"
+  : "${SSH_KEY_NAME:=parley-deploy}"
+  : "${SSH_ALLOWED_FROM:=0.0.0.0/0,::/0}"
+  : "${DEPLOY_USER:=parley}"
+  : "${BRANCH:=main}"
+  : "${APP_DIR:=/home/$DEPLOY_USER/parley}"
+  : "${DNS_TTL:=300}"
+  : "${CERTBOT_STAGING:=0}"
+  : "${SWAP_SIZE:=2G}"
+  : "${BACKUP_KEEP_REMOTE:=14}"
+  : "${ENV_PRODUCTION_FILE:=deploy/.env.production}"
+  : "${LOCAL_BACKUP_DIR:=deploy/backups}"
+  : "${DO_POLL_SECONDS:=5}"
+  : "${DOCTL_CONTEXT:=}"
+  : "${DOMAIN:=}"
+  : "${DNS_ZONE:=$DOMAIN}"
+
+  SSH_KEY_PATH="$(resolve_path "$SSH_KEY_PATH")"
+  ENV_PRODUCTION_FILE="$(resolve_path "$ENV_PRODUCTION_FILE")"
+  LOCAL_BACKUP_DIR="$(resolve_path "$LOCAL_BACKUP_DIR")"
+}
+
+require_vars() {
+  local name missing=()
+  for name in "$@"; do
+    [[ -n ${!name:-} ]] || missing+=("$name")
+  done
+  ((${#missing[@]} == 0)) || die "set ${missing[*]} in $ENV_FILE"
+}
+
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (needed by $(basename "$0"))"
+  done
+}
+
+# --- printing and running commands -----------------------------------------
+
+# Quote a word only when it needs it, so that printed commands stay readable.
+quote_word() {
+  if [[ $1 =~ ^[A-Za-z0-9_./:@,=+%-]+$ ]]; then
+    printf '%s' "$1"
+  else
+    printf "'%s'" "${1//\'/\'\\\'\'}"
+  fi
+}
+
+join_quoted() {
+  local word out=""
+  for word in "$@"; do
+    out+="${out:+ }$(quote_word "$word")"
+  done
+  printf '%s' "$out"
+}
+
+print_cmd() {
+  printf '+ %s\n' "$(join_quoted "$@")" >&3
+}
+
+# run CMD...: run it, or print it under --dry-run.
+run() {
+  if dry; then
+    print_cmd "$@"
+  else
+    "$@"
+  fi
+}
+
+# --- doctl ---------------------------------------------------------------------
+
+doctl_cmd() {
+  if [[ -n $DOCTL_CONTEXT ]]; then
+    doctl --context "$DOCTL_CONTEXT" "$@"
+  else
+    doctl "$@"
+  fi
+}
+
+# do_read ARGS...: a doctl query. Under --dry-run it is printed and answers nothing,
+# so the scripts go down their "create it" paths and print those too.
+do_read() {
+  if dry; then
+    print_cmd doctl "$@"
+    return 0
+  fi
+  doctl_cmd "$@"
+}
+
+# do_write PLACEHOLDER ARGS...: a doctl change. Under --dry-run it is printed and
+# PLACEHOLDER stands in for its output (an id, an address).
+do_write() {
+  local placeholder=$1
+  shift
+  if dry; then
+    print_cmd doctl "$@"
+    [[ -z $placeholder ]] || printf '%s\n' "$placeholder"
+    return 0
+  fi
+  doctl_cmd "$@"
+}
+
+# --- state file (KEY=VALUE lines, written by 01-build-server) -----------------
+
+state_get() {
+  [[ -f $STATE_FILE ]] || return 0
+  awk -v key="$1" 'index($0, key "=") == 1 { value = substr($0, length(key) + 2) } END { print value }' "$STATE_FILE"
+}
+
+state_set() {
+  local key=$1 value=$2 tmp
+  if dry; then
+    log "(dry run) state: $key=$value"
+    return 0
+  fi
+  mkdir -p "$(dirname "$STATE_FILE")"
+  tmp="$(mktemp "$STATE_FILE.XXXXXX")"
+  if [[ -f $STATE_FILE ]]; then
+    awk -v key="$key" 'index($0, key "=") != 1' "$STATE_FILE" >"$tmp"
+  fi
+  printf '%s=%s\n' "$key" "$value" >>"$tmp"
+  mv "$tmp" "$STATE_FILE"
+}
+
+# The address the other scripts connect to (the reserved IP).
+server_ip() {
+  local ip
+  ip="$(state_get SERVER_IP)"
+  if [[ -z $ip ]]; then
+    dry || die "no server address in $STATE_FILE: run deploy/01-build-server first"
+    ip="<server-ip>"
+  fi
+  printf '%s\n' "$ip"
+}
+
+# --- ssh / scp -------------------------------------------------------------------
+
+ssh_options() {
+  SSH_OPTS=(
+    -i "$SSH_KEY_PATH"
+    -o IdentitiesOnly=yes
+    -o StrictHostKeyChecking=accept-new
+    -o "UserKnownHostsFile=$KNOWN_HOSTS_FILE"
+    -o ConnectTimeout=10
+    -o ServerAliveInterval=30
+  )
+}
+
+# login_of ROLE: root, or the deploy user for "user" and "sudo".
+login_of() {
+  case $1 in
+  root) printf 'root\n' ;;
+  user | sudo) printf '%s\n' "$DEPLOY_USER" ;;
+  *) die "unknown remote role: $1" ;;
+  esac
+}
+
+# remote ROLE [NAME=VALUE...] < script
+# Runs the bash script read from stdin on the server: as root (ROLE=root), as the
+# deploy user (user) or as the deploy user through sudo (sudo). Each NAME=VALUE is
+# defined at the top of the script. The script travels base64-encoded in the ssh
+# command line rather than on stdin, so that commands inside it that read stdin
+# (docker, apt) cannot swallow the rest of it.
+remote() {
+  local role=$1 login host body kv encoded command
+  shift
+  login="$(login_of "$role")"
+  host="$(server_ip)"
+  body="set -euo pipefail"$'\n'
+  for kv in "$@"; do
+    body+="$(printf '%s=%q' "${kv%%=*}" "${kv#*=}")"$'\n'
+  done
+  body+="$(cat)"
+  ssh_options
+  if dry; then
+    local shown
+    shown="$(join_quoted ssh "${SSH_OPTS[@]}" "$login@$host")"
+    [[ $role == sudo ]] && shown+=" sudo"
+    printf "+ %s bash <<'REMOTE'\n%s\nREMOTE\n" "$shown" "$body" >&3
+    return 0
+  fi
+  encoded="$(printf '%s' "$body" | base64 | tr -d '\n')"
+  command="bash -c \"\$(printf %s '$encoded' | base64 -d)\" parley-deploy"
+  [[ $role == sudo ]] && command="sudo -n $command"
+  # shellcheck disable=SC2029 # $command is meant to be built here
+  ssh "${SSH_OPTS[@]}" "$login@$host" "$command" </dev/null
+}
+
+# ssh_shell ROLE [COMMAND...]: an interactive session (or one command) on the server.
+ssh_shell() {
+  local role=$1 login host
+  shift
+  login="$(login_of "$role")"
+  host="$(server_ip)"
+  ssh_options
+  run ssh -t "${SSH_OPTS[@]}" "$login@$host" "$@"
+}
+
+# scp_up LOCAL REMOTE_PATH / scp_down REMOTE_PATH LOCAL, as the deploy user.
+scp_up() {
+  local host
+  host="$(server_ip)"
+  ssh_options
+  run scp -q "${SSH_OPTS[@]}" "$1" "$DEPLOY_USER@$host:$2"
+}
+
+scp_down() {
+  local host
+  host="$(server_ip)"
+  ssh_options
+  run scp -q "${SSH_OPTS[@]}" "$DEPLOY_USER@$host:$1" "$2"
+}
+
+# Bash functions shared by the remote scripts (prepended to them by the callers).
+# They run on the server, in $APP_DIR, with DOMAIN and CERTBOT_STAGING defined.
+remote_helpers() {
+  cat <<'EOF'
+# wait_healthy SERVICE: until the container's Docker health check says healthy.
+wait_healthy() {
+  local svc=$1 id status=missing
+  for _ in $(seq 1 90); do
+    id="$(docker compose ps -q "$svc")"
+    if [ -n "$id" ]; then
+      status="$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id")"
+    fi
+    case $status in
+      healthy) echo "$svc is healthy"; return 0 ;;
+      unhealthy | exited | dead) break ;;
+    esac
+    sleep 2
+  done
+  echo "$svc did not become healthy (last status: $status)" >&2
+  docker compose logs --tail 50 "$svc" >&2 || true
+  return 1
+}
+
+# reload_nginx: when nginx runs, make it re-read its config and re-resolve app1/app2
+# (a recreated container gets a new address on the compose network).
+reload_nginx() {
+  if [ -n "$(docker compose ps -q --status running nginx 2>/dev/null)" ]; then
+    docker compose exec -T nginx nginx -s reload
+  fi
+}
+
+# check_health: GET /api/health through nginx, as a browser would reach it.
+check_health() {
+  local mode body insecure=""
+  mode="$(sed -n 's/^NGINX_MODE=//p' .env 2>/dev/null | tail -n 1)"
+  [ "${CERTBOT_STAGING:-0}" = 1 ] && insecure="-k"
+  for _ in $(seq 1 60); do
+    if [ "$mode" = after-certs ]; then
+      body="$(curl -fsS $insecure --max-time 5 --resolve "$DOMAIN:443:127.0.0.1" "https://$DOMAIN/api/health" 2>/dev/null)" || body=""
+    else
+      body="$(curl -fsS --max-time 5 -H "Host: $DOMAIN" "http://127.0.0.1/api/health" 2>/dev/null)" || body=""
+    fi
+    case $body in
+      *'"ok":true'*) echo "health through nginx: $body"; return 0 ;;
+    esac
+    sleep 2
+  done
+  echo "GET /api/health through nginx did not answer ok" >&2
+  docker compose ps >&2 || true
+  docker compose logs --tail 30 nginx app1 app2 >&2 || true
+  return 1
+}
+EOF
+}

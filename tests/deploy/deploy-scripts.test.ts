@@ -1,0 +1,604 @@
+// The deploy scripts, the nginx configs and the container files, checked without a
+// cloud or a server: bash syntax, --help, --dry-run output (with fake doctl, ssh,
+// scp and rsync on PATH that must never run), 01-build-server's idempotency against
+// a fake doctl keeping DigitalOcean's state in a temp dir, and nginx -t when nginx
+// is installed.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+const root = join(import.meta.dir, "..", "..");
+const deployDir = join(root, "deploy");
+const nginxDir = join(deployDir, "nginx");
+const scripts = [
+  "go",
+  "01-build-server",
+  "02-config-server",
+  "03-deploy-repo",
+  "tls",
+  "userlogin",
+  "rootlogin",
+  "backup",
+  "restore",
+  "cleanup",
+];
+const DOMAIN = "chat.example.test";
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder the nginx image substitutes
+const DOMAIN_VAR = "${DOMAIN}";
+const SERVER_IP = "203.0.113.10";
+
+const has = (tool: string) => Bun.spawnSync(["sh", "-c", `command -v ${tool}`]).exitCode === 0;
+const hasSshKeygen = has("ssh-keygen");
+
+let tmp = "";
+let home = "";
+let fakeBin = "";
+let marker = "";
+let envFile = "";
+let stateFile = "";
+let sqliteFile = "";
+
+function writeExecutable(path: string, text: string): void {
+  writeFileSync(path, text);
+  chmodSync(path, 0o755);
+}
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "parley-deploy-test-"));
+  home = join(tmp, "home");
+  mkdirSync(join(home, ".ssh"), { recursive: true });
+  const keyPath = join(home, ".ssh", "id_ed25519");
+  if (hasSshKeygen) {
+    const keygen = Bun.spawnSync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", keyPath]);
+    expect(keygen.exitCode).toBe(0);
+  } else {
+    writeFileSync(`${keyPath}.pub`, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForDryRunsOnly test\n");
+  }
+
+  // Fakes of the tools that reach the outside world: any call is a failure.
+  fakeBin = join(tmp, "fake-bin");
+  mkdirSync(fakeBin);
+  marker = join(tmp, "external-tool-was-run");
+  for (const tool of ["doctl", "ssh", "scp", "rsync"]) {
+    writeExecutable(join(fakeBin, tool), `#!/bin/sh\necho "${tool} $*" >> '${marker}'\nexit 1\n`);
+  }
+
+  const envProduction = join(tmp, "env.production");
+  writeFileSync(
+    envProduction,
+    `JWT_SECRET=${"ab".repeat(32)}\nALLOWED_ORIGINS=https://${DOMAIN}\nMETRICS_TOKEN=metrics-token-for-tests\n`,
+  );
+  envFile = join(tmp, "env.deploy");
+  writeFileSync(
+    envFile,
+    [
+      `DOMAIN=${DOMAIN}`,
+      "DNS_ZONE=example.test",
+      "EMAIL=ops@example.test",
+      "DO_REGION=fra1",
+      "DO_SIZE=s-1vcpu-2gb",
+      "DO_IMAGE=ubuntu-24-04-x64",
+      "DROPLET_NAME=parley-test",
+      "DO_TAG=parley-test",
+      "FIREWALL_NAME=parley-test-web",
+      `SSH_KEY_PATH=${keyPath}`,
+      "SSH_KEY_NAME=parley-test-key",
+      "DEPLOY_USER=parley",
+      "REPO_URL=https://git.example.test/parley.git",
+      "BRANCH=main",
+      `ENV_PRODUCTION_FILE=${envProduction}`,
+      `LOCAL_BACKUP_DIR=${join(tmp, "backups")}`,
+      "DO_POLL_SECONDS=0",
+      "",
+    ].join("\n"),
+  );
+  stateFile = join(tmp, "state");
+  writeFileSync(
+    stateFile,
+    [
+      "SSH_KEY_ID=5",
+      "DROPLET_ID=111",
+      "DROPLET_NAME=parley-test",
+      `RESERVED_IP=${SERVER_IP}`,
+      `SERVER_IP=${SERVER_IP}`,
+      "FIREWALL_ID=fw-7",
+      "DNS_ZONE=example.test",
+      "",
+    ].join("\n"),
+  );
+  sqliteFile = join(tmp, "parley-backup.db");
+  writeFileSync(sqliteFile, Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(84)]));
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+type Run = { code: number; out: string; err: string; all: string };
+
+function runScript(name: string, args: string[], env: Record<string, string> = {}): Run {
+  const result = Bun.spawnSync([join(deployDir, name), ...args], {
+    cwd: root,
+    stdin: "ignore",
+    env: {
+      PATH: `${fakeBin}:${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+      HOME: home,
+      LANG: "C.UTF-8",
+      PARLEY_DEPLOY_ENV: envFile,
+      PARLEY_DEPLOY_STATE: stateFile,
+      ...env,
+    },
+  });
+  const out = result.stdout.toString();
+  const err = result.stderr.toString();
+  return { code: result.exitCode ?? -1, out, err, all: out + err };
+}
+
+function expectNoExternalCalls(): void {
+  const calls = existsSync(marker) ? readFileSync(marker, "utf8") : "";
+  expect(calls).toBe("");
+}
+
+describe("deploy scripts", () => {
+  test.each([...scripts, "lib.sh"])("%s passes bash -n", (name) => {
+    const result = Bun.spawnSync(["bash", "-n", join(deployDir, name)]);
+    expect(result.stderr.toString()).toBe("");
+    expect(result.exitCode).toBe(0);
+  });
+
+  test.each(scripts)("%s starts with the bash shebang and strict mode", (name) => {
+    const text = readFileSync(join(deployDir, name), "utf8");
+    expect(text.startsWith("#!/usr/bin/env bash\n")).toBe(true);
+    expect(text).toContain("set -euo pipefail");
+  });
+
+  test.each(scripts)("%s --help prints usage and exits 0 without settings", (name) => {
+    const result = runScript(name, ["--help"], { PARLEY_DEPLOY_ENV: join(tmp, "missing.env") });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`Usage: deploy/${name}`);
+    expect(result.out).toContain("--dry-run");
+    expectNoExternalCalls();
+  });
+
+  test("an unknown option is refused", () => {
+    const result = runScript("backup", ["--frobnicate"]);
+    expect(result.code).not.toBe(0);
+    expect(result.err).toContain("unknown option");
+  });
+
+  test("without a settings file the scripts say where it should be", () => {
+    const result = runScript("02-config-server", ["--dry-run"], { PARLEY_DEPLOY_ENV: join(tmp, "missing.env") });
+    expect(result.code).not.toBe(0);
+    expect(result.err).toContain("deploy/.env.deploy.example");
+    expectNoExternalCalls();
+  });
+});
+
+describe("--dry-run prints the remote commands and runs none", () => {
+  test.skipIf(!hasSshKeygen)("01-build-server", () => {
+    const freshState = join(tmp, "dry-run-state");
+    const result = runScript("01-build-server", ["--dry-run"], { PARLEY_DEPLOY_STATE: freshState });
+    expect(result.code).toBe(0);
+    for (const expected of [
+      "doctl compute ssh-key list",
+      "doctl compute ssh-key import parley-test-key --public-key-file",
+      "doctl compute droplet create parley-test --region fra1 --size s-1vcpu-2gb --image ubuntu-24-04-x64",
+      "--tag-names parley-test",
+      "doctl compute reserved-ip create --droplet-id",
+      "doctl compute domain records create example.test --record-type A --record-name chat",
+      "--record-name www.chat",
+      "doctl compute firewall create --name parley-test-web",
+      "protocol:tcp,ports:22,",
+      "protocol:tcp,ports:80,",
+      "protocol:tcp,ports:443,",
+      "root@<reserved-ip>",
+    ]) {
+      expect(result.out).toContain(expected);
+    }
+    expect(existsSync(freshState)).toBe(false);
+    expectNoExternalCalls();
+  });
+
+  test("02-config-server", () => {
+    const result = runScript("02-config-server", ["--dry-run"]);
+    expect(result.code).toBe(0);
+    for (const expected of [
+      `root@${SERVER_IP}`,
+      "apt_get upgrade",
+      "PermitRootLogin no",
+      "PasswordAuthentication no",
+      "DEPLOY_USER=parley",
+      "NOPASSWD:ALL",
+      "authorized_keys",
+      "ufw default deny incoming",
+      "ufw allow 22/tcp",
+      "ufw allow 80/tcp",
+      "ufw allow 443/tcp",
+      "docker.io docker-compose-v2",
+      "unattended-upgrades",
+    ]) {
+      expect(result.out).toContain(expected);
+    }
+    expectNoExternalCalls();
+  });
+
+  test("03-deploy-repo", () => {
+    const result = runScript("03-deploy-repo", ["--dry-run"]);
+    expect(result.code).toBe(0);
+    for (const expected of [
+      `parley@${SERVER_IP}`,
+      "REPO_URL=https://git.example.test/parley.git",
+      'git clone --branch "$BRANCH" "$REPO_URL" "$APP_DIR"',
+      "+ scp",
+      `parley@${SERVER_IP}:/home/parley/parley/.env.production`,
+      "docker compose build",
+      "docker compose run --rm migrate",
+      "wait_healthy",
+      "/api/health",
+    ]) {
+      expect(result.out).toContain(expected);
+    }
+    expectNoExternalCalls();
+  });
+
+  test("03-deploy-repo refuses a production env without JWT_SECRET", () => {
+    const weak = join(tmp, "weak.env.production");
+    writeFileSync(weak, `JWT_SECRET=\nALLOWED_ORIGINS=https://${DOMAIN}\nMETRICS_TOKEN=x\n`);
+    const env = join(tmp, "weak.env.deploy");
+    writeFileSync(env, `${readFileSync(envFile, "utf8")}ENV_PRODUCTION_FILE=${weak}\n`);
+    const result = runScript("03-deploy-repo", ["--dry-run"], { PARLEY_DEPLOY_ENV: env });
+    expect(result.code).not.toBe(0);
+    expect(result.err).toContain("JWT_SECRET");
+    expectNoExternalCalls();
+  });
+
+  test("tls", () => {
+    const result = runScript("tls", ["--dry-run"]);
+    expect(result.code).toBe(0);
+    for (const expected of [
+      `DOMAIN=${DOMAIN}`,
+      "EMAIL=ops@example.test",
+      "set_mode before-certs",
+      "certbot certonly --webroot -w /var/www/certbot",
+      '-d "$DOMAIN" -d "www.$DOMAIN"',
+      "NGINX_MODE=after-certs docker compose run --rm --no-deps nginx nginx -t",
+      "set_mode after-certs",
+      "certbot renew --quiet --deploy-hook",
+      "nginx -s reload",
+      "parley-renew-certs.timer",
+    ]) {
+      expect(result.out).toContain(expected);
+    }
+    expectNoExternalCalls();
+  });
+
+  test("backup", () => {
+    const result = runScript("backup", ["--dry-run"]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("docker compose exec -T app1 bun run backup");
+    expect(result.out).toContain("VACUUM INTO");
+    expect(result.out).toMatch(/NAME=parley-\d{8}T\d{6}Z\.db/);
+    expect(result.out).toMatch(new RegExp(`\\+ scp .*parley@${SERVER_IP}:/home/parley/parley-backups/parley-`));
+    expect(existsSync(join(tmp, "backups"))).toBe(false);
+    expectNoExternalCalls();
+  });
+
+  test("restore FILE", () => {
+    const result = runScript("restore", ["--dry-run", sqliteFile]);
+    expect(result.code).toBe(0);
+    for (const expected of [
+      "+ scp",
+      "docker compose stop app1 app2",
+      '"$db.before-restore-$1"',
+      'rm -f "$db-shm"',
+      "docker compose up -d",
+      "check_health",
+    ]) {
+      expect(result.out).toContain(expected);
+    }
+    expectNoExternalCalls();
+  });
+
+  test("restore refuses a file that is not an SQLite database", () => {
+    const bogus = join(tmp, "not-a-db.db");
+    writeFileSync(bogus, "hello");
+    const result = runScript("restore", ["--dry-run", bogus]);
+    expect(result.code).not.toBe(0);
+    expect(result.err).toContain("not an SQLite database");
+    expectNoExternalCalls();
+  });
+
+  test("cleanup --yes", () => {
+    const before = readFileSync(stateFile, "utf8");
+    const result = runScript("cleanup", ["--yes", "--dry-run"]);
+    expect(result.code).toBe(0);
+    for (const expected of [
+      `doctl compute reserved-ip-action unassign ${SERVER_IP}`,
+      "doctl compute droplet delete 111 --force",
+      "doctl compute firewall delete fw-7 --force",
+      `doctl compute reserved-ip delete ${SERVER_IP} --force`,
+      "doctl compute domain records list example.test",
+      "doctl compute domain records delete example.test",
+    ]) {
+      expect(result.out).toContain(expected);
+    }
+    expect(readFileSync(stateFile, "utf8")).toBe(before);
+    expectNoExternalCalls();
+  });
+
+  test("cleanup without --yes asks for the droplet name and deletes nothing when not confirmed", () => {
+    const result = runScript("cleanup", [], { PATH: `${fakeBin}:/usr/bin:/bin` });
+    expect(result.code).not.toBe(0);
+    expect(result.err).toContain("--yes");
+    // The state file knows every id, so nothing was even looked up.
+    expectNoExternalCalls();
+  });
+
+  test("userlogin and rootlogin", () => {
+    const user = runScript("userlogin", ["--dry-run"]);
+    expect(user.code).toBe(0);
+    expect(user.out).toContain(`+ ssh -t -i ${join(home, ".ssh", "id_ed25519")}`);
+    expect(user.out).toContain(`parley@${SERVER_IP}`);
+    const rootLogin = runScript("rootlogin", ["--dry-run", "--", "uptime"]);
+    expect(rootLogin.code).toBe(0);
+    expect(rootLogin.out).toContain(`root@${SERVER_IP} uptime`);
+    expectNoExternalCalls();
+  });
+
+  test.skipIf(!hasSshKeygen)("go runs every step in order", () => {
+    const result = runScript("go", ["--dry-run"]);
+    expect(result.code).toBe(0);
+    const order = ["doctl compute droplet create", "PermitRootLogin no", "docker compose build", "certbot certonly"];
+    const positions = order.map((s) => result.out.indexOf(s));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expectNoExternalCalls();
+  });
+});
+
+describe.skipIf(!hasSshKeygen)("01-build-server against a fake DigitalOcean", () => {
+  let doDir = "";
+  let doBin = "";
+  let state = "";
+  const calls = () => readFileSync(join(doDir, "calls.log"), "utf8").trim().split("\n");
+  const doState = () => JSON.parse(readFileSync(join(doDir, "state.json"), "utf8"));
+  const mutating = (lines: string[]) =>
+    lines.filter((l) => /\b(create|import|update|assign|unassign|delete)\b/.test(l.replace(/--record-name \S+/, "")));
+
+  beforeAll(() => {
+    doDir = join(tmp, "fake-do");
+    doBin = join(tmp, "fake-do-bin");
+    mkdirSync(doDir);
+    mkdirSync(doBin);
+    writeExecutable(
+      join(doBin, "doctl"),
+      `#!/bin/sh\nexec '${process.execPath}' '${join(import.meta.dir, "fake-doctl.ts")}' "$@"\n`,
+    );
+    // ssh only answers the "is it up?" probe; log it to see what was asked.
+    writeExecutable(join(doBin, "ssh"), `#!/bin/sh\necho "ssh $*" >> '${join(doDir, "ssh.log")}'\nexit 0\n`);
+    state = join(tmp, "fake-do-state");
+  });
+
+  const run = () =>
+    runScript("01-build-server", [], {
+      PATH: `${doBin}:${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+      PARLEY_DEPLOY_STATE: state,
+      FAKE_DO_DIR: doDir,
+    });
+
+  test("the first run creates everything and records it", () => {
+    const result = run();
+    expect(result.err).not.toContain("error:");
+    expect(result.code).toBe(0);
+    const made = mutating(calls());
+    expect(made.filter((l) => l.startsWith("compute ssh-key import"))).toHaveLength(1);
+    expect(made.filter((l) => l.startsWith("compute droplet create"))).toHaveLength(1);
+    expect(made.filter((l) => l.startsWith("compute reserved-ip create"))).toHaveLength(1);
+    expect(made.filter((l) => l.startsWith("compute domain create example.test"))).toHaveLength(1);
+    expect(made.filter((l) => l.startsWith("compute domain records create"))).toHaveLength(2);
+    expect(made.filter((l) => l.startsWith("compute firewall create"))).toHaveLength(1);
+    expect(made).toHaveLength(7);
+
+    const account = doState();
+    const ip = account.reservedIps[0].IP;
+    expect(account.reservedIps[0].DropletID).toBe(account.droplets[0].ID);
+    const records = account.records["example.test"].map((r: { Name: string; Data: string }) => `${r.Name}=${r.Data}`);
+    expect(records.sort()).toEqual([`chat=${ip}`, `www.chat=${ip}`]);
+    expect(account.firewalls[0].Tags).toBe("parley-test");
+    expect(account.firewalls[0].InboundRules).toContain("ports:443");
+
+    const saved = readFileSync(state, "utf8");
+    expect(saved).toContain(`SERVER_IP=${ip}\n`);
+    expect(saved).toContain(`DROPLET_ID=${account.droplets[0].ID}\n`);
+    expect(saved).toContain(`FIREWALL_ID=${account.firewalls[0].ID}\n`);
+    expect(readFileSync(join(doDir, "ssh.log"), "utf8")).toContain(`root@${ip} true`);
+  });
+
+  test("a second run changes nothing", () => {
+    const accountBefore = doState();
+    const stateBefore = readFileSync(state, "utf8");
+    const callsBefore = calls().length;
+    const result = run();
+    expect(result.code).toBe(0);
+    expect(mutating(calls().slice(callsBefore))).toEqual([]);
+    expect(doState()).toEqual(accountBefore);
+    expect(readFileSync(state, "utf8")).toBe(stateBefore);
+  });
+
+  test("a DNS record pointing elsewhere is updated, not duplicated", () => {
+    const account = doState();
+    const www = account.records["example.test"].find((r: { Name: string }) => r.Name === "www.chat");
+    www.Data = "192.0.2.99";
+    writeFileSync(join(doDir, "state.json"), JSON.stringify(account));
+    const callsBefore = calls().length;
+    const result = run();
+    expect(result.code).toBe(0);
+    const made = mutating(calls().slice(callsBefore));
+    expect(made).toHaveLength(1);
+    expect(made[0]).toStartWith(`compute domain records update example.test --record-id ${www.ID}`);
+    expect(doState().records["example.test"]).toHaveLength(2);
+  });
+
+  test("cleanup --yes deletes the droplet, firewall and reserved IP, and shows the DNS records left", () => {
+    const ip = doState().reservedIps[0].IP;
+    const result = runScript("cleanup", ["--yes"], {
+      PATH: `${doBin}:${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+      PARLEY_DEPLOY_STATE: state,
+      FAKE_DO_DIR: doDir,
+    });
+    expect(result.err).not.toContain("error:");
+    expect(result.code).toBe(0);
+    const account = doState();
+    expect(account.droplets).toEqual([]);
+    expect(account.firewalls).toEqual([]);
+    expect(account.reservedIps).toEqual([]);
+    expect(account.records["example.test"]).toHaveLength(2);
+    for (const record of account.records["example.test"]) {
+      expect(result.out).toContain(`doctl compute domain records delete example.test ${record.ID} --force`);
+    }
+    expect(result.out).toContain(ip);
+    expect(existsSync(state)).toBe(false);
+  });
+});
+
+describe("nginx configs", () => {
+  const read = (name: string) => readFileSync(join(nginxDir, name), "utf8");
+
+  test("both modes serve the ACME challenge from the webroot and deny /metrics", () => {
+    for (const mode of ["before-certs", "after-certs"]) {
+      const conf = read(`parley.${mode}.conf`);
+      expect(conf).toContain("location ^~ /.well-known/acme-challenge/");
+      expect(conf).toContain("root /var/www/certbot;");
+      expect(conf).toMatch(/location = \/metrics \{\s*deny all;\s*\}/);
+      expect(conf).toContain(`server_name ${DOMAIN_VAR} www.${DOMAIN_VAR};`);
+      expect(conf).toContain("include /etc/nginx/parley/upstream.inc;");
+      expect(conf).toContain("include /etc/nginx/parley/proxy.inc;");
+    }
+    expect(read("parley.before-certs.conf")).not.toContain("443");
+  });
+
+  test("after-certs redirects to HTTPS and sets up TLS", () => {
+    const conf = read("parley.after-certs.conf");
+    expect(conf).toContain(`return 301 https://${DOMAIN_VAR}$request_uri;`);
+    expect(conf).toContain("listen 443 ssl");
+    expect(conf).toContain(`ssl_certificate /etc/letsencrypt/live/${DOMAIN_VAR}/fullchain.pem;`);
+    expect(conf).toContain("ssl_protocols TLSv1.2 TLSv1.3;");
+    expect(conf).toContain("ssl_stapling on;");
+    expect(conf).toMatch(/add_header Strict-Transport-Security "max-age=\d+; includeSubDomains" always;/);
+    expect(conf).toContain("gzip on;");
+  });
+
+  test("the proxy passes WebSocket upgrades and the forwarding headers", () => {
+    const proxy = read("proxy.inc");
+    expect(proxy).toContain("location = /ws");
+    expect(proxy).toContain("proxy_set_header Upgrade $http_upgrade;");
+    expect(proxy).toContain("proxy_set_header Connection $connection_upgrade;");
+    expect(proxy).toContain("proxy_read_timeout 75s;");
+    expect(proxy).toContain("client_max_body_size 64k;");
+    const headers = read("proxy-headers.inc");
+    for (const header of ["Host $host", "X-Forwarded-For $remote_addr", "X-Forwarded-Proto $scheme"]) {
+      expect(headers).toContain(`proxy_set_header ${header};`);
+    }
+    const upstream = read("upstream.inc");
+    expect(upstream).toContain("least_conn;");
+    expect(upstream).toContain("server app1:3000");
+    expect(upstream).toContain("server app2:3000");
+  });
+
+  test.skipIf(!has("nginx") || !has("openssl"))("nginx -t accepts both configs", () => {
+    const dir = join(tmp, "nginx");
+    const includes = join(dir, "parley");
+    const live = join(dir, "live");
+    mkdirSync(includes, { recursive: true });
+    mkdirSync(live, { recursive: true });
+    const cert = Bun.spawnSync([
+      "openssl",
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${DOMAIN}`,
+      "-keyout",
+      join(live, "privkey.pem"),
+      "-out",
+      join(live, "fullchain.pem"),
+    ]);
+    expect(cert.exitCode).toBe(0);
+    writeFileSync(join(live, "chain.pem"), readFileSync(join(live, "fullchain.pem")));
+    const version = Bun.spawnSync(["nginx", "-v"]).stderr.toString();
+    const [major = 0, minor = 0, patch = 0] = (version.match(/nginx\/(\d+)\.(\d+)\.(\d+)/)?.slice(1) ?? []).map(Number);
+    const knowsHttp2On = major > 1 || minor > 25 || (minor === 25 && patch >= 1);
+    // What the container does, by hand: substitute ${DOMAIN}, point the paths at the temp
+    // dir, and use loopback for the upstreams (nginx resolves them when it loads).
+    const localize = (text: string) =>
+      text
+        .replaceAll(DOMAIN_VAR, DOMAIN)
+        .replaceAll("/etc/nginx/parley/", `${includes}/`)
+        .replaceAll(`/etc/letsencrypt/live/${DOMAIN}/`, `${live}/`)
+        .replace(/server app([12]):3000/g, "server 127.0.0.1:300$1")
+        .replace(knowsHttp2On ? /$^/ : /^\s*http2 on;$/m, "");
+    for (const name of ["proxy.inc", "proxy-headers.inc", "upstream.inc"]) {
+      writeFileSync(join(includes, name), localize(read(name)));
+    }
+    for (const mode of ["before-certs", "after-certs"]) {
+      const site = join(dir, `${mode}.conf`);
+      writeFileSync(site, localize(read(`parley.${mode}.conf`)));
+      const main = join(dir, "nginx.conf");
+      writeFileSync(
+        main,
+        `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  include ${site};\n}\n`,
+      );
+      const result = Bun.spawnSync(["nginx", "-t", "-q", "-c", main, "-e", join(dir, "error.log")]);
+      expect(`${mode}: ${result.stderr.toString().replace(/.*ssl_stapling.*\n/g, "")}`).toBe(`${mode}: `);
+      expect(result.exitCode).toBe(0);
+    }
+  });
+});
+
+describe("container files", () => {
+  test("the Dockerfile builds in stages and runs as bun with a health check", () => {
+    const dockerfile = readFileSync(join(root, "Dockerfile"), "utf8");
+    expect(dockerfile).toContain("FROM oven/bun:1 AS base");
+    expect(dockerfile).toContain("bun install --frozen-lockfile");
+    expect(dockerfile).toContain("bun run build");
+    expect(dockerfile).toContain("bun install --production --frozen-lockfile");
+    expect(dockerfile).toContain("COPY --from=build /app/web/dist ./web/dist");
+    expect(dockerfile).toMatch(/ENV NODE_ENV=production[\s\\]+DATABASE_PATH=\/data\/parley\.db/);
+    expect(dockerfile).toContain("USER bun");
+    expect(dockerfile).toContain("VOLUME /data");
+    expect(dockerfile).toContain("http://127.0.0.1:3000/api/health");
+    expect(dockerfile).toContain('CMD ["bun", "src/index.ts"]');
+  });
+
+  test("compose migrates once before the two instances and mounts the nginx mode", () => {
+    const compose = Bun.YAML.parse(readFileSync(join(root, "docker-compose.yml"), "utf8")) as {
+      services: Record<string, Record<string, unknown>>;
+      volumes: Record<string, unknown>;
+    };
+    const { services } = compose;
+    expect(services.migrate?.command).toEqual(["bun", "src/db/migrate-cli.ts"]);
+    for (const name of ["app1", "app2"]) {
+      const app = services[name] ?? {};
+      expect(app.depends_on).toMatchObject({ migrate: { condition: "service_completed_successfully" } });
+      expect(app.restart).toBe("unless-stopped");
+      expect(app.env_file).toBe(".env.production");
+      expect(app.environment).toMatchObject({ REDIS_URL: "redis://redis:6379" });
+      expect(app.volumes).toEqual(["parley-data:/data"]);
+    }
+    expect(services.redis?.image).toBe("redis:7-alpine");
+    expect(services.nginx?.image).toBe("nginx:1.27-alpine");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own interpolation
+    const modeFile = "./deploy/nginx/parley.${NGINX_MODE:-before-certs}.conf";
+    expect(JSON.stringify(services.nginx?.volumes)).toContain(modeFile);
+    expect(JSON.stringify(services.nginx?.volumes)).toContain("/etc/nginx/templates/default.conf.template");
+    expect(Object.keys(compose.volumes)).toContain("parley-data");
+    for (const mode of ["before-certs", "after-certs"]) {
+      expect(existsSync(join(nginxDir, `parley.${mode}.conf`))).toBe(true);
+    }
+  });
+});
