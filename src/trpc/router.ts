@@ -1,9 +1,15 @@
 // The tRPC router: one sub-router per domain. The web client imports `type AppRouter`.
 import { router } from "./init.ts";
+import { adminRouter } from "./routers/admin.ts";
+import { historyRouter } from "./routers/history.ts";
+import { roomsRouter } from "./routers/rooms.ts";
 import { usersRouter } from "./routers/users.ts";
 
 export const appRouter = router({
   users: usersRouter,
+  history: historyRouter,
+  rooms: roomsRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,6 @@
+import { listUsers } from "../../chat/directory.ts";
 import { toUser } from "../../chat/wire.ts";
+import { usersListInput } from "../../shared/api.ts";
 import { protectedProcedure, router } from "../init.ts";
 
 export const usersRouter = router({
@@ -6,4 +8,7 @@ export const usersRouter = router({
     const online = await ctx.deps.presence.online([ctx.session.user.id]);
     return toUser(ctx.session.user, online.has(ctx.session.user.id));
   }),
+  list: protectedProcedure
+    .input(usersListInput)
+    .query(({ ctx, input }) => listUsers(ctx.deps, ctx.session.user.id, input)),
 });

@@ -1,0 +1,121 @@
+// Conversations as each member sees them: membership checks, the one direct conversation
+// per pair, and the conversation list with unread counts in a single query.
+import { and, desc, eq, inArray, ne, type SQL, sql } from "drizzle-orm";
+import { alias, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import type * as schema from "../db/schema.ts";
+import { type ConversationRow, conversations, members, messages, type UserRow, users } from "../db/schema.ts";
+import type { Deps } from "../deps.ts";
+import type { Conversation } from "../shared/api.ts";
+import { AppError } from "../shared/errors.ts";
+import { toMessage, toUserSummary } from "./wire.ts";
+
+/** The database or a transaction on it: chat functions run in either. */
+export type Queryable = BaseSQLiteDatabase<"sync", unknown, typeof schema>;
+
+/** The one answer for "not yours" and "does not exist": never a hint that it exists. */
+export const conversationNotFound = () => new AppError("NOT_FOUND", "No such conversation");
+
+/** The conversation, if `userId` is a member of it; NOT_FOUND otherwise. */
+export function requireMembership(db: Queryable, userId: number, conversationId: number) {
+  const row = db
+    .select({ conversation: conversations, lastReadMessageId: members.lastReadMessageId })
+    .from(members)
+    .innerJoin(conversations, eq(conversations.id, members.conversationId))
+    .where(and(eq(members.conversationId, conversationId), eq(members.userId, userId)))
+    .get();
+  if (!row) throw conversationNotFound();
+  return row;
+}
+
+/** "3:17": the two ids in numeric order, unique per pair. */
+export const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+
+export function findDirectConversation(db: Queryable, a: number, b: number): ConversationRow | undefined {
+  return db
+    .select()
+    .from(conversations)
+    .where(eq(conversations.directKey, directKey(a, b)))
+    .get();
+}
+
+/**
+ * The direct conversation of a pair, created on first use. Call inside a transaction:
+ * the unique direct_key decides a race between both sides sending first, and the loser
+ * reads the winner's row. `created` is true only for the caller that inserted it.
+ */
+export function ensureDirectConversation(db: Queryable, from: number, to: number, now: number) {
+  const key = directKey(from, to);
+  const inserted = db
+    .insert(conversations)
+    .values({ kind: "direct", directKey: key, createdBy: from, createdAt: now })
+    .onConflictDoNothing({ target: conversations.directKey })
+    .returning()
+    .get();
+  const conversation = inserted ?? db.select().from(conversations).where(eq(conversations.directKey, key)).get();
+  if (!conversation) throw new Error(`direct conversation ${key} vanished`);
+  if (inserted) {
+    db.insert(members)
+      .values([
+        { conversationId: conversation.id, userId: from, joinedAt: now },
+        { conversationId: conversation.id, userId: to, joinedAt: now },
+      ])
+      .onConflictDoNothing()
+      .run();
+  }
+  return { conversation, created: Boolean(inserted) };
+}
+
+/**
+ * The caller's conversations (all, or those in `onlyIds`), newest activity first, each
+ * with its peer or name, last message and unread count: one SQL query and one presence
+ * call, whatever their number.
+ */
+export async function conversationViews(
+  deps: Pick<Deps, "db" | "presence">,
+  userId: number,
+  onlyIds?: readonly number[],
+): Promise<Conversation[]> {
+  const me = alias(members, "me");
+  const other = alias(members, "other");
+  const peer = alias(users, "peer");
+  const last = alias(messages, "last");
+  // Correlated, so SQLite counts each conversation's unread through the
+  // (conversation_id, id) index inside the same statement.
+  const unread = sql<number>`(select count(*) from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.id} > ${me.lastReadMessageId} and ${messages.senderId} <> ${userId})`;
+  const filters: SQL[] = [];
+  if (onlyIds) filters.push(inArray(conversations.id, [...onlyIds]));
+  const rows = deps.db
+    .select({ conversation: conversations, peer, last, unread })
+    .from(conversations)
+    .innerJoin(me, and(eq(me.conversationId, conversations.id), eq(me.userId, userId)))
+    .leftJoin(
+      other,
+      and(eq(conversations.kind, "direct"), eq(other.conversationId, conversations.id), ne(other.userId, userId)),
+    )
+    .leftJoin(peer, eq(peer.id, other.userId))
+    .leftJoin(last, eq(last.id, conversations.lastMessageId))
+    .where(filters.length ? and(...filters) : undefined)
+    .orderBy(desc(sql`coalesce(${last.createdAt}, ${me.joinedAt})`), desc(conversations.id))
+    .all();
+  const peers = rows.map((r) => r.peer).filter((p): p is UserRow => p !== null);
+  const online = peers.length ? await deps.presence.online(peers.map((p) => p.id)) : new Set<number>();
+  return rows.map(({ conversation, peer, last, unread }) => ({
+    id: conversation.id,
+    kind: conversation.kind,
+    ...(conversation.kind === "room" && conversation.name !== null ? { name: conversation.name } : {}),
+    ...(peer ? { peer: toUserSummary(peer, online.has(peer.id)) } : {}),
+    ...(last ? { lastMessage: toMessage(last) } : {}),
+    unread,
+  }));
+}
+
+/** One conversation as `userId` sees it (they must be a member). */
+export async function conversationView(
+  deps: Pick<Deps, "db" | "presence">,
+  userId: number,
+  conversationId: number,
+): Promise<Conversation> {
+  const [view] = await conversationViews(deps, userId, [conversationId]);
+  if (!view) throw conversationNotFound();
+  return view;
+}

@@ -1,0 +1,228 @@
+// Sending and reading messages. A message is committed before it is announced: the
+// notifier is told only after the transaction, so a frame lost on the bus is found again
+// by `resume`, and no client ever sees a message that the database does not have.
+import { and, desc, eq, lt, lte, max, sql } from "drizzle-orm";
+import { logActivity } from "../db/activity.ts";
+import { activityLog, conversations, type MessageRow, members, messages, users } from "../db/schema.ts";
+import type { Deps } from "../deps.ts";
+import {
+  checkMessageBody,
+  type Message,
+  type MessagesInput,
+  type MessagesPage,
+  type ReadState,
+  type SendInput,
+} from "../shared/api.ts";
+import { AppError } from "../shared/errors.ts";
+import {
+  conversationNotFound,
+  conversationView,
+  ensureDirectConversation,
+  findDirectConversation,
+  type Queryable,
+  requireMembership,
+} from "./conversations.ts";
+import { toMessage } from "./wire.ts";
+
+const THROTTLE_LOG_INTERVAL_MS = 60_000;
+
+const userNotFound = () => new AppError("NOT_FOUND", "No such user");
+
+function findByClientId(db: Queryable, senderId: number, clientId: string): MessageRow | undefined {
+  return db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.senderId, senderId), eq(messages.clientId, clientId)))
+    .get();
+}
+
+/**
+ * Sends `input.body` to a user (creating the direct conversation on first use) or to a
+ * conversation the sender is a member of. A known clientId returns the stored message
+ * unchanged, announces nothing and costs no token; concurrent retries are settled by the
+ * unique (sender_id, client_id) index, and the loser gives its token back.
+ */
+export async function sendMessage(deps: Deps, senderId: number, input: SendInput): Promise<Message> {
+  const { clientId } = input;
+  if (clientId !== undefined) {
+    const stored = findByClientId(deps.db, senderId, clientId);
+    if (stored) return toMessage(stored);
+  }
+  const checked = checkMessageBody(input.body, deps.config.maxBody);
+  if (!checked.ok) throw new AppError("BAD_REQUEST", checked.message, { body: checked.message });
+  if ("userId" in input.to && input.to.userId === senderId) {
+    throw new AppError("BAD_REQUEST", "You cannot send a message to yourself", { to: "That is you" });
+  }
+
+  const wait = await deps.sendLimiter.take(senderId);
+  if (wait > 0) {
+    // The first attempt may have committed on another instance meanwhile.
+    const stored = clientId === undefined ? undefined : findByClientId(deps.db, senderId, clientId);
+    if (stored) return toMessage(stored);
+    recordThrottled(deps, senderId, wait);
+    throw new AppError("TOO_MANY_REQUESTS", `Sending too fast; try again in ${wait} s`, undefined, wait);
+  }
+
+  const now = deps.clock.now();
+  const { to } = input;
+  const outcome = deps.db.transaction(
+    (tx) => {
+      let conversationId: number;
+      let created = false;
+      if ("userId" in to) {
+        const peer = tx
+          .select({ id: users.id, isActive: users.isActive })
+          .from(users)
+          .where(eq(users.id, to.userId))
+          .get();
+        if (!peer?.isActive) throw userNotFound();
+        const direct = ensureDirectConversation(tx, senderId, peer.id, now);
+        conversationId = direct.conversation.id;
+        created = direct.created;
+      } else {
+        const { conversation } = requireMembership(tx, senderId, to.conversationId);
+        if (conversation.kind === "direct" && !peerIsActive(tx, conversation.id, senderId))
+          throw conversationNotFound();
+        conversationId = conversation.id;
+      }
+      const inserted = tx
+        .insert(messages)
+        .values({ conversationId, senderId, body: checked.body, clientId: clientId ?? null, createdAt: now })
+        .onConflictDoNothing({ target: [messages.senderId, messages.clientId] })
+        .returning()
+        .get();
+      if (!inserted) {
+        // A concurrent retry of the same clientId committed first (another instance).
+        const stored = clientId === undefined ? undefined : findByClientId(tx, senderId, clientId);
+        if (!stored) throw new Error("message insert ignored without a stored message");
+        return { message: stored, created: false, duplicate: true };
+      }
+      tx.update(conversations).set({ lastMessageId: inserted.id }).where(eq(conversations.id, conversationId)).run();
+      return { message: inserted, created, duplicate: false };
+    },
+    // IMMEDIATE: take the write lock before the first read, so that a concurrent writer
+    // in another process makes us wait (busy_timeout) instead of failing the upgrade.
+    { behavior: "immediate" },
+  );
+
+  const message = toMessage(outcome.message);
+  if (outcome.duplicate) {
+    await deps.sendLimiter.refund(senderId);
+    return message;
+  }
+  deps.metrics.messagesSent.inc();
+  if (outcome.created && "userId" in to) {
+    // Each member gets their own view of the new conversation before its first message.
+    for (const userId of [senderId, to.userId]) {
+      deps.notifier.conversationAdded(userId, await conversationView(deps, userId, message.conversationId));
+    }
+  }
+  deps.notifier.message(message);
+  return message;
+}
+
+function peerIsActive(db: Queryable, conversationId: number, userId: number): boolean {
+  const peer = db
+    .select({ isActive: users.isActive })
+    .from(members)
+    .innerJoin(users, eq(users.id, members.userId))
+    .where(and(eq(members.conversationId, conversationId), sql`${members.userId} <> ${userId}`))
+    .get();
+  return peer?.isActive ?? false;
+}
+
+// At most one log line per user a minute, however fast they hammer.
+function recordThrottled(deps: Deps, userId: number, retryAfter: number) {
+  const now = deps.clock.now();
+  const lastLogged = deps.db
+    .select({ at: activityLog.at })
+    .from(activityLog)
+    .where(and(eq(activityLog.userId, userId), eq(activityLog.kind, "send_throttled")))
+    .orderBy(desc(activityLog.id))
+    .limit(1)
+    .get();
+  if (lastLogged && now - lastLogged.at < THROTTLE_LOG_INTERVAL_MS) return;
+  logActivity(deps.db, { at: now, kind: "send_throttled", userId, detail: { retryAfter } });
+}
+
+/** A page of a conversation's messages, oldest first, before `input.before`. */
+export function listMessages(deps: Deps, userId: number, input: MessagesInput): MessagesPage {
+  let conversationId: number;
+  if ("peerId" in input) {
+    const direct = findDirectConversation(deps.db, userId, input.peerId);
+    // No conversation with them yet: nothing to show (and no hint whether they exist).
+    if (!direct || input.peerId === userId) return { items: [], hasMore: false };
+    conversationId = direct.id;
+  } else {
+    conversationId = input.conversationId;
+  }
+  requireMembership(deps.db, userId, conversationId);
+  const limit = input.limit ?? deps.config.messagesToLoad;
+  const rows = deps.db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        input.before === undefined ? undefined : lt(messages.id, input.before),
+      ),
+    )
+    .orderBy(desc(messages.id))
+    .limit(limit + 1)
+    .all();
+  const hasMore = rows.length > limit;
+  return { items: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+}
+
+/** One message, for members of its conversation only. */
+export function getMessage(deps: Deps, userId: number, messageId: number): Message {
+  const row = deps.db
+    .select({ message: messages })
+    .from(messages)
+    .innerJoin(members, and(eq(members.conversationId, messages.conversationId), eq(members.userId, userId)))
+    .where(eq(messages.id, messageId))
+    .get();
+  if (!row) throw new AppError("NOT_FOUND", "No such message");
+  return toMessage(row.message);
+}
+
+/**
+ * Moves the reader's mark to `upTo`, clamped to the newest message of the conversation
+ * at or below it; never backwards. Announces the new mark when it moved.
+ */
+export function markRead(deps: Deps, userId: number, conversationId: number, upTo: number): ReadState {
+  const outcome = deps.db.transaction(
+    (tx) => {
+      const { lastReadMessageId } = requireMembership(tx, userId, conversationId);
+      const newest = tx
+        .select({ id: max(messages.id) })
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversationId), lte(messages.id, upTo)))
+        .get();
+      const target = newest?.id ?? 0;
+      const moved = target > lastReadMessageId;
+      if (moved) {
+        tx.update(members)
+          .set({ lastReadMessageId: target })
+          .where(and(eq(members.conversationId, conversationId), eq(members.userId, userId)))
+          .run();
+      }
+      const mark = moved ? target : lastReadMessageId;
+      const unread = tx
+        .select({ n: sql<number>`count(*)` })
+        .from(messages)
+        .where(
+          and(
+            eq(messages.conversationId, conversationId),
+            sql`${messages.id} > ${mark}`,
+            sql`${messages.senderId} <> ${userId}`,
+          ),
+        )
+        .get();
+      return { mark, moved, unread: unread?.n ?? 0 };
+    },
+    { behavior: "immediate" },
+  );
+  if (outcome.moved) deps.notifier.read(conversationId, userId, outcome.mark);
+  return { conversationId, upTo: outcome.mark, unread: outcome.unread };
+}

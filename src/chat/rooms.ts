@@ -1,0 +1,139 @@
+// Rooms: named conversations anyone may find, join and leave.
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { conversations, members, messages } from "../db/schema.ts";
+import type { Deps } from "../deps.ts";
+import type { Conversation, Page, RoomSummary, RoomsListInput } from "../shared/api.ts";
+import { AppError } from "../shared/errors.ts";
+import { conversationView } from "./conversations.ts";
+import { lowerPrefix } from "./search.ts";
+
+const DEFAULT_PAGE = 50;
+
+/** One answer for a room that does not exist and for a conversation that is not a room. */
+const roomNotFound = () => new AppError("NOT_FOUND", "No such room");
+const nameTaken = () => new AppError("CONFLICT", "A room with this name exists", { name: "This name is taken" });
+
+/** Creates a room (name already trimmed, 1–64 characters); the creator is its first member. */
+export async function createRoom(deps: Deps, userId: number, name: string): Promise<Conversation> {
+  const now = deps.clock.now();
+  const room = insertRoom(deps, userId, name, now);
+  const view = await conversationView(deps, userId, room.id);
+  deps.notifier.conversationAdded(userId, view);
+  return view;
+}
+
+function insertRoom(deps: Deps, userId: number, name: string, now: number) {
+  try {
+    return deps.db.transaction(
+      (tx) => {
+        const taken = tx
+          .select({ id: conversations.id })
+          .from(conversations)
+          .where(sql`lower(${conversations.name}) = lower(${name})`)
+          .get();
+        if (taken) throw nameTaken();
+        const inserted = tx
+          .insert(conversations)
+          .values({ kind: "room", name, createdBy: userId, createdAt: now })
+          .returning()
+          .get();
+        tx.insert(members).values({ conversationId: inserted.id, userId, joinedAt: now }).run();
+        return inserted;
+      },
+      { behavior: "immediate" },
+    );
+  } catch (error) {
+    // The unique index on lower(name) has the last word if two creations race.
+    if (String(error).includes("UNIQUE")) throw nameTaken();
+    throw error;
+  }
+}
+
+/** Joins a room; joining again changes nothing and announces nothing. */
+export async function joinRoom(deps: Deps, userId: number, roomId: number): Promise<Conversation> {
+  const now = deps.clock.now();
+  const joined = deps.db.transaction(
+    (tx) => {
+      const room = tx
+        .select()
+        .from(conversations)
+        .where(and(eq(conversations.id, roomId), eq(conversations.kind, "room")))
+        .get();
+      if (!room) throw roomNotFound();
+      // A newcomer starts with the history read: unread counts what came after joining.
+      const inserted = tx
+        .insert(members)
+        .values({ conversationId: room.id, userId, joinedAt: now, lastReadMessageId: room.lastMessageId ?? 0 })
+        .onConflictDoNothing()
+        .returning()
+        .get();
+      return Boolean(inserted);
+    },
+    { behavior: "immediate" },
+  );
+  const view = await conversationView(deps, userId, roomId);
+  if (joined) deps.notifier.conversationAdded(userId, view);
+  return view;
+}
+
+/** Leaves a room the caller is a member of; the room stays for the others. */
+export function leaveRoom(deps: Deps, userId: number, roomId: number): void {
+  const left = deps.db.transaction(
+    (tx) => {
+      const membership = tx
+        .select({ conversationId: members.conversationId })
+        .from(members)
+        .innerJoin(conversations, eq(conversations.id, members.conversationId))
+        .where(and(eq(members.conversationId, roomId), eq(members.userId, userId), eq(conversations.kind, "room")))
+        .get();
+      if (!membership) return false;
+      tx.delete(members)
+        .where(and(eq(members.conversationId, roomId), eq(members.userId, userId)))
+        .run();
+      return true;
+    },
+    { behavior: "immediate" },
+  );
+  if (!left) throw roomNotFound();
+  deps.notifier.conversationRemoved(userId, roomId);
+}
+
+/** Rooms by name, optionally those starting with `search`, with the caller's membership. */
+export function listRooms(deps: Pick<Deps, "db">, userId: number, input: RoomsListInput): Page<RoomSummary> {
+  const limit = input.limit ?? DEFAULT_PAGE;
+  const last = alias(messages, "last");
+  const filters: (SQL | undefined)[] = [eq(conversations.kind, "room")];
+  if (input.search) filters.push(lowerPrefix(conversations.name, input.search));
+  if (input.cursor !== undefined) {
+    const at = alias(conversations, "cursor_room");
+    filters.push(
+      sql`lower(${conversations.name}) > (select lower(${at.name}) from ${conversations} as ${sql.identifier("cursor_room")} where ${at.id} = ${input.cursor})`,
+    );
+  }
+  const rows = deps.db
+    .select({
+      id: conversations.id,
+      name: conversations.name,
+      memberCount: sql<number>`(select count(*) from ${members} where ${members.conversationId} = ${conversations.id})`,
+      lastActivityAt: sql<number>`coalesce(${last.createdAt}, ${conversations.createdAt})`,
+      joined: sql<number>`exists (select 1 from ${members} where ${members.conversationId} = ${conversations.id} and ${members.userId} = ${userId})`,
+    })
+    .from(conversations)
+    .leftJoin(last, eq(last.id, conversations.lastMessageId))
+    .where(and(...filters))
+    .orderBy(asc(sql`lower(${conversations.name})`))
+    .limit(limit + 1)
+    .all();
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map((row) => ({
+      id: row.id,
+      name: row.name ?? "",
+      memberCount: row.memberCount,
+      lastActivityAt: new Date(row.lastActivityAt).toISOString(),
+      joined: Boolean(row.joined),
+    })),
+    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
