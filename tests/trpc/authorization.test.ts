@@ -1,0 +1,94 @@
+// A user who is not a member of a conversation gets NOT_FOUND for it on every procedure,
+// with the same answer as for a conversation that does not exist.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Message } from "../../src/shared/api.ts";
+import { signUp, type TestUser } from "../helpers/client.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { failure } from "./support.ts";
+
+let server: TestServer;
+let ada: TestUser;
+let bob: TestUser;
+let outsider: TestUser;
+let direct: Message;
+let roomMessage: Message;
+let roomId: number;
+const missing = 987_654;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  [ada, bob, outsider] = [await signUp(server.url), await signUp(server.url), await signUp(server.url)];
+  direct = await ada.trpc.history.send.mutate({ to: { userId: bob.user.id }, body: "private" });
+  roomId = (await ada.trpc.rooms.create.mutate({ name: "Members only" })).id;
+  roomMessage = await ada.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "in the room" });
+});
+afterAll(() => server.close());
+
+/** The call fails NOT_FOUND, exactly as the same call on an id that does not exist. */
+async function expectHidden(call: (id: number) => Promise<unknown>, id: number) {
+  const onReal = await failure(call(id));
+  const onMissing = await failure(call(missing));
+  expect(onReal.data?.code).toBe("NOT_FOUND");
+  expect(onReal.data?.httpStatus).toBe(404);
+  expect(onReal.message).toBe(onMissing.message);
+}
+
+describe("a non-member gets NOT_FOUND", () => {
+  test("history.messages of a direct conversation or an unjoined room", async () => {
+    await expectHidden((id) => outsider.trpc.history.messages.query({ conversationId: id }), direct.conversationId);
+    await expectHidden((id) => outsider.trpc.history.messages.query({ conversationId: id }), roomId);
+  });
+
+  test("history.send to it", async () => {
+    await expectHidden(
+      (id) => outsider.trpc.history.send.mutate({ to: { conversationId: id }, body: "let me in" }),
+      direct.conversationId,
+    );
+    await expectHidden((id) => outsider.trpc.history.send.mutate({ to: { conversationId: id }, body: "hi" }), roomId);
+  });
+
+  test("history.get of its messages", async () => {
+    await expectHidden((id) => outsider.trpc.history.get.query({ id }), direct.id);
+    await expectHidden((id) => outsider.trpc.history.get.query({ id }), roomMessage.id);
+  });
+
+  test("history.markRead on it", async () => {
+    await expectHidden(
+      (id) => outsider.trpc.history.markRead.mutate({ conversationId: id, upTo: direct.id }),
+      direct.conversationId,
+    );
+    await expectHidden((id) => outsider.trpc.history.markRead.mutate({ conversationId: id, upTo: 1 }), roomId);
+  });
+
+  test("rooms.join of a direct conversation (only rooms can be joined)", async () => {
+    await expectHidden((id) => outsider.trpc.rooms.join.mutate({ id }), direct.conversationId);
+  });
+
+  test("rooms.leave of a room not joined, or of a direct conversation", async () => {
+    await expectHidden((id) => outsider.trpc.rooms.leave.mutate({ id }), roomId);
+    await expectHidden((id) => outsider.trpc.rooms.leave.mutate({ id }), direct.conversationId);
+  });
+
+  test("and sees nothing of it in the lists", async () => {
+    expect(await outsider.trpc.history.conversations.query()).toEqual([]);
+    const rooms = await outsider.trpc.rooms.list.query();
+    expect(rooms.items.map((r) => r.id)).toEqual([roomId]);
+    expect(rooms.items[0]).toMatchObject({ joined: false, memberCount: 1 });
+  });
+});
+
+test("leaving a room takes its history away until you join again", async () => {
+  const carol = await signUp(server.url);
+  await carol.trpc.rooms.join.mutate({ id: roomId });
+  expect((await carol.trpc.history.messages.query({ conversationId: roomId })).items.map((m) => m.id)).toEqual([
+    roomMessage.id,
+  ]);
+  await carol.trpc.rooms.leave.mutate({ id: roomId });
+  await expectHidden((id) => carol.trpc.history.messages.query({ conversationId: id }), roomId);
+  await expectHidden((id) => carol.trpc.history.get.query({ id }), roomMessage.id);
+});
+
+test("members still get their answers", async () => {
+  expect((await bob.trpc.history.get.query({ id: direct.id })).body).toBe("private");
+  expect((await bob.trpc.history.messages.query({ conversationId: direct.conversationId })).items).toHaveLength(1);
+});
