@@ -1,0 +1,134 @@
+// Starts and stops the processes under test: Parley (`bun src/index.ts`), the baseline
+// server, redis-server. Each runs as its own process with its file-descriptor limit
+// raised, listening on a free loopback port, its output kept in a log file for post-mortems.
+
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Subprocess, spawn } from "bun";
+import { freePort } from "../../tests/helpers/redis.ts";
+
+export { startRedis, type TestRedis } from "../../tests/helpers/redis.ts";
+export { freePort };
+
+export const ROOT = join(import.meta.dir, "../..");
+/** The bench mints tokens itself, so it gives the server the secret. */
+export const JWT_SECRET = "bench-secret-bench-secret-bench-secret-0123456789";
+
+export function tempDir(prefix = "parley-bench-") {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function removeDir(dir: string) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Runs argv through sh so that `ulimit -n` can be raised to the hard limit first. */
+export function spawnWithFdLimit(
+  argv: string[],
+  options: { env?: Record<string, string>; log?: string; ipc?: (message: unknown) => void },
+): Subprocess {
+  const quoted = argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  return spawn(["sh", "-c", `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec ${quoted}`], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdin: "ignore",
+    stdout: options.log ? Bun.file(options.log) : "ignore",
+    stderr: options.log ? Bun.file(`${options.log}.err`) : "ignore",
+    ...(options.ipc ? { ipc: options.ipc, serialization: "json" as const } : {}),
+  });
+}
+
+export type ServerProcess = {
+  name: string;
+  url: string;
+  port: number;
+  pid: number;
+  process: Subprocess;
+  /** ms from spawn to the first 200 from the health route. */
+  startMs: number;
+  stop(): Promise<void>;
+};
+
+export async function waitForHealth(url: string, process: Subprocess, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (process.exitCode !== null || process.signalCode !== null) throw new Error(`exited with ${process.exitCode}`);
+    try {
+      const response = await fetch(`${url}/api/health`);
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await Bun.sleep(2);
+  }
+  throw new Error(`no 200 from ${url}/api/health within ${timeoutMs} ms`);
+}
+
+async function launch(name: string, argv: string[], env: Record<string, string>, log: string): Promise<ServerProcess> {
+  const port = Number(env.PORT);
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = spawnWithFdLimit(argv, { env, log });
+  try {
+    await waitForHealth(url, child);
+  } catch (error) {
+    child.kill("SIGKILL");
+    const tail = (file: string) => {
+      try {
+        return readFileSync(file, "utf8").slice(-2000);
+      } catch {
+        return "";
+      }
+    };
+    throw new Error(`${name} did not start: ${(error as Error).message}\n${tail(log)}${tail(`${log}.err`)}`);
+  }
+  const startMs = performance.now() - started;
+  let stopping: Promise<void> | null = null;
+  return {
+    name,
+    url,
+    port,
+    pid: child.pid,
+    process: child,
+    startMs,
+    stop() {
+      stopping ??= (async () => {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await child.exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}
+
+export type ParleyOptions = { databasePath: string; redisUrl?: string; logLevel?: string; log: string };
+
+/** `bun src/index.ts` in production mode, rate limit off, our JWT secret. */
+export async function startParley(options: ParleyOptions): Promise<ServerProcess> {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATABASE_PATH: options.databasePath,
+    JWT_SECRET,
+    SEND_RATE: "0",
+    LOG_LEVEL: options.logLevel ?? "warn",
+    REDIS_URL: options.redisUrl ?? "",
+  };
+  return launch("parley", [process.execPath, "src/index.ts"], env, options.log);
+}
+
+export async function startBaseline(options: { databasePath: string; log: string }): Promise<ServerProcess> {
+  const port = await freePort();
+  return launch(
+    "baseline",
+    [process.execPath, "bench/baseline-server.ts"],
+    { PORT: String(port), DATABASE_PATH: options.databasePath },
+    options.log,
+  );
+}

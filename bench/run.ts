@@ -1,0 +1,133 @@
+// Parley's benchmarks, in one command. Starts its own servers (Parley as `bun src/index.ts`,
+// the hand-written baseline, redis-server) on free loopback ports with temporary
+// databases and the send rate limit off, drives them from separate load-generator
+// processes, and prints a table. See bench/README.md.
+//
+//   bun run bench                  the full run (a few minutes)
+//   bun run bench --quick          a first look (under a minute)
+//   bun run bench --only 1,6       some scenarios
+//   bun run bench --tiny           the harness's own check, at a toy scale (the test suite)
+//   bun run bench --disk           databases in the OS temp folder instead of /dev/shm
+//   bun run bench --json FILE      also write every figure as JSON
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  type BenchContext,
+  type Row,
+  renderRows,
+  renderTargets,
+  type ScenarioOutcome,
+  type TargetCheck,
+} from "./lib/report.ts";
+import { SCALES, type Scale } from "./lib/scale.ts";
+import { coldStart } from "./scenarios/cold-start.ts";
+import { connections } from "./scenarios/connections.ts";
+import { directMessages, twoInstances } from "./scenarios/direct.ts";
+import { history } from "./scenarios/history.ts";
+import { roomFanOut } from "./scenarios/room.ts";
+
+const SCENARIOS: Record<string, { title: string; run(ctx: BenchContext): Promise<ScenarioOutcome> }> = {
+  "1": { title: "direct messages", run: directMessages },
+  "2": { title: "room fan-out", run: roomFanOut },
+  "3": { title: "connections", run: connections },
+  "4": { title: "history", run: history },
+  "5": { title: "two instances through Redis", run: twoInstances },
+  "6": { title: "cold start", run: coldStart },
+};
+
+const { values } = parseArgs({
+  args: Bun.argv.slice(2),
+  options: {
+    quick: { type: "boolean", default: false },
+    tiny: { type: "boolean", default: false },
+    only: { type: "string" },
+    disk: { type: "boolean", default: false },
+    json: { type: "string" },
+  },
+});
+
+const scale: Scale = values.tiny ? SCALES.tiny : values.quick ? SCALES.quick : SCALES.full;
+const selected = values.only ? values.only.split(",").map((s) => s.trim()) : Object.keys(SCENARIOS);
+for (const key of selected) if (!SCENARIOS[key]) throw new Error(`no scenario "${key}" (1–6)`);
+
+// Databases live in memory (tmpfs) unless --disk: on a virtual disk the fsync of SQLite's
+// WAL checkpoints stalls both servers alike and the comparison measures the disk.
+const scratchRoot = !values.disk && existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+const workDir = mkdtempSync(join(scratchRoot, "parley-bench-"));
+
+function machine() {
+  const memory = `${(totalmem() / 1024 ** 3).toFixed(0)} GiB`;
+  const model = cpus()[0]?.model ?? "unknown CPU";
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+  let kernel = "";
+  try {
+    kernel = readFileSync("/proc/sys/kernel/osrelease", "utf8").trim();
+  } catch {}
+  return { cores: cpus().length, model, memory, bun: Bun.version, kernel, load, date: new Date().toISOString() };
+}
+
+const started = performance.now();
+const before = machine();
+console.log(
+  `Parley bench — ${scale.name} scale — ${before.date}\n` +
+    `machine: ${before.cores} cores (${before.model}), ${before.memory}, Bun ${before.bun}, Linux ${before.kernel}, ` +
+    `load average ${before.load}\ndatabases in ${scratchRoot === "/dev/shm" ? "tmpfs (/dev/shm)" : "the OS temp folder"}\n`,
+);
+
+const ctx: BenchContext = { scale, workDir, log: (line) => console.log(line) };
+const rows: Row[] = [];
+const targets: TargetCheck[] = [];
+const notes: string[] = [];
+const failures: string[] = [];
+
+for (const key of selected) {
+  const scenario = SCENARIOS[key] as (typeof SCENARIOS)[string];
+  const at = performance.now();
+  console.log(`scenario ${key}: ${scenario.title}`);
+  try {
+    const outcome = await scenario.run(ctx);
+    rows.push(...outcome.rows);
+    targets.push(...outcome.targets);
+    notes.push(...outcome.notes);
+    failures.push(...(outcome.failures ?? []));
+  } catch (error) {
+    const message = (error as Error).message?.split("\n")[0] ?? String(error);
+    failures.push(`scenario ${key} (${scenario.title}) failed: ${message}`);
+    rows.push({ scenario: `${key} ${scenario.title}`, server: "–", step: "failed", throughput: "–", note: message });
+    console.log(`  failed: ${(error as Error).stack ?? error}`);
+  }
+  console.log(`  (${((performance.now() - at) / 1000).toFixed(1)} s)\n`);
+}
+
+for (const row of rows) {
+  if (row.lost) failures.push(`${row.scenario} ${row.server} ${row.step}: ${row.lost} deliveries lost`);
+  if (row.duplicates)
+    failures.push(`${row.scenario} ${row.server} ${row.step}: ${row.duplicates} duplicate deliveries`);
+}
+
+const after = machine();
+const lostTotal = rows.reduce((sum, r) => sum + (r.lost ?? 0), 0);
+const duplicateTotal = rows.reduce((sum, r) => sum + (r.duplicates ?? 0), 0);
+console.log("## Results\n");
+console.log(renderRows(rows));
+console.log("\n## Targets\n");
+console.log(renderTargets(targets));
+if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join("\n")}`);
+console.log(
+  `\nlost deliveries: ${lostTotal}, duplicate deliveries: ${duplicateTotal}; ` +
+    `took ${((performance.now() - started) / 1000).toFixed(0)} s; load average after ${after.load}`,
+);
+if (failures.length) console.log(`\nFAILURES:\n${failures.map((f) => `- ${f}`).join("\n")}`);
+
+if (values.json) {
+  writeFileSync(
+    values.json,
+    JSON.stringify({ machine: before, after, scale: scale.name, rows, targets, notes, failures }, null, 2),
+  );
+}
+rmSync(workDir, { recursive: true, force: true });
+process.exit(failures.length ? 1 : 0);

@@ -1,0 +1,228 @@
+// Scenario 1 (direct messages on one instance) and 5 (senders on instance A, recipients
+// on instance B, fan-out through Redis), and the baseline's scenario 1.
+import { join } from "node:path";
+import { type BenchUser, createUsers, openBenchDatabase } from "../lib/accounts.ts";
+import { baselineSendTarget, Driver, parleySendTarget, type SocketSpec } from "../lib/driver-protocol.ts";
+import { type MessagingSetup, runStep, type StepResult, saturationThroughput, sweep } from "../lib/messaging.ts";
+import { type ServerProcess, startBaseline, startParley, startRedis } from "../lib/processes.ts";
+import type { BenchContext, Row, ScenarioOutcome } from "../lib/report.ts";
+import { count, ratio } from "../lib/stats.ts";
+
+const wsUrl = (server: ServerProcess, query = "") => `${server.url.replace("http", "ws")}/ws${query}`;
+
+/** Opens each pair's direct conversation with a first message, through Parley's own API. */
+async function openConversations(server: ServerProcess, users: BenchUser[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i + 1 < users.length; i += 2) {
+    const from = users[i] as BenchUser;
+    const to = users[i + 1] as BenchUser;
+    const response = await fetch(`${server.url}/trpc/history.send`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${from.token}` },
+      body: JSON.stringify({ to: { userId: to.id }, body: "hello" }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`history.send answered ${response.status}: ${text.slice(0, 300)}`);
+    ids.push((JSON.parse(text) as { result: { data: { conversationId: number } } }).result.data.conversationId);
+  }
+  return ids;
+}
+
+type Measured = { steps: StepResult[]; label: string };
+
+async function measure(
+  ctx: BenchContext,
+  label: string,
+  setup: MessagingSetup,
+  rates: number[],
+  stepMs: number,
+): Promise<Measured> {
+  // An untimed warm-up, so the first step does not pay for the JIT.
+  const warm = await runStep(setup, { rate: Math.min(500, rates[0] ?? 500), durationMs: Math.min(500, stepMs) });
+  if (warm.lost || warm.errors) ctx.log(`  warm-up: ${warm.lost} lost, ${warm.errors} errors`);
+  const steps = await sweep(setup, rates, stepMs, (s) =>
+    ctx.log(
+      `  ${label} ${count(s.offered)}/s → ${count(s.achieved)}/s p99 ${s.latency.p99.toFixed(2)} ms` +
+        `${s.lost ? ` lost ${s.lost}` : ""}${s.errors ? ` errors ${JSON.stringify(s.errorKinds)}` : ""}` +
+        `${s.saturated ? " (saturated)" : ""}`,
+    ),
+  );
+  return { steps, label };
+}
+
+async function withDrivers<T>(run: (sender: Driver, sockets: Driver) => Promise<T>): Promise<T> {
+  const sender = new Driver("sender");
+  const sockets = new Driver("sockets");
+  try {
+    return await run(sender, sockets);
+  } finally {
+    await Promise.all([sender.stop(), sockets.stop()]);
+  }
+}
+
+function connectOrThrow(result: { connected: number; failed: number; errors: Record<string, number> }) {
+  if (result.failed) throw new Error(`${result.failed} sockets failed: ${JSON.stringify(result.errors)}`);
+}
+
+/** Parley with senders on `a` and recipients on `b` (the same server for scenario 1). */
+async function runParley(
+  ctx: BenchContext,
+  label: string,
+  servers: { a: ServerProcess; b: ServerProcess },
+  users: BenchUser[],
+  rates: number[],
+  stepMs: number,
+): Promise<Measured> {
+  const conversations = await openConversations(servers.a, users);
+  return withDrivers(async (sender, sockets) => {
+    const specs: SocketSpec[] = [];
+    for (let i = 0; i < conversations.length; i++) {
+      specs.push({ url: wsUrl(servers.a), token: (users[2 * i] as BenchUser).token, counted: false });
+      specs.push({ url: wsUrl(servers.b), token: (users[2 * i + 1] as BenchUser).token, counted: true });
+    }
+    connectOrThrow(await sockets.connect(specs));
+    const setup: MessagingSetup = {
+      sender,
+      receivers: [{ driver: sockets, perMessage: 1 }],
+      targets: conversations.map((id, i) => parleySendTarget(servers.a.url, (users[2 * i] as BenchUser).token, id)),
+      serverPids: [...new Set([servers.a.pid, servers.b.pid])],
+    };
+    return measure(ctx, label, setup, rates, stepMs);
+  });
+}
+
+async function runBaseline(ctx: BenchContext, pairs: number, rates: number[], stepMs: number): Promise<Measured> {
+  const server = await startBaseline({
+    databasePath: join(ctx.workDir, "baseline-direct.db"),
+    log: join(ctx.workDir, "baseline-direct.log"),
+  });
+  try {
+    return await withDrivers(async (sender, sockets) => {
+      const specs: SocketSpec[] = [];
+      for (let c = 1; c <= pairs; c++) {
+        specs.push({ url: wsUrl(server, `?c=${c}`), counted: false });
+        specs.push({ url: wsUrl(server, `?c=${c}`), counted: true });
+      }
+      connectOrThrow(await sockets.connect(specs));
+      const setup: MessagingSetup = {
+        sender,
+        receivers: [{ driver: sockets, perMessage: 1 }],
+        targets: Array.from({ length: pairs }, (_, i) => baselineSendTarget(server.url, 2 * i + 1, i + 1)),
+        serverPids: [server.pid],
+      };
+      return measure(ctx, "baseline", setup, rates, stepMs);
+    });
+  } finally {
+    await server.stop();
+  }
+}
+
+export function stepRow(scenario: string, server: string, s: StepResult, vsBaseline?: string): Row {
+  return {
+    scenario,
+    server,
+    step: `${count(s.offered)}/s`,
+    throughput: `${count(s.achieved)} msg/s`,
+    latency: s.latency,
+    lost: s.lost,
+    duplicates: s.duplicates,
+    errors: s.errors + s.shed,
+    cpuPercent: s.cpuPercent,
+    peakRss: s.peakRss,
+    vsBaseline,
+    note: s.saturated ? "saturated" : undefined,
+  };
+}
+
+const atRate = (steps: StepResult[], rate: number) => steps.find((s) => s.offered === rate);
+
+export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome> {
+  const { pairs, rates, stepMs, referenceRate } = ctx.scale.direct;
+  const baseline = await runBaseline(ctx, pairs, rates, stepMs);
+
+  const dbPath = join(ctx.workDir, "direct.db");
+  const handle = openBenchDatabase(dbPath);
+  const users = await createUsers(handle, pairs * 2, "dm");
+  handle.close();
+  const server = await startParley({ databasePath: dbPath, log: join(ctx.workDir, "parley-direct.log") });
+  let parley: Measured;
+  try {
+    parley = await runParley(ctx, "parley", { a: server, b: server }, users, rates, stepMs);
+  } finally {
+    await server.stop();
+  }
+
+  const rows: Row[] = [];
+  for (const s of baseline.steps) rows.push(stepRow("1 direct", "baseline", s));
+  for (const s of parley.steps) {
+    const base = atRate(baseline.steps, s.offered);
+    rows.push(stepRow("1 direct", "parley", s, base ? `p99 ${ratio(s.latency.p99 / base.latency.p99)}` : undefined));
+  }
+  const parleyMax = saturationThroughput(parley.steps);
+  const baselineMax = saturationThroughput(baseline.steps);
+  const share = parleyMax / baselineMax;
+  const reference = atRate(parley.steps, referenceRate);
+  const lastRate = (m: Measured) => m.steps.at(-1);
+  const unsaturated = (m: Measured) => !(lastRate(m)?.saturated ?? false);
+  const notes = [
+    `1 direct: best loss-free throughput parley ${count(parleyMax)} msg/s, baseline ${count(baselineMax)} msg/s ` +
+      `(${ratio(share)})${unsaturated(baseline) || unsaturated(parley) ? "; the sweep ended before saturating" : ""}`,
+  ];
+  return {
+    rows,
+    notes,
+    targets: [
+      {
+        scenario: "1 direct",
+        goal: "saturation ≥ 50% of baseline",
+        measured: `${(share * 100).toFixed(0)}% (${count(parleyMax)} vs ${count(baselineMax)} msg/s)`,
+        met: share >= 0.5,
+      },
+      {
+        scenario: "1 direct",
+        goal: `p99 < 10 ms at ${count(referenceRate)}/s`,
+        measured: reference ? `${reference.latency.p99.toFixed(2)} ms` : "not reached",
+        met: reference ? reference.latency.p99 < 10 && reference.lost === 0 : false,
+      },
+    ],
+  };
+}
+
+export async function twoInstances(ctx: BenchContext): Promise<ScenarioOutcome> {
+  const { pairs, rates, stepMs, referenceRate } = ctx.scale.redis;
+  const redis = await startRedis();
+  const dbPath = join(ctx.workDir, "two-instances.db");
+  // Migrated once here, before both instances open it.
+  const handle = openBenchDatabase(dbPath);
+  const users = await createUsers(handle, pairs * 2, "ab");
+  handle.close();
+  const started: ServerProcess[] = [];
+  let measured: Measured;
+  try {
+    const a = await startParley({ databasePath: dbPath, redisUrl: redis.url, log: join(ctx.workDir, "parley-a.log") });
+    started.push(a);
+    const b = await startParley({ databasePath: dbPath, redisUrl: redis.url, log: join(ctx.workDir, "parley-b.log") });
+    started.push(b);
+    for (const server of [a, b]) {
+      const health = (await (await fetch(`${server.url}/api/health`)).json()) as { bus?: string };
+      if (health.bus !== "redis") throw new Error(`instance reports bus "${health.bus}", not "redis"`);
+    }
+    measured = await runParley(ctx, "parley A→B", { a, b }, users, rates, stepMs);
+  } finally {
+    await Promise.all(started.map((s) => s.stop()));
+    await redis.close();
+  }
+  const reference = atRate(measured.steps, referenceRate);
+  return {
+    rows: measured.steps.map((s) => stepRow("5 two instances", "parley A→B", s)),
+    notes: [`5 two instances: best loss-free throughput ${count(saturationThroughput(measured.steps))} msg/s`],
+    targets: [
+      {
+        scenario: "5 two instances",
+        goal: `p99 < 15 ms at ${count(referenceRate)}/s`,
+        measured: reference ? `${reference.latency.p99.toFixed(2)} ms` : "not reached",
+        met: reference ? reference.latency.p99 < 15 && reference.lost === 0 : false,
+      },
+    ],
+  };
+}
