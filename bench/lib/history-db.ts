@@ -18,7 +18,6 @@ export type HistoryShape = {
   deepConversationMessages: number;
 };
 
-
 /** A small deterministic PRNG, so every run builds the same database. */
 function mulberry32(seed: number) {
   let state = seed;

@@ -105,6 +105,9 @@ async function launch(name: string, argv: string[], env: Record<string, string>,
   };
 }
 
+/** Extra `bun` flags for every Parley process (run.ts sets the profiler's with --profile). */
+export const parleyRuntimeFlags: string[] = [];
+
 export type ParleyOptions = { databasePath: string; redisUrl?: string; logLevel?: string; log: string };
 
 /** `bun src/index.ts` in production mode, rate limit off, our JWT secret. */
@@ -120,7 +123,7 @@ export async function startParley(options: ParleyOptions): Promise<ServerProcess
     LOG_LEVEL: options.logLevel ?? "warn",
     REDIS_URL: options.redisUrl ?? "",
   };
-  return launch("parley", [process.execPath, "src/index.ts"], env, options.log);
+  return launch("parley", [process.execPath, ...parleyRuntimeFlags, "src/index.ts"], env, options.log);
 }
 
 export async function startBaseline(options: { databasePath: string; log: string }): Promise<ServerProcess> {
