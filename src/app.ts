@@ -12,6 +12,7 @@ import { createTokenSigner } from "./auth/tokens.ts";
 import type { Deps } from "./deps.ts";
 import { metricsRoutes } from "./metrics/routes.ts";
 import { appErrorResponse, errorResponse, fieldsFromIssues } from "./http/errors.ts";
+import { webRoutes } from "./http/web.ts";
 import type { Health } from "./shared/api.ts";
 import { AppError } from "./shared/errors.ts";
 import { appRouter } from "./trpc/router.ts";
@@ -129,7 +130,9 @@ export function createApp(deps: Deps) {
       { detail: { summary: "Liveness and dependency state" } },
     )
     .get("/trpc/*", handleTrpc, { parse: "none" })
-    .post("/trpc/*", handleTrpc, { parse: "none" });
+    .post("/trpc/*", handleTrpc, { parse: "none" })
+    // Last: the web client and its fallback to index.html for client-side routes.
+    .use(webRoutes());
 
   return app;
 }

@@ -1,0 +1,81 @@
+// A real Chromium (Debian's /usr/bin/chromium) driven by playwright-core, and a web bundle
+// built once when it is missing or stale. No browser is ever downloaded.
+import { existsSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { ensureWebBundle } from "../../scripts/web-bundle.ts";
+
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Bound for every wait on the page. */
+export const UI_TIMEOUT_MS = 10_000;
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}: the end-to-end tests need it. ` +
+        "Install it with `apt-get install -y chromium` (Debian/Ubuntu).",
+    );
+  }
+  await ensureWebBundle({ quiet: true });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000 });
+}
+
+export type Person = { context: BrowserContext; page: Page; errors: string[] };
+
+/** A browser context (one person: own cookies) with one page, collecting page errors. */
+export async function newPerson(
+  browser: Browser,
+  baseUrl: string,
+  options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark" } = {},
+): Promise<Person> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    colorScheme: options.colorScheme ?? "light",
+  });
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  return { context, page, errors };
+}
+
+export type SignupFields = { firstName: string; lastName: string; username: string; email?: string; password?: string };
+
+/** Signs up through the form, as a person would, and waits for the conversation list. */
+export async function signUpInBrowser(page: Page, fields: SignupFields) {
+  await page.goto("/signup");
+  await page.getByLabel("First name").fill(fields.firstName);
+  await page.getByLabel("Last name").fill(fields.lastName);
+  await page.getByLabel("Username").fill(fields.username);
+  await page.getByLabel("Email").fill(fields.email ?? `${fields.username}@example.com`);
+  await page.getByLabel("Password").fill(fields.password ?? "correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Conversations" }).waitFor();
+}
+
+/** Opens People, searches for someone and opens the direct conversation with them. */
+export async function openDirectWith(page: Page, search: string, name: string) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
+  await page.getByLabel("Search people").fill(search);
+  await page.getByRole("button", { name: new RegExp(`^Message ${name}`) }).click();
+  await page.getByRole("heading", { name, level: 1 }).waitFor();
+}
+
+/** Types a message in the open conversation and sends it with Enter. */
+export async function sendMessage(page: Page, text: string) {
+  const box = page.getByRole("textbox", { name: /^Message / });
+  await box.fill(text);
+  await box.press("Enter");
+}

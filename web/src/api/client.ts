@@ -1,0 +1,51 @@
+// The one API client of the web app: tRPC for conversations, Eden for /api/auth. Both are
+// typed from the server with type-only imports, so no server code reaches the bundle.
+import { treaty } from "@elysiajs/eden";
+import { createTRPCClient, httpBatchLink, isTRPCClientError } from "@trpc/client";
+import type { App } from "../../../src/app.ts";
+import type { ErrorBody, ErrorCode, FieldErrors } from "../../../src/shared/errors.ts";
+import type { AppRouter } from "../../../src/trpc/router.ts";
+
+/** What the UI needs to know about a failed call. */
+export type ApiFailure = { code: ErrorCode | "NETWORK"; message: string; fields?: FieldErrors };
+
+export function createApi(origin: string, onUnauthorized: () => void) {
+  // A 401 on any call means the session is over (expired, logged out elsewhere, deactivated).
+  const watchedFetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const response = await fetch(input, { ...init, credentials: "same-origin" });
+    if (response.status === 401) onUnauthorized();
+    return response;
+  };
+
+  const trpc = createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: `${origin}/trpc`, fetch: watchedFetch, maxURLLength: 2000 })],
+  });
+  const http = treaty<App>(origin, { parseDate: false, fetch: { credentials: "same-origin" } });
+  return { trpc, auth: http.api.auth };
+}
+
+export type Api = ReturnType<typeof createApi>;
+export type Trpc = Api["trpc"];
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "error" in value &&
+    typeof (value as ErrorBody).error?.code === "string"
+  );
+}
+
+/** Normalises an error from tRPC, Eden or fetch into an ApiFailure. */
+export function toFailure(error: unknown): ApiFailure {
+  if (isTRPCClientError(error)) {
+    const data = error.data as { code?: ErrorCode; fields?: FieldErrors } | undefined;
+    if (!data?.code) return { code: "NETWORK", message: "Parley cannot be reached. Check your connection." };
+    return { code: data.code, message: error.message, ...(data.fields ? { fields: data.fields } : {}) };
+  }
+  if (isErrorBody(error)) return { ...error.error };
+  if (typeof error === "object" && error !== null && "value" in error && isErrorBody(error.value)) {
+    return { ...error.value.error };
+  }
+  return { code: "NETWORK", message: "Parley cannot be reached. Check your connection." };
+}

@@ -1,0 +1,76 @@
+// The message box: Enter sends, Shift+Enter adds a line; grows with its text.
+import { createSignal, type JSX, Show } from "solid-js";
+
+export function Composer(props: {
+  label: string;
+  placeholder: string;
+  onSend: (body: string) => Promise<string | null> | string | null;
+  onTyping?: () => void;
+  ref?: (element: HTMLTextAreaElement) => void;
+}): JSX.Element {
+  const [error, setError] = createSignal<string | null>(null);
+  let input!: HTMLTextAreaElement;
+
+  const resize = () => {
+    input.style.height = "auto";
+    input.style.height = `${Math.min(input.scrollHeight, 200)}px`;
+  };
+
+  const submit = async () => {
+    const body = input.value;
+    if (body.trim() === "") return;
+    input.value = "";
+    resize();
+    const problem = await props.onSend(body);
+    setError(problem);
+    if (problem) {
+      input.value = body;
+      resize();
+    }
+  };
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
+      <label class="sr-only" for="composer-input">
+        {props.label}
+      </label>
+      <textarea
+        id="composer-input"
+        ref={(element) => {
+          input = element;
+          props.ref?.(element);
+        }}
+        rows={1}
+        placeholder={props.placeholder}
+        aria-describedby={error() ? "composer-error" : undefined}
+        onKeyDown={(event) => {
+          if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            void submit();
+          }
+        }}
+        onInput={() => {
+          resize();
+          if (error()) setError(null);
+          if (input.value.trim()) props.onTyping?.();
+        }}
+      />
+      <button class="send-button" type="submit" aria-label="Send">
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+          <path d="M3.4 20.4 21 12 3.4 3.6l-.01 6.53L15 12 3.39 13.87z" fill="currentColor" />
+        </svg>
+      </button>
+      <Show when={error()}>
+        <p class="composer-error" id="composer-error" role="alert">
+          {error()}
+        </p>
+      </Show>
+    </form>
+  );
+}

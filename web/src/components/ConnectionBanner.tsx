@@ -1,0 +1,28 @@
+// A discreet line while the socket is not connected. Hidden when all is well, and for the
+// first second of the first connection so a normal start shows nothing.
+import { createSignal, type JSX, onCleanup, Show } from "solid-js";
+import type { ConnectionState } from "../lib/connection.ts";
+
+export function ConnectionBanner(props: { state: ConnectionState; browserOnline: boolean }): JSX.Element {
+  const [patient, setPatient] = createSignal(false);
+  const timer = setTimeout(() => setPatient(true), 1000);
+  onCleanup(() => clearTimeout(timer));
+  const text = () => {
+    if (!props.browserOnline) return "You are offline. Messages will arrive when you reconnect.";
+    if (props.state === "reconnecting") return "Reconnecting…";
+    if (props.state === "connecting" && patient()) return "Connecting…";
+    return null;
+  };
+  return (
+    <div class="connection" role="status" aria-live="polite">
+      <Show when={text()}>
+        {(message) => (
+          <span class="connection-pill" classList={{ offline: !props.browserOnline }}>
+            <span class="spinner" aria-hidden="true" />
+            {message()}
+          </span>
+        )}
+      </Show>
+    </div>
+  );
+}

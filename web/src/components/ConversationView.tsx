@@ -1,0 +1,263 @@
+// One open conversation: its messages grouped by day and sender, older pages loaded on
+// scroll up without moving what is on screen, live messages, sending with pending and
+// failed states, typing and read state.
+import { A } from "@solidjs/router";
+import { createEffect, createMemo, For, type JSX, on, onCleanup, onMount, Show } from "solid-js";
+import type { Message, UserSummary } from "../../../src/shared/api.ts";
+import { dayLabel, groupByDayAndSender, timeLabel } from "../lib/grouping.ts";
+import type { PendingMessage } from "../lib/thread.ts";
+import { useChat } from "../stores/context.tsx";
+import { displayName } from "../stores/people.ts";
+import type { SendTarget } from "../stores/threads.ts";
+import { Avatar } from "./Avatar.tsx";
+import { Composer } from "./Composer.tsx";
+import { Icon } from "./Icon.tsx";
+import { MessageText } from "./MessageText.tsx";
+
+type RowMark = { day?: string; runStart: boolean };
+
+const NEAR_BOTTOM_PX = 120;
+const LOAD_OLDER_PX = 200;
+
+export function ConversationView(props: {
+  /** Minus the peer's id for a direct conversation that starts with the first message. */
+  conversationId: number;
+  target: SendTarget;
+  title: string;
+  kind: "direct" | "room";
+  peer?: UserSummary | undefined;
+  actions?: JSX.Element;
+  onFirstMessage?: (message: Message) => void;
+}): JSX.Element {
+  const chat = useChat();
+  const thread = () => chat.threads.thread(props.conversationId);
+  let scroller!: HTMLDivElement;
+  let composer: HTMLTextAreaElement | undefined;
+  let nearBottom = true;
+  let lastMarked = 0;
+
+  const senderName = (senderId: number) => {
+    if (senderId === chat.me()) return "You";
+    if (props.kind === "direct" && props.peer?.id === senderId) return displayName(props.peer);
+    return displayName(chat.people.get(senderId));
+  };
+
+  const marks = createMemo(() => {
+    const result = new Map<number, RowMark>();
+    const now = new Date();
+    for (const day of groupByDayAndSender(thread().items, (m) => String(m.id))) {
+      day.runs.forEach((run, runIndex) => {
+        run.items.forEach((message, index) => {
+          result.set(message.id, {
+            runStart: index === 0,
+            ...(runIndex === 0 && index === 0 ? { day: dayLabel(day.day, now) } : {}),
+          });
+        });
+      });
+    }
+    return result;
+  });
+
+  const lastMine = createMemo(() => {
+    const items = thread().items;
+    for (let i = items.length - 1; i >= 0; i -= 1) if (items[i]?.senderId === chat.me()) return items[i]?.id ?? 0;
+    return 0;
+  });
+  const seenUpTo = () => chat.threads.peerReadUpTo(props.conversationId);
+
+  const scrollToBottom = () => {
+    scroller.scrollTop = scroller.scrollHeight;
+    nearBottom = true;
+  };
+
+  const loadOlder = async () => {
+    if (props.conversationId <= 0 || !thread().hasMore || chat.threads.isLoading(props.conversationId)) return;
+    const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+    const first = !thread().loaded;
+    try {
+      await chat.threads.loadOlder(props.conversationId);
+    } catch {
+      return;
+    }
+    // Keep what was on screen where it was: the new page went in above it.
+    if (first) scrollToBottom();
+    else scroller.scrollTop = scroller.scrollHeight - fromBottom;
+    // A short first page may not fill the view: keep going until it scrolls.
+    if (thread().hasMore && scroller.scrollHeight <= scroller.clientHeight + LOAD_OLDER_PX) void loadOlder();
+  };
+
+  onMount(() => {
+    if (props.conversationId > 0) chat.conversations.setActiveId(props.conversationId);
+    if (thread().loaded) scrollToBottom();
+    else void loadOlder();
+    composer?.focus({ preventScroll: true });
+  });
+  onCleanup(() => {
+    if (chat.conversations.activeId() === props.conversationId) chat.conversations.setActiveId(null);
+  });
+
+  // New messages at the end: follow them when the reader was at the bottom, or sent them.
+  createEffect(
+    on(
+      () => [thread().items.at(-1)?.id ?? 0, thread().pending.length] as const,
+      (_, previous) => {
+        if (!previous) return;
+        const newest = thread().items.at(-1);
+        if (nearBottom || newest?.senderId === chat.me() || thread().pending.length > previous[1]) scrollToBottom();
+      },
+    ),
+  );
+
+  // Read state: what is on screen in a visible tab is read.
+  createEffect(() => {
+    const last = thread().items.at(-1)?.id ?? 0;
+    if (props.conversationId <= 0 || !chat.visible() || last <= lastMarked) return;
+    const conversation = chat.conversations.get(props.conversationId);
+    const lastFromOthers = thread().items.at(-1)?.senderId !== chat.me();
+    lastMarked = last;
+    if ((conversation?.unread ?? 0) > 0 || lastFromOthers) chat.markRead(props.conversationId, last);
+  });
+
+  const typingText = () => {
+    const names = chat.threads.typing(props.conversationId).map(senderName);
+    if (names.length === 0) return "";
+    if (names.length === 1) return `${names[0]} is typing…`;
+    if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+    return "Several people are typing…";
+  };
+
+  const send = async (body: string) => {
+    const result = await chat.threads.send(props.conversationId, props.target, body);
+    if (result && "error" in result) return result.error;
+    if (result && props.conversationId <= 0) props.onFirstMessage?.(result);
+    return null;
+  };
+
+  return (
+    <section class="conversation" aria-labelledby="conversation-title">
+      <header class="pane-head">
+        <A class="icon-button back" href="/" aria-label="Back to conversations">
+          <Icon name="back" />
+        </A>
+        <Avatar
+          id={props.peer?.id ?? props.conversationId}
+          name={props.title}
+          room={props.kind === "room"}
+          online={props.peer?.online}
+        />
+        <div class="pane-title">
+          <h1 id="conversation-title">{props.title}</h1>
+          <Show when={props.kind === "direct" && props.peer}>
+            {(peer) => <p class="pane-sub">{peer().online ? "Online" : `@${peer().username}`}</p>}
+          </Show>
+          <Show when={props.kind === "room"}>
+            <p class="pane-sub">Room</p>
+          </Show>
+        </div>
+        {props.actions}
+      </header>
+
+      <div
+        class="messages"
+        ref={scroller}
+        role="log"
+        aria-label={`Messages with ${props.title}`}
+        tabindex="0"
+        onScroll={() => {
+          nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
+          if (scroller.scrollTop < LOAD_OLDER_PX) void loadOlder();
+        }}
+      >
+        <div class="history-edge">
+          <Show when={thread().loaded && !thread().hasMore}>
+            <p class="muted">
+              This is the beginning of your conversation{props.kind === "room" ? " in this room" : ""}.
+            </p>
+          </Show>
+          <Show when={chat.threads.isLoading(props.conversationId)}>
+            <p class="muted">Loading messages…</p>
+          </Show>
+          <Show when={props.conversationId <= 0}>
+            <p class="muted">Say hello to start the conversation.</p>
+          </Show>
+        </div>
+        <For each={thread().items}>
+          {(message) => {
+            const mark = () => marks().get(message.id) ?? { runStart: false };
+            const mine = message.senderId === chat.me();
+            return (
+              <>
+                <Show when={mark().day}>
+                  <div class="day-separator">
+                    <span>{mark().day}</span>
+                  </div>
+                </Show>
+                <div class="message" classList={{ mine, "run-start": mark().runStart }}>
+                  <Show when={mark().runStart}>
+                    <div class="run-head">
+                      <Show when={!mine}>
+                        <span class="sender">{senderName(message.senderId)}</span>
+                      </Show>
+                      <time datetime={message.createdAt}>{timeLabel(message.createdAt)}</time>
+                    </div>
+                  </Show>
+                  <div class="bubble" title={new Date(message.createdAt).toLocaleString()}>
+                    <MessageText text={message.body} />
+                  </div>
+                  <Show when={mine && props.kind === "direct" && message.id === lastMine() && seenUpTo() >= message.id}>
+                    <span class="receipt">Seen</span>
+                  </Show>
+                </div>
+              </>
+            );
+          }}
+        </For>
+        <For each={thread().pending}>{(pending) => <PendingRow pending={pending} target={props.target} />}</For>
+      </div>
+
+      <p class="typing" aria-live="polite">
+        {typingText()}
+      </p>
+      <Composer
+        label={`Message ${props.title}`}
+        placeholder={`Message ${props.kind === "room" ? `#${props.title}` : props.title}`}
+        onSend={send}
+        onTyping={() => props.conversationId > 0 && chat.typing(props.conversationId)}
+        ref={(element) => {
+          composer = element;
+        }}
+      />
+    </section>
+  );
+}
+
+function PendingRow(props: { pending: PendingMessage; target: SendTarget }): JSX.Element {
+  const chat = useChat();
+  const failed = () => props.pending.status === "failed";
+  return (
+    <div class="message mine pending" classList={{ failed: failed() }}>
+      <div class="bubble">
+        <MessageText text={props.pending.body} />
+      </div>
+      <Show when={failed()} fallback={<span class="receipt">Sending…</span>}>
+        <span class="receipt failed-note" role="alert">
+          Not sent{props.pending.error ? `: ${props.pending.error}` : ""}.
+          <button
+            class="link-button"
+            type="button"
+            onClick={() => void chat.threads.retry(props.pending.conversationId, props.pending.clientId, props.target)}
+          >
+            Retry
+          </button>
+          <button
+            class="link-button"
+            type="button"
+            onClick={() => chat.threads.discard(props.pending.conversationId, props.pending.clientId)}
+          >
+            Discard
+          </button>
+        </span>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,202 @@
+// The client side of the /ws protocol: connect, wait for `ready`, resume what was missed,
+// ping, and reconnect with backoff. No DOM or Solid here, so bun test can drive it with a
+// fake socket and fake timers.
+import { CLOSE_CODES } from "../../../src/shared/errors.ts";
+import type { ClientFrame, ServerFrame } from "../../../src/shared/events.ts";
+import { type BackoffOptions, backoffDelay } from "./backoff.ts";
+
+export type ConnectionState = "connecting" | "online" | "reconnecting" | "ended" | "stopped";
+
+/** The part of the browser WebSocket this module uses. */
+export type SocketLike = {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+};
+
+export type Timers = {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+};
+
+export type ConnectionOptions = {
+  url: string;
+  openSocket: (url: string) => SocketLike;
+  onFrame: (frame: ServerFrame) => void;
+  onState?: (state: ConnectionState) => void;
+  /** The socket closed with 1008: the session is over. */
+  onSessionEnded?: () => void;
+  /** A connection attempt failed before `ready` (the app may check whether the session still holds). */
+  onConnectFailed?: (attempt: number) => void;
+  timers?: Timers;
+  backoff?: BackoffOptions;
+  pingIntervalMs?: number;
+};
+
+const OPEN = 1;
+export const PING_INTERVAL_MS = 25_000;
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  setInterval: (fn, ms) => setInterval(fn, ms),
+  clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+};
+
+export class Connection {
+  private socket: SocketLike | null = null;
+  private attempt = 0;
+  private reconnectTimer: unknown = null;
+  private pingTimer: unknown = null;
+  private stateValue: ConnectionState = "stopped";
+  private highest = 0;
+  private readonly timers: Timers;
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.timers = options.timers ?? realTimers;
+  }
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  /** The highest message id seen (from this socket or from history the app loaded). */
+  get highestIdSeen(): number {
+    return this.highest;
+  }
+
+  /** Tells the connection about a message id seen elsewhere (history pages, the conversation list). */
+  noteMessageId(id: number) {
+    if (id > this.highest) this.highest = id;
+  }
+
+  start() {
+    if (this.stateValue !== "stopped" && this.stateValue !== "ended") return;
+    this.attempt = 0;
+    this.open("connecting");
+  }
+
+  stop() {
+    this.setState("stopped");
+    this.clearTimers();
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.onclose = null;
+      socket.onmessage = null;
+      socket.close(1000, "bye");
+    }
+  }
+
+  /** Reconnects now instead of waiting for the backoff (the browser came back online). */
+  retryNow() {
+    if (this.stateValue !== "reconnecting" || this.socket) return;
+    if (this.reconnectTimer !== null) this.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.open("reconnecting");
+  }
+
+  send(frame: ClientFrame): boolean {
+    if (!this.socket || this.socket.readyState !== OPEN || this.stateValue !== "online") return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  private setState(state: ConnectionState) {
+    if (state === this.stateValue) return;
+    this.stateValue = state;
+    this.options.onState?.(state);
+  }
+
+  private clearTimers() {
+    if (this.reconnectTimer !== null) this.timers.clearTimeout(this.reconnectTimer);
+    if (this.pingTimer !== null) this.timers.clearInterval(this.pingTimer);
+    this.reconnectTimer = null;
+    this.pingTimer = null;
+  }
+
+  private open(state: "connecting" | "reconnecting") {
+    this.setState(state);
+    let socket: SocketLike;
+    try {
+      socket = this.options.openSocket(this.options.url);
+    } catch {
+      this.scheduleReconnect(false);
+      return;
+    }
+    this.socket = socket;
+    let ready = false;
+    socket.onmessage = (event) => {
+      if (typeof event.data !== "string") return;
+      let frame: ServerFrame;
+      try {
+        frame = JSON.parse(event.data) as ServerFrame;
+      } catch {
+        return;
+      }
+      if (frame.type === "ready") ready = true;
+      this.receive(frame, socket);
+    };
+    socket.onclose = (event) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (this.pingTimer !== null) this.timers.clearInterval(this.pingTimer);
+      this.pingTimer = null;
+      if (event.code === CLOSE_CODES.POLICY_VIOLATION) {
+        this.setState("ended");
+        this.options.onSessionEnded?.();
+        return;
+      }
+      this.scheduleReconnect(ready);
+    };
+    socket.onerror = () => {};
+  }
+
+  private receive(frame: ServerFrame, socket: SocketLike) {
+    switch (frame.type) {
+      case "ready":
+        this.attempt = 0;
+        this.setState("online");
+        this.pingTimer ??= this.timers.setInterval(() => {
+          if (socket.readyState === OPEN) socket.send(JSON.stringify({ type: "ping" } satisfies ClientFrame));
+        }, this.options.pingIntervalMs ?? PING_INTERVAL_MS);
+        // With nothing seen yet there is nothing to catch up on: the app loads its lists
+        // after `ready`. Otherwise ask for everything newer than what we hold.
+        if (this.highest > 0) this.resume();
+        else this.highest = Math.max(this.highest, frame.lastMessageId);
+        break;
+      case "message":
+        this.noteMessageId(frame.message.id);
+        break;
+      case "resumed":
+        // At most RESUME_LIMIT per answer: go on from the newest id received.
+        if (!frame.complete) this.resume();
+        break;
+      case "pong":
+        return;
+    }
+    this.options.onFrame(frame);
+  }
+
+  private resume() {
+    this.socket?.send(JSON.stringify({ type: "resume", after: this.highest } satisfies ClientFrame));
+  }
+
+  private scheduleReconnect(wasReady: boolean) {
+    if (this.stateValue === "stopped" || this.stateValue === "ended") return;
+    if (!wasReady) this.options.onConnectFailed?.(this.attempt);
+    const delay = backoffDelay(this.attempt, this.options.backoff);
+    this.attempt += 1;
+    this.setState("reconnecting");
+    this.reconnectTimer = this.timers.setTimeout(() => {
+      this.reconnectTimer = null;
+      this.open("reconnecting");
+    }, delay);
+  }
+}

@@ -1,0 +1,63 @@
+// The messages of one conversation as the client holds them: confirmed messages sorted
+// by id without duplicates, and the ones still being sent (by clientId).
+import type { Message } from "../../../src/shared/api.ts";
+
+export type PendingMessage = {
+  clientId: string;
+  conversationId: number;
+  senderId: number;
+  body: string;
+  createdAt: string;
+  status: "pending" | "failed";
+  error?: string;
+};
+
+export type Thread = {
+  items: Message[];
+  pending: PendingMessage[];
+  hasMore: boolean;
+  loaded: boolean;
+};
+
+export const emptyThread = (): Thread => ({ items: [], pending: [], hasMore: true, loaded: false });
+
+/** Merges messages into a sorted, duplicate-free list (a message seen twice keeps its first copy). */
+export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): Message[] {
+  if (incoming.length === 0) return existing as Message[];
+  const byId = new Map<number, Message>();
+  for (const message of existing) byId.set(message.id, message);
+  let changed = false;
+  for (const message of incoming) {
+    if (!byId.has(message.id)) {
+      byId.set(message.id, message);
+      changed = true;
+    }
+  }
+  if (!changed) return existing as Message[];
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+/** Drops pending entries that a confirmed message (same clientId) has settled. */
+export function settlePending(pending: readonly PendingMessage[], confirmed: readonly Message[]): PendingMessage[] {
+  const settled = new Set(confirmed.flatMap((m) => (m.clientId ? [m.clientId] : [])));
+  if (settled.size === 0) return pending as PendingMessage[];
+  const left = pending.filter((p) => !settled.has(p.clientId));
+  return left.length === pending.length ? (pending as PendingMessage[]) : left;
+}
+
+/** Adds confirmed messages to a thread: merged, and settling the pending ones they confirm. */
+export function addMessages(thread: Thread, messages: readonly Message[]): Thread {
+  const items = mergeMessages(thread.items, messages);
+  const pending = settlePending(thread.pending, messages);
+  if (items === thread.items && pending === thread.pending) return thread;
+  return { ...thread, items, pending };
+}
+
+/** Adds an older page (from history.messages with `before`). */
+export function addOlderPage(thread: Thread, page: { items: readonly Message[]; hasMore: boolean }): Thread {
+  return { ...addMessages(thread, page.items), hasMore: page.hasMore, loaded: true };
+}
+
+export function lastMessageId(thread: Thread): number {
+  return thread.items.at(-1)?.id ?? 0;
+}

@@ -1,0 +1,13 @@
+// Entry point: one API client, the session store, the app.
+import { render } from "solid-js/web";
+import { App } from "./App.tsx";
+import { createApi } from "./api/client.ts";
+import { createSessionStore } from "./stores/session.ts";
+import "./styles.css";
+
+let session: ReturnType<typeof createSessionStore> | undefined;
+const api = createApi(location.origin, () => session?.ended());
+session = createSessionStore(api);
+
+const root = document.getElementById("root");
+if (root) render(() => <App api={api} session={session} />, root);

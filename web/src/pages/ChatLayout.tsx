@@ -1,0 +1,193 @@
+// The signed-in frame: the sidebar (who you are, navigation, conversations) and the open
+// page. On a phone only one of the two shows at a time.
+import { A, Navigate, useLocation } from "@solidjs/router";
+import { For, type JSX, type ParentProps, Show } from "solid-js";
+import { Avatar } from "../components/Avatar.tsx";
+import { ConnectionBanner } from "../components/ConnectionBanner.tsx";
+import { Icon } from "../components/Icon.tsx";
+import { MessageText } from "../components/MessageText.tsx";
+import { shortWhen } from "../lib/grouping.ts";
+import { ChatProvider, useApp, useChat } from "../stores/context.tsx";
+import { conversationTitle } from "../stores/conversations.ts";
+import { displayName } from "../stores/people.ts";
+
+export function ChatLayout(props: ParentProps): JSX.Element {
+  const { session } = useApp();
+  return (
+    <Show
+      when={session.status() === "signed-in"}
+      fallback={
+        <Show when={session.status() !== "signed-out"} fallback={<Navigate href="/login" />}>
+          <Splash />
+        </Show>
+      }
+    >
+      <ChatProvider>
+        <Shell>{props.children}</Shell>
+      </ChatProvider>
+    </Show>
+  );
+}
+
+function Splash(): JSX.Element {
+  const { session } = useApp();
+  return (
+    <main class="splash">
+      <Show when={session.status() === "unreachable"} fallback={<p class="muted">Loading Parley…</p>}>
+        <p>Parley cannot be reached right now.</p>
+        <button class="button" type="button" onClick={() => void session.load()}>
+          Try again
+        </button>
+      </Show>
+    </main>
+  );
+}
+
+function Shell(props: ParentProps): JSX.Element {
+  const { session } = useApp();
+  const chat = useChat();
+  const location = useLocation();
+  const atHome = () => location.pathname === "/";
+  const user = () => session.user();
+
+  return (
+    <div class="shell" classList={{ "at-home": atHome() }}>
+      <aside class="sidebar" aria-label="Conversations and navigation">
+        <header class="sidebar-head">
+          <Show when={user()}>
+            {(me) => (
+              <div class="me">
+                <Avatar id={me().id} name={displayName(me())} size="sm" />
+                <div class="me-text">
+                  <span class="me-name">{displayName(me())}</span>
+                  <span class="me-handle">@{me().username}</span>
+                </div>
+              </div>
+            )}
+          </Show>
+          <button
+            class="icon-button"
+            type="button"
+            onClick={() => void session.logout()}
+            aria-label="Log out"
+            title="Log out"
+          >
+            <Icon name="logout" />
+          </button>
+        </header>
+        <nav class="nav" aria-label="Main">
+          <A href="/" end activeClass="active">
+            <Icon name="chat" size={18} /> Chats
+          </A>
+          <A href="/people" activeClass="active">
+            <Icon name="people" size={18} /> People
+          </A>
+          <A href="/rooms" activeClass="active">
+            <Icon name="rooms" size={18} /> Rooms
+          </A>
+          <Show when={user()?.isAdmin}>
+            <A href="/admin" activeClass="active">
+              <Icon name="shield" size={18} /> Admin
+            </A>
+          </Show>
+        </nav>
+        <ConversationList />
+        <Show when={chat.notifications.permission() === "default"}>
+          <button class="notify-prompt" type="button" onClick={() => void chat.notifications.request()}>
+            <Icon name="bell" size={18} /> Turn on desktop notifications
+          </button>
+        </Show>
+      </aside>
+      <main class="main" id="main">
+        {props.children}
+      </main>
+      <ConnectionBanner state={chat.connectionState()} browserOnline={chat.browserOnline()} />
+    </div>
+  );
+}
+
+function ConversationList(): JSX.Element {
+  const chat = useChat();
+  const state = chat.conversations.state;
+  return (
+    <section class="conversations" aria-labelledby="conversations-title">
+      <h2 id="conversations-title" class="section-title">
+        Conversations
+      </h2>
+      <Show
+        when={state.loaded}
+        fallback={<p class="empty muted">{state.failed ? "Could not load conversations." : "Loading…"}</p>}
+      >
+        <Show
+          when={state.list.length > 0}
+          fallback={
+            <p class="empty muted">
+              No conversations yet. Find someone in <A href="/people">People</A> or join a <A href="/rooms">room</A>.
+            </p>
+          }
+        >
+          <ul class="conversation-list">
+            <For each={state.list}>
+              {(conversation) => {
+                const title = () => conversationTitle(conversation);
+                const last = () => conversation.lastMessage;
+                const prefix = () => {
+                  const message = last();
+                  if (!message) return "";
+                  if (message.senderId === chat.me()) return "You: ";
+                  if (conversation.kind === "room") {
+                    const sender = chat.people.get(message.senderId);
+                    return sender ? `${sender.firstName}: ` : "";
+                  }
+                  return "";
+                };
+                return (
+                  <li>
+                    <A
+                      href={`/c/${conversation.id}`}
+                      class="conversation-item"
+                      activeClass="active"
+                      classList={{ unread: conversation.unread > 0 }}
+                    >
+                      <Avatar
+                        id={conversation.peer?.id ?? conversation.id}
+                        name={title()}
+                        room={conversation.kind === "room"}
+                        online={conversation.peer?.online}
+                      />
+                      <span class="conversation-text">
+                        <span class="conversation-top">
+                          <span class="conversation-title">{title()}</span>
+                          <Show when={last()}>
+                            {(message) => <time class="when">{shortWhen(message().createdAt)}</time>}
+                          </Show>
+                        </span>
+                        <span class="conversation-bottom">
+                          <span class="preview">
+                            <Show when={last()} fallback={<em>No messages yet</em>}>
+                              {(message) => (
+                                <>
+                                  {prefix()}
+                                  <MessageText text={message().body.slice(0, 140)} plain />
+                                </>
+                              )}
+                            </Show>
+                          </span>
+                          <Show when={conversation.unread > 0}>
+                            <span class="badge" role="img" aria-label={`${conversation.unread} unread`}>
+                              {conversation.unread > 99 ? "99+" : conversation.unread}
+                            </span>
+                          </Show>
+                        </span>
+                      </span>
+                    </A>
+                  </li>
+                );
+              }}
+            </For>
+          </ul>
+        </Show>
+      </Show>
+    </section>
+  );
+}

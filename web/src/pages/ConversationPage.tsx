@@ -1,0 +1,113 @@
+// /c/:id — an open conversation (direct or room) — and /dm/:userId — the first message to
+// someone with whom there is no conversation yet.
+import { useNavigate, useParams } from "@solidjs/router";
+import { createResource, type JSX, Show } from "solid-js";
+import { toFailure } from "../api/client.ts";
+import { ConversationView } from "../components/ConversationView.tsx";
+import { useApp, useChat } from "../stores/context.tsx";
+import { conversationTitle } from "../stores/conversations.ts";
+import { displayName } from "../stores/people.ts";
+
+export function ConversationPage(): JSX.Element {
+  const params = useParams<{ id: string }>();
+  const chat = useChat();
+  const { api } = useApp();
+  const navigate = useNavigate();
+  const id = () => Number(params.id);
+  const conversation = () => chat.conversations.get(id());
+
+  const leave = async () => {
+    try {
+      await api.trpc.rooms.leave.mutate({ id: id() });
+      chat.conversations.remove(id());
+      navigate("/", { replace: true });
+    } catch (error) {
+      window.alert(toFailure(error).message);
+    }
+  };
+
+  return (
+    <Show
+      when={conversation()}
+      keyed
+      fallback={
+        <div class="placeholder">
+          <p class="muted">{chat.conversations.state.loaded ? "This conversation does not exist." : "Loading…"}</p>
+        </div>
+      }
+    >
+      {(found) => (
+        <ConversationView
+          conversationId={found.id}
+          target={{ conversationId: found.id }}
+          title={conversationTitle(found)}
+          kind={found.kind}
+          peer={found.peer}
+          actions={
+            found.kind === "room" ? (
+              <button class="button subtle" type="button" onClick={() => void leave()}>
+                Leave room
+              </button>
+            ) : undefined
+          }
+        />
+      )}
+    </Show>
+  );
+}
+
+export function DirectPage(): JSX.Element {
+  const params = useParams<{ userId: string }>();
+  const chat = useChat();
+  const { api } = useApp();
+  const navigate = useNavigate();
+  const userId = () => Number(params.userId);
+
+  // An existing conversation (maybe not in the list yet) opens as itself.
+  const [existing] = createResource(userId, async (peerId) => {
+    const known = chat.conversations.directWith(peerId);
+    if (known) return known.id;
+    const page = await api.trpc.history.messages.query({ peerId, limit: 1 });
+    return page.items[0]?.conversationId ?? 0;
+  });
+
+  const openConversation = async (conversationId: number) => {
+    if (!chat.conversations.get(conversationId)) await chat.conversations.refresh();
+    navigate(`/c/${conversationId}`, { replace: true });
+  };
+
+  return (
+    <Show when={existing.state === "ready" || existing.state === "errored"} fallback={<div class="placeholder" />}>
+      <Show when={!existing.error && existing() === 0} fallback={<Redirect to={existing()} go={openConversation} />}>
+        <ConversationView
+          conversationId={-userId()}
+          target={{ userId: userId() }}
+          title={displayName(chat.people.get(userId()))}
+          kind="direct"
+          peer={chat.people.get(userId())}
+          onFirstMessage={(message) => void openConversation(message.conversationId)}
+        />
+      </Show>
+    </Show>
+  );
+}
+
+function Redirect(props: { to: number | undefined; go: (id: number) => void }): JSX.Element {
+  if (props.to) props.go(props.to);
+  return (
+    <div class="placeholder">
+      <p class="muted">{props.to ? "Opening…" : "This person cannot be reached."}</p>
+    </div>
+  );
+}
+
+export function HomePage(): JSX.Element {
+  return (
+    <div class="placeholder home">
+      <div class="placeholder-card">
+        <h1>Pick a conversation</h1>
+        <p class="muted">Choose one on the left, find someone in People, or join a room.</p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,191 @@
+// Stores, created from the one API client and provided through context: the session for
+// the whole app, the chat stores (and the socket) only while someone is signed in.
+import { useNavigate } from "@solidjs/router";
+import {
+  createContext,
+  createEffect,
+  createSignal,
+  type JSX,
+  onCleanup,
+  onMount,
+  type ParentProps,
+  useContext,
+} from "solid-js";
+import type { Message } from "../../../src/shared/api.ts";
+import type { ServerFrame } from "../../../src/shared/events.ts";
+import type { Api } from "../api/client.ts";
+import { Connection, type ConnectionState } from "../lib/connection.ts";
+import { conversationTitle, createConversationsStore } from "./conversations.ts";
+import { createNotificationsStore } from "./notifications.ts";
+import { createPeopleStore, displayName } from "./people.ts";
+import type { SessionStore } from "./session.ts";
+import { createThreadsStore } from "./threads.ts";
+
+type AppContextValue = { api: Api; session: SessionStore };
+const AppContext = createContext<AppContextValue>();
+
+export function AppProvider(props: ParentProps<AppContextValue>): JSX.Element {
+  return <AppContext.Provider value={{ api: props.api, session: props.session }}>{props.children}</AppContext.Provider>;
+}
+
+export function useApp(): AppContextValue {
+  const value = useContext(AppContext);
+  if (!value) throw new Error("useApp outside AppProvider");
+  return value;
+}
+
+function createChatStores(api: Api, session: SessionStore, navigate: (path: string) => void) {
+  const me = () => session.user()?.id ?? 0;
+  const people = createPeopleStore(api);
+  const conversations = createConversationsStore(api, me);
+  const notifications = createNotificationsStore();
+  const [connectionState, setConnectionState] = createSignal<ConnectionState>("connecting");
+  const [visible, setVisible] = createSignal(document.visibilityState === "visible");
+  const [browserOnline, setBrowserOnline] = createSignal(navigator.onLine);
+
+  const seen = (messages: readonly Message[]) => {
+    for (const message of messages) connection.noteMessageId(message.id);
+    const conversation = messages[0] && conversations.get(messages[0].conversationId);
+    if (conversation?.kind === "room") people.ensure([...new Set(messages.map((m) => m.senderId))]);
+  };
+  const threads = createThreadsStore(api, me, seen);
+
+  const receiveMessage = (message: Message) => {
+    threads.receive(message);
+    const watching = conversations.activeId() === message.conversationId && visible();
+    const fresh = conversations.receive(message, { asUnread: !watching });
+    const conversation = conversations.get(message.conversationId);
+    if (conversation?.kind === "room") people.ensure([message.senderId]);
+    if (fresh && message.senderId !== me() && conversation) {
+      const sender = conversation.kind === "direct" ? conversation.peer : people.get(message.senderId);
+      const title =
+        conversation.kind === "room"
+          ? `${displayName(sender)} in ${conversationTitle(conversation)}`
+          : displayName(sender);
+      notifications.notify(title, message.body, `conversation-${conversation.id}`, () =>
+        navigate(`/c/${conversation.id}`),
+      );
+    }
+  };
+
+  const onFrame = (frame: ServerFrame) => {
+    switch (frame.type) {
+      case "ready":
+        void conversations.refresh().then(() => {
+          for (const c of conversations.list()) {
+            if (c.lastMessage) connection.noteMessageId(c.lastMessage.id);
+            if (c.peer) people.remember([c.peer]);
+          }
+        });
+        break;
+      case "message":
+        receiveMessage(frame.message);
+        break;
+      case "conversation":
+        conversations.upsert(frame.conversation);
+        if (frame.conversation.peer) people.remember([frame.conversation.peer]);
+        break;
+      case "presence":
+        people.setOnline(frame.userId, frame.online);
+        conversations.setPeerOnline(frame.userId, frame.online);
+        break;
+      case "typing":
+        threads.typingFrom(frame.conversationId, frame.userId);
+        break;
+      case "read": {
+        if (frame.userId !== me()) {
+          threads.readBy(frame.conversationId, frame.userId, frame.upTo);
+          break;
+        }
+        const last = conversations.get(frame.conversationId)?.lastMessage?.id ?? 0;
+        if (frame.upTo >= last) conversations.clearUnread(frame.conversationId);
+        break;
+      }
+    }
+  };
+
+  const connection = new Connection({
+    url: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`,
+    openSocket: (url) => new WebSocket(url),
+    onFrame,
+    onState: setConnectionState,
+    onSessionEnded: () => session.ended(),
+    onConnectFailed: (attempt) => {
+      // A refused upgrade looks like a network error to the browser: ask whether the
+      // session still holds (a 401 here ends it through the API client).
+      if (attempt % 3 === 0) api.trpc.users.me.query().catch(() => {});
+    },
+  });
+
+  const markRead = (conversationId: number, upTo: number) => {
+    conversations.clearUnread(conversationId);
+    api.trpc.history.markRead.mutate({ conversationId, upTo }).catch(() => {});
+  };
+
+  return {
+    me,
+    people,
+    conversations,
+    threads,
+    notifications,
+    connection,
+    connectionState,
+    visible,
+    setVisible,
+    browserOnline,
+    setBrowserOnline,
+    markRead,
+    /** Sends a typing frame, at most every 3 s per conversation. */
+    typing: (() => {
+      const last = new Map<number, number>();
+      return (conversationId: number) => {
+        const now = Date.now();
+        if (now - (last.get(conversationId) ?? 0) < 3000) return;
+        if (connection.send({ type: "typing", conversationId })) last.set(conversationId, now);
+      };
+    })(),
+  };
+}
+
+export type ChatStores = ReturnType<typeof createChatStores>;
+const ChatContext = createContext<ChatStores>();
+
+export function ChatProvider(props: ParentProps): JSX.Element {
+  const { api, session } = useApp();
+  const navigate = useNavigate();
+  const stores = createChatStores(api, session, navigate);
+
+  onMount(() => {
+    stores.connection.start();
+    const onVisibility = () => stores.setVisible(document.visibilityState === "visible");
+    const onOnline = () => {
+      stores.setBrowserOnline(true);
+      stores.connection.retryNow();
+    };
+    const onOffline = () => stores.setBrowserOnline(false);
+    document.addEventListener("visibilitychange", onVisibility);
+    window.addEventListener("online", onOnline);
+    window.addEventListener("offline", onOffline);
+    onCleanup(() => {
+      document.removeEventListener("visibilitychange", onVisibility);
+      window.removeEventListener("online", onOnline);
+      window.removeEventListener("offline", onOffline);
+      stores.connection.stop();
+      stores.threads.dispose();
+      document.title = "Parley";
+    });
+  });
+
+  createEffect(() => {
+    const unread = stores.conversations.totalUnread();
+    document.title = unread > 0 ? `(${unread}) Parley` : "Parley";
+  });
+
+  return <ChatContext.Provider value={stores}>{props.children}</ChatContext.Provider>;
+}
+
+export function useChat(): ChatStores {
+  const value = useContext(ChatContext);
+  if (!value) throw new Error("useChat outside ChatProvider");
+  return value;
+}

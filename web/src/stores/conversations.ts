@@ -1,0 +1,105 @@
+// The conversation list: ordered by last activity, with the last message, unread counts
+// and which one is open.
+import { createMemo, createSignal } from "solid-js";
+import { createStore, produce } from "solid-js/store";
+import type { Conversation, Message } from "../../../src/shared/api.ts";
+import type { Api } from "../api/client.ts";
+
+export function createConversationsStore(api: Api, me: () => number) {
+  const [state, setState] = createStore<{ list: Conversation[]; loaded: boolean; failed: boolean }>({
+    list: [],
+    loaded: false,
+    failed: false,
+  });
+  const [activeId, setActiveId] = createSignal<number | null>(null);
+  let refreshing: Promise<void> | null = null;
+
+  const indexOf = (id: number) => state.list.findIndex((c) => c.id === id);
+
+  const store = {
+    state,
+    list: () => state.list,
+    activeId,
+    setActiveId,
+    get: (id: number): Conversation | undefined => state.list.find((c) => c.id === id),
+    directWith: (userId: number): Conversation | undefined =>
+      state.list.find((c) => c.kind === "direct" && c.peer?.id === userId),
+    totalUnread: createMemo(() => state.list.reduce((sum, c) => sum + c.unread, 0)),
+
+    /** Reloads the list from the server (at start and after every reconnect). */
+    refresh(): Promise<void> {
+      refreshing ??= (async () => {
+        try {
+          const list = await api.trpc.history.conversations.query();
+          setState({ list, loaded: true, failed: false });
+        } catch {
+          setState({ failed: !state.loaded });
+        } finally {
+          refreshing = null;
+        }
+      })();
+      return refreshing;
+    },
+
+    /** A new or joined conversation: put it first (or update it in place). */
+    upsert(conversation: Conversation) {
+      const index = indexOf(conversation.id);
+      if (index === -1) setState("list", (list) => [conversation, ...list]);
+      else setState("list", index, conversation);
+    },
+
+    remove(id: number) {
+      setState("list", (list) => list.filter((c) => c.id !== id));
+    },
+
+    /**
+     * A message arrived (live or replayed). Returns true when it is newer than what the
+     * list knew, so that callers notify only once per message. Unknown conversation →
+     * false and a refresh.
+     */
+    receive(message: Message, counts: { asUnread: boolean }): boolean {
+      const index = indexOf(message.conversationId);
+      if (index === -1) {
+        void store.refresh();
+        return false;
+      }
+      const current = state.list[index];
+      if (!current || (current.lastMessage && current.lastMessage.id >= message.id)) return false;
+      setState(
+        produce((s) => {
+          const [moved] = s.list.splice(index, 1);
+          if (!moved) return;
+          moved.lastMessage = message;
+          if (counts.asUnread && message.senderId !== me()) moved.unread += 1;
+          s.list.unshift(moved);
+        }),
+      );
+      return true;
+    },
+
+    /** Marks the conversation read locally (the server call is made by the caller). */
+    clearUnread(id: number) {
+      const index = indexOf(id);
+      if (index !== -1 && state.list[index]?.unread) setState("list", index, "unread", 0);
+    },
+
+    setPeerOnline(userId: number, online: boolean) {
+      setState(
+        "list",
+        (c) => c.peer?.id === userId,
+        produce((c) => {
+          if (c.peer) c.peer.online = online;
+        }),
+      );
+    },
+  };
+  return store;
+}
+
+export type ConversationsStore = ReturnType<typeof createConversationsStore>;
+
+export function conversationTitle(conversation: Conversation): string {
+  if (conversation.kind === "room") return conversation.name ?? "Room";
+  const peer = conversation.peer;
+  return peer ? `${peer.firstName} ${peer.lastName}`.trim() || peer.username : "Direct message";
+}

@@ -1,0 +1,79 @@
+// Who is signed in: loaded from users.me at start (the cookie survives reloads), set by
+// login and signup, cleared by logout or when the server says the session is over.
+import { createSignal } from "solid-js";
+import type { LoginInput, SignupInput, User } from "../../../src/shared/api.ts";
+import { type Api, type ApiFailure, toFailure } from "../api/client.ts";
+
+export type SessionStatus = "loading" | "signed-in" | "signed-out" | "unreachable";
+
+export function createSessionStore(api: Api) {
+  const [user, setUser] = createSignal<User | null>(null);
+  const [status, setStatus] = createSignal<SessionStatus>("loading");
+  const [endedNotice, setEndedNotice] = createSignal<string | null>(null);
+
+  const signedIn = (next: User) => {
+    setUser(next);
+    setEndedNotice(null);
+    setStatus("signed-in");
+  };
+
+  return {
+    user,
+    status,
+    /** Why the person was sent back to the login page, if they were. */
+    endedNotice,
+
+    async load() {
+      setStatus("loading");
+      try {
+        signedIn(await api.trpc.users.me.query());
+      } catch (error) {
+        const failure = toFailure(error);
+        setUser(null);
+        setStatus(failure.code === "NETWORK" ? "unreachable" : "signed-out");
+      }
+    },
+
+    async login(input: LoginInput): Promise<ApiFailure | null> {
+      try {
+        const { data, error } = await api.auth.login.post(input);
+        if (error || !data) return toFailure(error);
+        signedIn(data.user);
+        return null;
+      } catch (error) {
+        return toFailure(error);
+      }
+    },
+
+    async signup(input: SignupInput): Promise<ApiFailure | null> {
+      try {
+        const { data, error } = await api.auth.signup.post(input);
+        if (error || !data) return toFailure(error);
+        signedIn(data.user);
+        return null;
+      } catch (error) {
+        return toFailure(error);
+      }
+    },
+
+    async logout() {
+      try {
+        await api.auth.logout.post();
+      } catch {
+        // Signed out locally either way; the cookie expires on its own.
+      }
+      setUser(null);
+      setStatus("signed-out");
+    },
+
+    /** The server ended the session (401, or the socket closed with 1008). */
+    ended() {
+      if (status() !== "signed-in") return;
+      setUser(null);
+      setEndedNotice("Your session has ended. Please log in again.");
+      setStatus("signed-out");
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;
