@@ -7,11 +7,12 @@
 import type { DriverCommand, DriverReply, SocketSpec } from "./driver-protocol.ts";
 import { HttpClient } from "./http-client.ts";
 import { Samples, summarize } from "./stats.ts";
+import { connectLean, type LeanSocket } from "./ws-client.ts";
 
 /** Wall-clock milliseconds with sub-microsecond resolution, comparable across processes. */
 const wall = () => performance.timeOrigin + performance.now();
 
-type Tracked = { socket: WebSocket; counted: boolean; index: number; closed: boolean };
+type Tracked = { socket: LeanSocket | null; counted: boolean; index: number; closed: boolean };
 
 const sockets: Tracked[] = [];
 let countedSockets = 0;
@@ -61,20 +62,20 @@ function onFrame(tracked: Tracked, data: string) {
 
 function openSocket(spec: SocketSpec, timeoutMs: number): Promise<Tracked> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = spec.token ? { authorization: `Bearer ${spec.token}` } : {};
-    // Bun's client takes headers in a second argument (the browser's cannot).
-    const socket = new WebSocket(spec.url, { headers } as unknown as string[]);
-    const tracked: Tracked = { socket, counted: spec.counted, index: -1, closed: false };
+    const headers: Record<string, string> = spec.token ? { Authorization: `Bearer ${spec.token}` } : {};
+    const tracked: Tracked = { socket: null, counted: spec.counted, index: -1, closed: false };
     let ready = false;
-    const timer = setTimeout(() => {
-      if (!ready) {
-        socket.close();
-        reject(new Error("no ready frame"));
-      }
-    }, timeoutMs);
-    socket.onmessage = (event) => {
-      const data = typeof event.data === "string" ? event.data : "";
-      if (!ready) {
+    const fail = (error: Error) => {
+      if (ready) return;
+      ready = true;
+      clearTimeout(timer);
+      tracked.socket?.close();
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error("no ready frame")), timeoutMs);
+    connectLean(spec.url, headers, {
+      onText(data) {
+        if (ready) return onFrame(tracked, data);
         if (data.includes('"type":"ready"')) {
           ready = true;
           clearTimeout(timer);
@@ -82,23 +83,18 @@ function openSocket(spec: SocketSpec, timeoutMs: number): Promise<Tracked> {
           sockets.push(tracked);
           resolve(tracked);
         }
-        return;
-      }
-      onFrame(tracked, data);
-    };
-    socket.onclose = (event) => {
-      tracked.closed = true;
-      if (!ready) {
-        clearTimeout(timer);
-        reject(new Error(`closed before ready (${event.code})`));
-      } else if (!closingAll) unexpectedCloses++;
-    };
-    socket.onerror = () => {
-      if (!ready) {
-        clearTimeout(timer);
-        reject(new Error("socket error before ready"));
-      }
-    };
+      },
+      onClose(code) {
+        tracked.closed = true;
+        if (!ready) fail(new Error(`closed before ready (${code})`));
+        else if (!closingAll) unexpectedCloses++;
+      },
+    }).then(
+      (socket) => {
+        tracked.socket = socket;
+      },
+      (error: Error) => fail(new Error(error.message.replace(/\d{4,}/g, "N"))),
+    );
   });
 }
 
@@ -289,16 +285,9 @@ async function requests(cmd: Extract<DriverCommand, { op: "requests" }>) {
 
 async function closeAll() {
   closingAll = true;
-  const closed = sockets.map(
-    (t) =>
-      new Promise<void>((resolve) => {
-        if (t.closed) return resolve();
-        t.socket.addEventListener("close", () => resolve());
-        t.socket.close(1000);
-        setTimeout(resolve, 2000);
-      }),
-  );
-  await Promise.all(closed);
+  for (const tracked of sockets) tracked.socket?.close(1000);
+  const deadline = performance.now() + 2000;
+  while (sockets.some((t) => !t.closed) && performance.now() < deadline) await Bun.sleep(10);
   sockets.length = 0;
   countedSockets = 0;
   closingAll = false;
