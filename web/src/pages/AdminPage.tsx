@@ -124,7 +124,7 @@ function UsersSection(): JSX.Element {
               </span>
               <Show when={user.id !== chat.me()}>
                 <button
-                  class="button"
+                  class="button subtle"
                   classList={{ danger: user.isActive }}
                   type="button"
                   onClick={() => void setActive(user, !user.isActive)}

@@ -1,0 +1,192 @@
+// `bun scripts/screenshots.ts`: starts a seeded Parley on a free port and photographs each
+// screen with Chromium at 1280×800 and 390×844 (light, and dark for a few) into
+// docs/screenshots/. Seeding goes through the public API, with a clock that starts a day
+// back so that the history spans "Yesterday" and "Today".
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import type { Page } from "playwright-core";
+import { loadConfig } from "../src/config.ts";
+import { startServer } from "../src/server.ts";
+import type { AuthResult } from "../src/shared/api.ts";
+import type { AppRouter } from "../src/trpc/router.ts";
+import { launchBrowser, newPerson } from "../tests/helpers/browser.ts";
+
+const OUT = join(import.meta.dir, "..", "docs", "screenshots");
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const PASSWORD = "correct horse battery";
+
+const HOUR = 3_600_000;
+let now = Date.now() - 26 * HOUR;
+const clock = { now: () => now };
+
+const dir = mkdtempSync(join(tmpdir(), "parley-screenshots-"));
+const config = loadConfig({
+  NODE_ENV: "development",
+  HOST: "127.0.0.1",
+  PORT: "0",
+  DATABASE_PATH: join(dir, "parley.db"),
+  LOG_LEVEL: "silent",
+  SEND_RATE: "0",
+});
+const server = await startServer(config, { clock });
+
+type Seeded = { id: number; username: string; token: string; trpc: ReturnType<typeof client> };
+
+function client(token: string) {
+  return createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${server.url}/trpc`, headers: { authorization: `Bearer ${token}` } })],
+  });
+}
+
+async function signUp(username: string, firstName: string, lastName: string): Promise<Seeded> {
+  const response = await fetch(`${server.url}/api/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, firstName, lastName, email: `${username}@example.com`, password: PASSWORD }),
+  });
+  if (response.status !== 201) throw new Error(`signup ${username}: ${response.status} ${await response.text()}`);
+  const { user, token } = (await response.json()) as AuthResult;
+  return { id: user.id, username, token, trpc: client(token) };
+}
+
+async function say(from: Seeded, to: { userId: number } | { conversationId: number }, body: string, minutes = 2) {
+  now += minutes * 60_000;
+  return from.trpc.history.send.mutate({ to, body });
+}
+
+/** Palette-quantises the PNGs with pngquant when it is installed (about 3× smaller). */
+function shrink() {
+  if (Bun.spawnSync(["sh", "-c", "command -v pngquant"]).exitCode !== 0) {
+    console.log("pngquant not found: screenshots left uncompressed (apt-get install -y pngquant)");
+    return;
+  }
+  const files = [...new Bun.Glob("*.png").scanSync(OUT)].map((name) => join(OUT, name));
+  Bun.spawnSync(["pngquant", "--quality=70-90", "--speed", "1", "--force", "--ext", ".png", ...files]);
+}
+
+try {
+  const ada = await signUp("ada", "Ada", "Lovelace");
+  const grace = await signUp("grace", "Grace", "Hopper");
+  const alan = await signUp("alan", "Alan", "Turing");
+  const katherine = await signUp("katherine", "Katherine", "Johnson");
+  const edsger = await signUp("edsger", "Edsger", "Dijkstra");
+  const barbara = await signUp("barbara", "Barbara", "Liskov");
+  for (const name of ["linus", "margaret", "donald", "radia", "ken", "frances", "john", "hedy"]) {
+    await signUp(name, name[0]?.toUpperCase() + name.slice(1), "Example");
+  }
+  server.deps.database.sqlite.run("update users set is_admin = 1 where username = 'ada'");
+
+  // Yesterday.
+  const first = await say(grace, { userId: ada.id }, "Ada, did you get a chance to look at the compiler notes?");
+  const dm = { conversationId: first.conversationId };
+  await say(ada, dm, "Yes! The section on loops is brilliant.");
+  await say(ada, dm, "I left a few comments in the margins.", 1);
+  await say(grace, dm, "Thank you. I will go through them tonight.", 6);
+
+  const general = await ada.trpc.rooms.create.mutate({ name: "general" });
+  const design = await grace.trpc.rooms.create.mutate({ name: "design-reviews" });
+  await alan.trpc.rooms.create.mutate({ name: "machine-learning" });
+  for (const person of [grace, alan, katherine, edsger]) await person.trpc.rooms.join.mutate({ id: general.id });
+  await katherine.trpc.rooms.join.mutate({ id: design.id });
+  await say(alan, { conversationId: general.id }, "Morning everyone ☕", 30);
+  await say(katherine, { conversationId: general.id }, "Morning! Launch window review at 10.", 3);
+
+  // Today.
+  now = Date.now() - 2 * HOUR;
+  await say(grace, dm, "Read them all: the loop example finally makes sense to me.");
+  await say(ada, dm, "Wonderful. Shall we write it up for the team?");
+  await say(grace, dm, "Yes. Draft here: https://example.com/notes/loops — edit freely.", 4);
+  await say(grace, dm, "And a reminder that <b>markup</b> stays text.", 1);
+  await say(edsger, { conversationId: general.id }, "Reminder: the goto discussion is tomorrow.", 20);
+  await say(alan, { conversationId: general.id }, "I'll bring the paper. Can a machine think? We'll see.", 2);
+  await say(katherine, { conversationId: general.id }, "Trajectory numbers checked twice ✔", 1);
+  await say(katherine, { userId: ada.id }, "Lunch on Thursday?", 5);
+  await say(barbara, { userId: ada.id }, "Your substitution principle question: yes, it applies there too.", 3);
+  now = Date.now();
+
+  mkdirSync(OUT, { recursive: true });
+  const browser = await launchBrowser();
+  const shoot = async (page: Page, name: string) => {
+    await page.evaluate(() => document.fonts.ready);
+    await page.screenshot({ path: join(OUT, `${name}.png`), type: "png" });
+    console.log(`docs/screenshots/${name}.png`);
+  };
+  const logIn = async (page: Page, username: string) => {
+    await page.goto("/login");
+    await page.getByLabel("Username").fill(username);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByRole("heading", { name: "Conversations" }).waitFor();
+  };
+
+  for (const [label, viewport] of [
+    ["desktop", DESKTOP],
+    ["phone", PHONE],
+  ] as const) {
+    const anonymous = await newPerson(browser, server.url, { viewport });
+    await anonymous.page.goto("/login");
+    await anonymous.page.getByRole("button", { name: "Log in" }).waitFor();
+    await shoot(anonymous.page, `login-${label}`);
+    await anonymous.page.goto("/signup");
+    await anonymous.page.getByLabel("First name").fill("Mary");
+    await anonymous.page.getByLabel("Username").fill("ada");
+    await anonymous.page.getByLabel("Email").fill("not-an-email");
+    await anonymous.page.getByLabel("Password").fill("short");
+    await anonymous.page.getByRole("button", { name: "Create account" }).click();
+    await anonymous.page.getByText("Please fix the fields marked below.").waitFor();
+    await shoot(anonymous.page, `signup-errors-${label}`);
+    await anonymous.context.close();
+  }
+
+  for (const scheme of ["light", "dark"] as const) {
+    const { page, context } = await newPerson(browser, server.url, { viewport: DESKTOP, colorScheme: scheme });
+    await logIn(page, "ada");
+    await page.getByRole("link", { name: /Grace Hopper/ }).click();
+    await page.getByRole("log").getByText("edit freely", { exact: false }).waitFor();
+    await shoot(page, `conversation-desktop-${scheme}`);
+    if (scheme === "light") {
+      await page.getByRole("link", { name: /general/ }).click();
+      await page.getByRole("log").getByText("Trajectory numbers", { exact: false }).waitFor();
+      await page.getByRole("log").getByText("Alan Turing").first().waitFor();
+      await shoot(page, "room-desktop-light");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
+      await page.getByRole("button", { name: /^Message Grace Hopper/ }).waitFor();
+      await shoot(page, "people-desktop-light");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rooms" }).click();
+      await page.getByRole("button", { name: "Join machine-learning" }).waitFor();
+      await shoot(page, "rooms-desktop-light");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+      await page.getByRole("button", { name: "Deactivate grace" }).waitFor();
+      await page.getByRole("cell", { name: "signup" }).first().waitFor();
+      await shoot(page, "admin-desktop-light");
+    }
+    await context.close();
+  }
+
+  for (const scheme of ["light", "dark"] as const) {
+    const { page, context } = await newPerson(browser, server.url, { viewport: PHONE, colorScheme: scheme });
+    await logIn(page, "ada");
+    await page.getByRole("link", { name: /Grace Hopper/ }).waitFor();
+    await shoot(page, `conversations-phone-${scheme}`);
+    await page.getByRole("link", { name: /Grace Hopper/ }).click();
+    await page.getByRole("log").getByText("edit freely", { exact: false }).waitFor();
+    await shoot(page, `conversation-phone-${scheme}`);
+    if (scheme === "light") {
+      await page.goto("/people");
+      await page.getByRole("button", { name: /^Message Grace Hopper/ }).waitFor();
+      await shoot(page, "people-phone-light");
+      await page.goto("/rooms");
+      await page.getByRole("button", { name: "Join machine-learning" }).waitFor();
+      await shoot(page, "rooms-phone-light");
+    }
+    await context.close();
+  }
+  await browser.close();
+  shrink();
+} finally {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,81 @@
+// The message store's pure parts: merging without duplicates, settling pending sends.
+import { describe, expect, test } from "bun:test";
+import type { Message } from "../../src/shared/api.ts";
+import {
+  addMessages,
+  addOlderPage,
+  emptyThread,
+  mergeMessages,
+  type PendingMessage,
+  settlePending,
+} from "../../web/src/lib/thread.ts";
+
+const message = (id: number, extra: Partial<Message> = {}): Message => ({
+  id,
+  conversationId: 1,
+  senderId: 1,
+  body: `m${id}`,
+  createdAt: new Date(Date.UTC(2026, 0, 1, 0, id)).toISOString(),
+  ...extra,
+});
+
+const pending = (clientId: string, status: PendingMessage["status"] = "pending"): PendingMessage => ({
+  clientId,
+  conversationId: 1,
+  senderId: 1,
+  body: clientId,
+  createdAt: new Date().toISOString(),
+  status,
+});
+
+describe("mergeMessages", () => {
+  test("sorts by id and drops duplicates, keeping the first copy", () => {
+    const first = message(2);
+    const merged = mergeMessages([first, message(5)], [message(3), message(2, { body: "again" }), message(1)]);
+    expect(merged.map((m) => m.id)).toEqual([1, 2, 3, 5]);
+    expect(merged[1]).toBe(first);
+  });
+
+  test("returns the same array when nothing is new (no needless re-render)", () => {
+    const existing = [message(1), message(2)];
+    expect(mergeMessages(existing, [message(2)])).toBe(existing);
+    expect(mergeMessages(existing, [])).toBe(existing);
+  });
+
+  test("a replay interleaved with live frames ends in one ordered copy of each", () => {
+    let items: Message[] = [message(10)];
+    for (const id of [12, 11, 12, 13, 11, 14]) items = mergeMessages(items, [message(id)]);
+    expect(items.map((m) => m.id)).toEqual([10, 11, 12, 13, 14]);
+  });
+});
+
+describe("pending messages", () => {
+  test("a confirmed message settles the pending one with its clientId", () => {
+    const left = settlePending([pending("a"), pending("b")], [message(7, { clientId: "a" })]);
+    expect(left.map((p) => p.clientId)).toEqual(["b"]);
+  });
+
+  test("messages without clientId settle nothing", () => {
+    const list = [pending("a")];
+    expect(settlePending(list, [message(7)])).toBe(list);
+  });
+
+  test("the socket frame and the send answer for one message leave a single copy", () => {
+    let thread = { ...emptyThread(), loaded: true, pending: [pending("c1")] };
+    const confirmed = message(20, { clientId: "c1" });
+    thread = addMessages(thread, [confirmed]); // from the WebSocket
+    thread = addMessages(thread, [confirmed]); // from history.send's answer
+    expect(thread.items.map((m) => m.id)).toEqual([20]);
+    expect(thread.pending).toEqual([]);
+  });
+});
+
+describe("older pages", () => {
+  test("prepend, keep order, and record whether more exist", () => {
+    let thread = addOlderPage(emptyThread(), { items: [message(16), message(17)], hasMore: true });
+    expect(thread.loaded).toBe(true);
+    thread = addOlderPage(thread, { items: [message(14), message(15)], hasMore: false });
+    expect(thread.items.map((m) => m.id)).toEqual([14, 15, 16, 17]);
+    expect(thread.hasMore).toBe(false);
+  });
+});
