@@ -23,7 +23,7 @@ export const SCALES: Record<Scale["name"], Scale> = {
     name: "full",
     direct: {
       pairs: 100,
-      rates: [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 20_000, 24_000],
+      rates: [500, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 20_000, 24_000],
       stepMs: 4000,
       referenceRate: 4000,
     },
@@ -38,12 +38,17 @@ export const SCALES: Record<Scale["name"], Scale> = {
       concurrency: 8,
       inServerIterations: 2000,
     },
-    redis: { pairs: 100, rates: [1000, 2000, 4000, 6000, 8000, 10_000, 12_000], stepMs: 4000, referenceRate: 4000 },
+    redis: {
+      pairs: 100,
+      rates: [500, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 10_000, 12_000],
+      stepMs: 4000,
+      referenceRate: 4000,
+    },
     coldStart: { repeats: 5 },
   },
   quick: {
     name: "quick",
-    direct: { pairs: 20, rates: [2000, 4000, 8000, 16_000], stepMs: 1500, referenceRate: 4000 },
+    direct: { pairs: 20, rates: [1000, 2000, 4000, 8000, 16_000], stepMs: 1500, referenceRate: 4000 },
     room: { members: 200, rates: [250, 1000], stepMs: 1500 },
     connections: { sockets: 2000, concurrency: 256 },
     history: {
@@ -55,7 +60,7 @@ export const SCALES: Record<Scale["name"], Scale> = {
       concurrency: 8,
       inServerIterations: 500,
     },
-    redis: { pairs: 20, rates: [4000], stepMs: 1500, referenceRate: 4000 },
+    redis: { pairs: 20, rates: [1000, 4000], stepMs: 1500, referenceRate: 4000 },
     coldStart: { repeats: 1 },
   },
   tiny: {
