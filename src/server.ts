@@ -1,5 +1,6 @@
 // Assembles a running Parley: dependencies from a config, the app, listening, and an
 // orderly stop. Used by index.ts and by tests that need a real server.
+import type { Logger } from "pino";
 import { createApp } from "./app.ts";
 import { createSendLimiter } from "./chat/send-limiter.ts";
 import type { Config } from "./config.ts";
@@ -10,6 +11,8 @@ import { createMetrics } from "./metrics/metrics.ts";
 import type { Bus } from "./realtime/bus.ts";
 import { createLocalBus } from "./realtime/local-bus.ts";
 import { createNotifier } from "./realtime/notifier.ts";
+import { createLocalPresence, createRedisPresence, type Presence } from "./realtime/presence.ts";
+import { createRedisBus } from "./realtime/redis-bus.ts";
 
 export type RunningServer = {
   deps: Deps;
@@ -20,25 +23,41 @@ export type RunningServer = {
   stop(): Promise<void>;
 };
 
-export async function createBus(config: Config): Promise<Bus> {
-  return createLocalBus();
+type RealtimeOptions = { instanceId: string; logger: Logger; onReconnect?: () => void };
+
+/** The in-process bus, or the Redis one when REDIS_URL is set (starting degraded if Redis is away). */
+export async function createBus(config: Config, options: RealtimeOptions): Promise<Bus> {
+  if (!config.redisUrl) return createLocalBus();
+  return createRedisBus({ url: config.redisUrl, ...options });
+}
+
+export async function createPresence(config: Config, options: RealtimeOptions): Promise<Presence> {
+  if (!config.redisUrl) return createLocalPresence();
+  return createRedisPresence({ url: config.redisUrl, ...options });
 }
 
 export async function buildDeps(config: Config, options: { clock?: Clock } = {}): Promise<Deps> {
   const database = openDatabase(config.databasePath);
-  const bus = await createBus(config);
   const clock = options.clock ?? systemClock;
   const logger = createLogger(config);
+  const metrics = createMetrics();
+  // Tags this process on the Redis bus (to ignore its own echo) and in presence entries.
+  const instanceId = crypto.randomUUID();
+  const bus = await createBus(config, {
+    instanceId,
+    logger,
+    onReconnect: () => metrics.busReconnects.inc(),
+  });
   return {
     config,
     db: database.db,
     database,
     bus,
     notifier: createNotifier(bus),
-    presence: { online: async () => new Set() },
+    presence: await createPresence(config, { instanceId, logger }),
     clock,
     logger,
-    metrics: createMetrics(),
+    metrics,
     sendLimiter: await createSendLimiter(config, clock, logger),
   };
 }
@@ -59,6 +78,7 @@ export async function startServer(config: Config, options: { clock?: Clock } = {
     stop() {
       stopping ??= (async () => {
         await server.stop(false);
+        await deps.presence.close();
         await deps.bus.close();
         await deps.sendLimiter.close();
         deps.database.close();

@@ -3,12 +3,19 @@
 import type { ServerFrame } from "../shared/events.ts";
 
 export type BusEvent =
-  /** Deliver a frame to every local socket subscribed to the topic. */
-  | { type: "frame"; topic: string; frame: ServerFrame }
+  /**
+   * Deliver a frame to every local socket subscribed to the topic (or to each of the
+   * topics: a socket subscribed to several gets one copy per topic, so list topics that
+   * do not overlap, like distinct users' topics). `exceptUserId`: none of that user's
+   * sockets get it (typing).
+   */
+  | { type: "frame"; topic: string | readonly string[]; frame: ServerFrame; exceptUserId?: number }
   /** The user's sockets start (or stop) receiving a conversation's topic. */
   | { type: "membership"; userId: number; conversationId: number; joined: boolean }
   /** Close the user's sockets: all of them (deactivation), or one session's (logout). */
-  | { type: "disconnect"; userId: number; sessionId?: string };
+  | { type: "disconnect"; userId: number; sessionId?: string }
+  /** Frames may have been lost between instances: tell every local socket to `resume`. */
+  | { type: "resync" };
 
 export type BusState = "local" | "redis" | "degraded";
 

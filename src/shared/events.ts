@@ -7,6 +7,12 @@ import type { ErrorCode } from "./errors.ts";
 export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 /** Most messages one `resume` replays before answering `complete: false`. */
 export const RESUME_LIMIT = 1000;
+/** Client frames allowed per second per socket; more get an `error` frame. */
+export const MAX_CLIENT_FRAMES_PER_SECOND = 20;
+/** Error frames a socket may earn before it is closed with 1008. */
+export const MAX_SOCKET_ERRORS = 10;
+/** A socket's `typing` frames for one conversation are forwarded at most this often. */
+export const TYPING_THROTTLE_MS = 2000;
 
 const id = z.number().int().positive();
 
@@ -18,14 +24,23 @@ export const clientFrame = z.discriminatedUnion("type", [
 export type ClientFrame = z.infer<typeof clientFrame>;
 
 export type ServerFrame =
+  /** The socket is subscribed; `lastMessageId` is the newest id in the user's conversations (0 if none). */
   | { type: "ready"; userId: number; lastMessageId: number }
   | { type: "message"; message: Message }
   | { type: "conversation"; conversation: Conversation }
   | { type: "presence"; userId: number; online: boolean }
   | { type: "typing"; conversationId: number; userId: number }
   | { type: "read"; conversationId: number; userId: number; upTo: number }
+  /** Ends a `resume`: `count` messages replayed; `complete: false` → resume again from the last id received. */
   | { type: "resumed"; count: number; complete: boolean }
   | { type: "pong" }
-  | { type: "error"; code: ErrorCode; message: string };
+  | { type: "error"; code: ErrorCode; message: string }
+  /**
+   * Frames may have been lost on the way (the instance lost Redis for a while and got it
+   * back): send `resume` with the last message id received, as after a reconnect. The
+   * socket stays open and subscribed. Clients that ignore it only miss live frames, never
+   * messages they later `resume`.
+   */
+  | { type: "resync" };
 
 export type ServerFrameType = ServerFrame["type"];

@@ -37,7 +37,7 @@ beforeAll(async () => {
     if (attempt > 200) throw new Error("the second instance did not start");
     await Bun.sleep(25);
   }
-});
+}, 30_000);
 
 afterAll(async () => {
   other.kill("SIGTERM");
@@ -53,8 +53,12 @@ const count = (sql: string, ...params: number[]) =>
   here.deps.database.sqlite.query<{ n: number }, number[]>(sql).get(...params)?.n ?? -1;
 
 test("both sides sending first, through two processes, make one conversation per pair", async () => {
-  const pairs: [TestUser, TestUser][] = [];
-  for (let i = 0; i < 12; i++) pairs.push([await signUp(here.url), await signUp(here.url)]);
+  const pairs = await Promise.all(
+    Array.from(
+      { length: 12 },
+      async (): Promise<[TestUser, TestUser]> => [await signUp(here.url), await signUp(here.url)],
+    ),
+  );
   const sent = await Promise.all(
     pairs.flatMap(([a, b]) => [
       a.trpc.history.send.mutate({ to: { userId: b.user.id }, body: "here" }),
@@ -69,7 +73,7 @@ test("both sides sending first, through two processes, make one conversation per
     expect(view).toMatchObject({ id: conversationId, peer: { id: b.user.id }, unread: 1 });
   }
   expect(count("select count(*) as n from conversations where kind = 'direct'")).toBe(pairs.length);
-});
+}, 30_000);
 
 test("one clientId retried through both processes at once stores one message", async () => {
   const [ada, bob] = [await signUp(here.url), await signUp(here.url)];
@@ -81,4 +85,4 @@ test("one clientId retried through both processes at once stores one message", a
   );
   expect(new Set(results.map((m) => m.id)).size).toBe(1);
   expect(count("select count(*) as n from messages where sender_id = ?", ada.user.id)).toBe(1);
-});
+}, 30_000);
