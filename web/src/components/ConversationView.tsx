@@ -127,6 +127,7 @@ export function ConversationView(props: {
   };
 
   const send = async (body: string) => {
+    if (props.conversationId > 0) chat.typingDone(props.conversationId);
     const result = await chat.threads.send(props.conversationId, props.target, body);
     if (result && "error" in result) return result.error;
     if (result && props.conversationId <= 0) props.onFirstMessage?.(result);

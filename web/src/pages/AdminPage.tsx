@@ -1,6 +1,6 @@
 // Administration: find people, deactivate or reactivate them, read the activity log.
 import { A } from "@solidjs/router";
-import { createSignal, For, type JSX, onMount, Show } from "solid-js";
+import { createEffect, createSignal, For, type JSX, on, onMount, Show } from "solid-js";
 import type { ActivityKind } from "../../../src/db/activity.ts";
 import type { ActivityEntry, AdminUser } from "../../../src/shared/api.ts";
 import { toFailure } from "../api/client.ts";
@@ -27,6 +27,8 @@ const kindLabel = (kind: string) => kind.replaceAll("_", " ");
 
 export function AdminPage(): JSX.Element {
   const { session } = useApp();
+  // Bumped after each admin action, so the activity log shows it.
+  const [changes, setChanges] = createSignal(0);
   return (
     <section class="page" aria-labelledby="admin-title">
       <header class="pane-head">
@@ -47,15 +49,15 @@ export function AdminPage(): JSX.Element {
         }
       >
         <div class="page-body admin">
-          <UsersSection />
-          <ActivitySection />
+          <UsersSection onChange={() => setChanges((n) => n + 1)} />
+          <ActivitySection changes={changes()} />
         </div>
       </Show>
     </section>
   );
 }
 
-function UsersSection(): JSX.Element {
+function UsersSection(props: { onChange: () => void }): JSX.Element {
   const { api } = useApp();
   const chat = useChat();
   const [search, setSearch] = createSignal("");
@@ -75,6 +77,7 @@ function UsersSection(): JSX.Element {
     try {
       const updated = await api.trpc.admin.setActive.mutate({ userId: user.id, active });
       users.update((u) => u.id === user.id, { ...user, ...updated, isActive: active });
+      props.onChange();
     } catch (error) {
       setProblem(toFailure(error).message);
     }
@@ -154,7 +157,7 @@ function UsersSection(): JSX.Element {
   );
 }
 
-function ActivitySection(): JSX.Element {
+function ActivitySection(props: { changes: number }): JSX.Element {
   const { api } = useApp();
   const [kind, setKind] = createSignal("");
   const log = createPagedList<ActivityEntry>(async (before) => {
@@ -165,7 +168,12 @@ function ActivitySection(): JSX.Element {
     });
     return page;
   });
-  onMount(() => void log.more());
+  createEffect(
+    on(
+      () => props.changes,
+      () => void log.reset(),
+    ),
+  );
 
   const describe = (entry: ActivityEntry) => {
     const detail = entry.detail ?? {};

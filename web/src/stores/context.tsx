@@ -12,7 +12,7 @@ import {
   useContext,
 } from "solid-js";
 import type { Message } from "../../../src/shared/api.ts";
-import type { ServerFrame } from "../../../src/shared/events.ts";
+import { type ServerFrame, TYPING_THROTTLE_MS } from "../../../src/shared/events.ts";
 import type { Api } from "../api/client.ts";
 import { Connection, type ConnectionState } from "../lib/connection.ts";
 import { conversationTitle, createConversationsStore } from "./conversations.ts";
@@ -110,13 +110,15 @@ function createChatStores(api: Api, session: SessionStore, navigate: (path: stri
     onFrame,
     onState: setConnectionState,
     onSessionEnded: () => session.ended(),
-    onConnectFailed: (attempt) => {
+    onConnectFailed: () => {
       // A refused upgrade looks like a network error to the browser: ask whether the
-      // session still holds (a 401 here ends it through the API client).
-      if (attempt % 3 === 0) api.trpc.users.me.query().catch(() => {});
+      // session still holds (a 401 here ends it through the API client). One request per
+      // backoff period.
+      api.trpc.users.me.query().catch(() => {});
     },
   });
 
+  const lastTyping = new Map<number, number>();
   const markRead = (conversationId: number, upTo: number) => {
     conversations.clearUnread(conversationId);
     api.trpc.history.markRead.mutate({ conversationId, upTo }).catch(() => {});
@@ -135,15 +137,16 @@ function createChatStores(api: Api, session: SessionStore, navigate: (path: stri
     browserOnline,
     setBrowserOnline,
     markRead,
-    /** Sends a typing frame, at most every 3 s per conversation. */
-    typing: (() => {
-      const last = new Map<number, number>();
-      return (conversationId: number) => {
-        const now = Date.now();
-        if (now - (last.get(conversationId) ?? 0) < 3000) return;
-        if (connection.send({ type: "typing", conversationId })) last.set(conversationId, now);
-      };
-    })(),
+    /** Sends a typing frame, at most as often as the server forwards them. */
+    typing(conversationId: number) {
+      const now = Date.now();
+      if (now - (lastTyping.get(conversationId) ?? 0) < TYPING_THROTTLE_MS) return;
+      if (connection.send({ type: "typing", conversationId })) lastTyping.set(conversationId, now);
+    },
+    /** A message was sent: it clears the indicator on the other side, so the next keystroke says so again. */
+    typingDone(conversationId: number) {
+      lastTyping.delete(conversationId);
+    },
   };
 }
 
