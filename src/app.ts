@@ -13,6 +13,7 @@ import type { Deps } from "./deps.ts";
 import { metricsRoutes } from "./metrics/routes.ts";
 import { appErrorResponse, errorResponse, fieldsFromIssues } from "./http/errors.ts";
 import { webRoutes } from "./http/web.ts";
+import { realtimeRoutes, WEBSOCKET_OPTIONS } from "./realtime/ws.ts";
 import type { Health } from "./shared/api.ts";
 import { AppError } from "./shared/errors.ts";
 import { appRouter } from "./trpc/router.ts";
@@ -48,6 +49,7 @@ export function createApp(deps: Deps) {
 
   const app = new Elysia({
     serve: { maxRequestBodySize: MAX_HTTP_BODY_BYTES * 2 },
+    websocket: WEBSOCKET_OPTIONS,
   })
     .onStart(({ server: started }) => {
       server = started ?? null;
@@ -113,6 +115,7 @@ export function createApp(deps: Deps) {
     )
     .use(authRoutes(deps, { signer, throttle }, serverRef))
     .use(metricsRoutes(deps))
+    .use(realtimeRoutes(deps, signer))
     .get(
       "/api/health",
       ({ set }) => {

@@ -77,7 +77,14 @@ export async function startServer(config: Config, options: { clock?: Clock } = {
     port: server.port ?? config.port,
     stop() {
       stopping ??= (async () => {
-        await server.stop(false);
+        // Stop accepting, then close every socket with 1001 (clients reconnect elsewhere
+        // and resume); requests in flight finish. Whatever still hangs after a few
+        // seconds is cut, so that the process exits within the contract's 10 s.
+        const drained = server.stop(false);
+        app.decorator.realtime.shutdown();
+        const cut = await Promise.race([drained.then(() => false), Bun.sleep(5000).then(() => true)]);
+        if (cut) await server.stop(true);
+        await app.decorator.realtime.settled();
         await deps.presence.close();
         await deps.bus.close();
         await deps.sendLimiter.close();

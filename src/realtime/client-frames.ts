@@ -1,0 +1,147 @@
+// What a socket may send (resume, typing, ping), checked frame by frame: size, rate and
+// shape problems are answered with an `error` frame and the socket stays open, until it
+// has earned MAX_SOCKET_ERRORS of them. Nothing a client sends can throw out of here.
+import { toMessage } from "../chat/wire.ts";
+import type { Deps } from "../deps.ts";
+import { CLOSE_CODES, type ErrorCode } from "../shared/errors.ts";
+import {
+  clientFrame,
+  MAX_CLIENT_FRAME_BYTES,
+  MAX_CLIENT_FRAMES_PER_SECOND,
+  MAX_SOCKET_ERRORS,
+  RESUME_LIMIT,
+  type ServerFrame,
+  TYPING_THROTTLE_MS,
+} from "../shared/events.ts";
+import { conversationTopic } from "./bus.ts";
+import type { Conn, Hub } from "./hub.ts";
+import { isMember, messagesAfter } from "./queries.ts";
+
+/** A replay stops filling a socket's buffer past this and goes on when it drains. */
+export const REPLAY_HIGH_WATER_BYTES = 256 * 1024;
+
+export type FrameContext = { deps: Deps; hub: Hub };
+
+/** Elysia hands over JSON text already parsed; anything else arrives as a string or bytes. */
+function frameBytes(message: unknown): number {
+  if (typeof message === "string") return Buffer.byteLength(message);
+  if (message instanceof Uint8Array || message instanceof ArrayBuffer) return message.byteLength;
+  // Re-serialized: never longer than what the client sent (only whitespace and escapes
+  // differ), so an accepted frame was within the limit on the wire too, or close to it;
+  // Bun's own maxPayloadLength caps the raw frame.
+  return Buffer.byteLength(JSON.stringify(message) ?? "");
+}
+
+function fail(ctx: FrameContext, conn: Conn, code: ErrorCode, message: string) {
+  conn.errors += 1;
+  ctx.hub.send(conn, { type: "error", code, message });
+  if (conn.errors >= MAX_SOCKET_ERRORS) {
+    conn.ws.close(CLOSE_CODES.POLICY_VIOLATION, "Too many bad frames");
+  }
+}
+
+function takeToken(conn: Conn, now: number): boolean {
+  const elapsed = Math.max(0, now - conn.refilledAt);
+  conn.tokens = Math.min(MAX_CLIENT_FRAMES_PER_SECOND, conn.tokens + (elapsed * MAX_CLIENT_FRAMES_PER_SECOND) / 1000);
+  conn.refilledAt = now;
+  if (conn.tokens < 1) return false;
+  conn.tokens -= 1;
+  return true;
+}
+
+export function handleClientMessage(ctx: FrameContext, conn: Conn, message: unknown) {
+  if (conn.closed) return;
+  try {
+    const now = ctx.deps.clock.now();
+    if (!takeToken(conn, now)) {
+      return fail(ctx, conn, "TOO_MANY_REQUESTS", `At most ${MAX_CLIENT_FRAMES_PER_SECOND} frames a second`);
+    }
+    if (frameBytes(message) > MAX_CLIENT_FRAME_BYTES) {
+      return fail(ctx, conn, "PAYLOAD_TOO_LARGE", `Frames are limited to ${MAX_CLIENT_FRAME_BYTES} bytes`);
+    }
+    if (typeof message !== "object" || message === null || message instanceof Uint8Array) {
+      return fail(ctx, conn, "BAD_REQUEST", "Frames are JSON objects");
+    }
+    const parsed = clientFrame.safeParse(message);
+    if (!parsed.success) {
+      const type = (message as { type?: unknown }).type;
+      const known = type === "resume" || type === "typing" || type === "ping";
+      return fail(ctx, conn, "BAD_REQUEST", known ? `Invalid ${type} frame` : "Unknown frame type");
+    }
+    const frame = parsed.data;
+    switch (frame.type) {
+      case "ping":
+        ctx.hub.send(conn, { type: "pong" });
+        return;
+      case "typing":
+        return typing(ctx, conn, frame.conversationId, now);
+      case "resume":
+        return resume(ctx, conn, frame.after);
+    }
+  } catch (error) {
+    ctx.deps.logger.error({ err: error, userId: conn.userId }, "socket frame failed");
+    fail(ctx, conn, "INTERNAL_SERVER_ERROR", "Something went wrong on our side");
+  }
+}
+
+function typing(ctx: FrameContext, conn: Conn, conversationId: number, now: number) {
+  if (!isMember(ctx.deps.db, conversationId, conn.userId)) {
+    return fail(ctx, conn, "NOT_FOUND", "No such conversation");
+  }
+  const last = conn.typingAt.get(conversationId);
+  if (last !== undefined && now - last < TYPING_THROTTLE_MS) return;
+  conn.typingAt.set(conversationId, now);
+  ctx.deps.bus.publish({
+    type: "frame",
+    topic: conversationTopic(conversationId),
+    frame: { type: "typing", conversationId, userId: conn.userId },
+    exceptUserId: conn.userId,
+  });
+}
+
+function resume(ctx: FrameContext, conn: Conn, after: number) {
+  if (conn.replay) {
+    // One replay at a time per socket; the latest request waits for the current one.
+    conn.pendingResume = after;
+    return;
+  }
+  // One indexed query; one more row than the limit says whether there is more.
+  const rows = messagesAfter(ctx.deps.db, conn.userId, after, RESUME_LIMIT + 1);
+  conn.replay = { rows: rows.slice(0, RESUME_LIMIT), index: 0, complete: rows.length <= RESUME_LIMIT };
+  pumpReplay(ctx, conn);
+}
+
+/**
+ * Sends the replay until the socket's buffer passes the high-water mark, then waits for
+ * Bun's `drain`: a large resume never pushes a socket over its backpressure limit.
+ */
+export function pumpReplay(ctx: FrameContext, conn: Conn) {
+  const replay = conn.replay;
+  if (!replay || conn.closed) return;
+  try {
+    while (replay.index < replay.rows.length) {
+      const row = replay.rows[replay.index];
+      if (!row) break;
+      const frame: ServerFrame = { type: "message", message: toMessage(row) };
+      const status = conn.ws.sendText(JSON.stringify(frame));
+      replay.index += 1;
+      if (status === 0) {
+        // Dropped: the socket is closing. Its client resumes again when it reconnects.
+        conn.replay = null;
+        return;
+      }
+      if (status === -1 && conn.ws.getBufferedAmount() > REPLAY_HIGH_WATER_BYTES) return;
+    }
+    conn.replay = null;
+    ctx.hub.send(conn, { type: "resumed", count: replay.rows.length, complete: replay.complete });
+    if (conn.pendingResume !== null) {
+      const after = conn.pendingResume;
+      conn.pendingResume = null;
+      resume(ctx, conn, after);
+    }
+  } catch (error) {
+    conn.replay = null;
+    ctx.deps.logger.error({ err: error, userId: conn.userId }, "resume failed");
+    fail(ctx, conn, "INTERNAL_SERVER_ERROR", "Something went wrong on our side");
+  }
+}

@@ -1,0 +1,65 @@
+// Graceful shutdown of a real process: SIGTERM closes every socket with 1001 (going away,
+// reconnect elsewhere and resume) and the process exits 0 within the contract's 10 s.
+import { afterAll, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { spawn } from "bun";
+import { signUp } from "../helpers/client.ts";
+import { freePort } from "../helpers/redis.ts";
+import { tempDir } from "../helpers/server.ts";
+import { openSocket } from "../helpers/ws.ts";
+import { eventually } from "./fixtures.ts";
+
+const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function startProcess(signal: "SIGTERM" | "SIGINT") {
+  const port = await freePort();
+  const child = spawn(["bun", join(import.meta.dir, "../../src/index.ts")], {
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATABASE_PATH: join(dir, `${signal}.db`),
+      LOG_LEVEL: "silent",
+      SEND_RATE: "0",
+      REDIS_URL: "",
+    },
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(
+    async () => (await fetch(`${url}/api/health`).catch(() => null))?.status === 200,
+    "the server to listen",
+  );
+  return { child, url };
+}
+
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  test(`${signal} closes every socket with 1001 and exits 0 within 10 s`, async () => {
+    const { child, url } = await startProcess(signal);
+    try {
+      const [ada, bob] = await Promise.all([signUp(url), signUp(url)]);
+      const sockets = await Promise.all([
+        openSocket(url, ada.token),
+        openSocket(url, ada.token),
+        openSocket(url, bob.token),
+      ]);
+      child.kill(signal);
+      for (const socket of sockets) expect((await socket.closed(10_000)).code).toBe(1001);
+      const exitCode = await Promise.race([child.exited, Bun.sleep(10_000).then(() => "still running")]);
+      expect(exitCode).toBe(0);
+      // It no longer accepts anything.
+      expect(
+        await fetch(`${url}/api/health`).then(
+          () => "answered",
+          () => "refused",
+        ),
+      ).toBe("refused");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+}

@@ -1,0 +1,388 @@
+// /ws on one instance (in-process bus): the upgrade's checks, frames in both directions,
+// who receives what, resume, and sockets closed by logout and deactivation.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { endAllSessions } from "../../src/auth/sessions.ts";
+import { users } from "../../src/db/schema.ts";
+import { MAX_CLIENT_FRAME_BYTES, RESUME_LIMIT } from "../../src/shared/events.ts";
+import { signUp, type TestUser } from "../helpers/client.ts";
+import { fakeClock, startTestServer, type TestServer } from "../helpers/server.ts";
+import { openSocket, type TestSocket, upgradeStatus } from "../helpers/ws.ts";
+import { createRoom, joinRoom, sendMessage } from "./fixtures.ts";
+
+let server: TestServer;
+const sockets: TestSocket[] = [];
+const open = async (...args: Parameters<typeof openSocket>) => {
+  const socket = await openSocket(...args);
+  sockets.push(socket);
+  return socket;
+};
+
+beforeAll(async () => {
+  server = await startTestServer({ ALLOWED_ORIGINS: "https://chat.example.com" });
+});
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await server.close();
+});
+
+describe("the upgrade", () => {
+  test("without credentials is refused with HTTP 401 before any upgrade", async () => {
+    const anonymous = await upgradeStatus(server.url);
+    expect(anonymous.status).toBe(401);
+    expect(JSON.parse(anonymous.body).error.code).toBe("UNAUTHORIZED");
+    const forged = await upgradeStatus(server.url, { authorization: "Bearer not.a.token" });
+    expect(forged.status).toBe(401);
+  });
+
+  test("with a revoked token is refused with 401", async () => {
+    const ada = await signUp(server.url);
+    const logout = await fetch(`${server.url}/api/auth/logout`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ada.token}` },
+    });
+    expect(logout.status).toBe(204);
+    expect((await upgradeStatus(server.url, { authorization: `Bearer ${ada.token}` })).status).toBe(401);
+  });
+
+  test("from a foreign Origin is refused with 403; this host, an allowed origin or no Origin are accepted", async () => {
+    const ada = await signUp(server.url);
+    const auth = { authorization: `Bearer ${ada.token}` };
+    const foreign = await upgradeStatus(server.url, { ...auth, origin: "https://evil.example.net" });
+    expect(foreign.status).toBe(403);
+    expect(JSON.parse(foreign.body).error.code).toBe("FORBIDDEN");
+    expect((await upgradeStatus(server.url, { ...auth, origin: "null" })).status).toBe(403);
+
+    const sameHost = await open(server.url, ada.token, { origin: server.url });
+    expect(sameHost.ready.userId).toBe(ada.user.id);
+    const allowed = await open(server.url, ada.token, { origin: "https://chat.example.com" });
+    expect(allowed.ready.userId).toBe(ada.user.id);
+    const noOrigin = await open(server.url, ada.token);
+    expect(noOrigin.ready.userId).toBe(ada.user.id);
+  });
+
+  test("accepts the session cookie as well as the bearer token", async () => {
+    const ada = await signUp(server.url);
+    const socket = await open(server.url, null, { cookie: `session=${ada.token}` });
+    expect(socket.ready).toEqual({ type: "ready", userId: ada.user.id, lastMessageId: 0 });
+  });
+});
+
+describe("ready and delivery", () => {
+  test("ready carries the newest message id of the user's conversations", async () => {
+    const [ada, bob, eve] = await Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
+    const room = createRoom(server, "ready-room", [ada.user.id, bob.user.id]);
+    const other = createRoom(server, "ready-other", [eve.user.id]);
+    const first = sendMessage(server, ada.user.id, room, "one");
+    const second = sendMessage(server, bob.user.id, room, "two");
+    sendMessage(server, eve.user.id, other, "not yours");
+    expect(second.id).toBeGreaterThan(first.id);
+    const socket = await open(server.url, ada.token);
+    expect(socket.ready.lastMessageId).toBe(second.id);
+  });
+
+  test("a message reaches every socket of every member, the sender's own tabs included, and nobody else", async () => {
+    const [ada, bob, eve] = await Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
+    const room = createRoom(server, "tabs", [ada.user.id, bob.user.id]);
+    const eveRoom = createRoom(server, "eve-only", [eve.user.id, ada.user.id]);
+    const adaTabs = await Promise.all([open(server.url, ada.token), open(server.url, ada.token)]);
+    const bobTab = await open(server.url, bob.token);
+    const eveTab = await open(server.url, eve.token);
+
+    const message = sendMessage(server, ada.user.id, room, "hello, tabs");
+    for (const socket of [...adaTabs, bobTab]) {
+      const frame = await socket.next("message", (f) => f.message.id === message.id);
+      expect(frame.message).toEqual(message);
+    }
+    // Eve's positive signal: a later message in her own room. The first would have come before it.
+    const sentinel = sendMessage(server, ada.user.id, eveRoom, "sentinel");
+    const seen = await eveTab.framesUntil("message", (f) => f.message.id === sentinel.id);
+    expect(seen.some((f) => f.type === "message" && f.message.id === message.id)).toBe(false);
+  });
+
+  test("a conversation added later is delivered to sockets already open", async () => {
+    const [ada, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const socket = await open(server.url, bob.token);
+    const room = createRoom(server, "later", [ada.user.id]);
+    joinRoom(server, room, bob.user.id, "later");
+    const added = await socket.next("conversation");
+    expect(added.conversation.id).toBe(room);
+    const message = sendMessage(server, ada.user.id, room, "welcome");
+    expect((await socket.next("message")).message.id).toBe(message.id);
+  });
+
+  test("leaving a conversation stops its frames", async () => {
+    const [ada, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const room = createRoom(server, "leaving", [ada.user.id, bob.user.id]);
+    const stay = createRoom(server, "staying", [ada.user.id, bob.user.id]);
+    const socket = await open(server.url, bob.token);
+    server.deps.notifier.conversationRemoved(bob.user.id, room);
+    const gone = sendMessage(server, ada.user.id, room, "after you left");
+    const sentinel = sendMessage(server, ada.user.id, stay, "sentinel");
+    const seen = await socket.framesUntil("message", (f) => f.message.id === sentinel.id);
+    expect(seen.some((f) => f.type === "message" && f.message.id === gone.id)).toBe(false);
+  });
+
+  test("read receipts reach every member's sockets, the reader's included", async () => {
+    const [ada, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const room = createRoom(server, "receipts", [ada.user.id, bob.user.id]);
+    const message = sendMessage(server, ada.user.id, room, "read me");
+    const adaSocket = await open(server.url, ada.token);
+    const bobSocket = await open(server.url, bob.token);
+    server.deps.notifier.read(room, bob.user.id, message.id);
+    const expected = { type: "read", conversationId: room, userId: bob.user.id, upTo: message.id };
+    expect(await adaSocket.next("read")).toEqual(expected as never);
+    expect(await bobSocket.next("read")).toEqual(expected as never);
+  });
+
+  test("ping gets pong", async () => {
+    const ada = await signUp(server.url);
+    const socket = await open(server.url, ada.token);
+    socket.send({ type: "ping" });
+    expect(await socket.next("pong")).toEqual({ type: "pong" });
+  });
+});
+
+describe("typing", () => {
+  test("reaches the other members' sockets, none of the typist's", async () => {
+    const [ada, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const room = createRoom(server, "typing", [ada.user.id, bob.user.id]);
+    const adaTabs = await Promise.all([open(server.url, ada.token), open(server.url, ada.token)]);
+    const bobSocket = await open(server.url, bob.token);
+    adaTabs[0]?.send({ type: "typing", conversationId: room });
+    expect(await bobSocket.next("typing")).toEqual({ type: "typing", conversationId: room, userId: ada.user.id });
+    // The sentinel comes after the typing frame was published; ada's tabs must not have it before.
+    const sentinel = sendMessage(server, bob.user.id, room, "sentinel");
+    for (const tab of adaTabs) {
+      const seen = await tab.framesUntil("message", (f) => f.message.id === sentinel.id);
+      expect(seen.some((f) => f.type === "typing")).toBe(false);
+    }
+    // And the typist's sockets still get the conversation's other frames.
+    const after = sendMessage(server, bob.user.id, room, "still subscribed");
+    for (const tab of adaTabs) await tab.next("message", (f) => f.message.id === after.id);
+  });
+
+  test("is throttled per socket and conversation", async () => {
+    const clock = fakeClock(Date.now());
+    const throttled = await startTestServer({}, { clock });
+    try {
+      const [ada, bob] = await Promise.all([signUp(throttled.url), signUp(throttled.url)]);
+      const room = createRoom(throttled, "throttle", [ada.user.id, bob.user.id]);
+      const adaSocket = await openSocket(throttled.url, ada.token);
+      const bobSocket = await openSocket(throttled.url, bob.token);
+      adaSocket.send({ type: "typing", conversationId: room });
+      adaSocket.send({ type: "typing", conversationId: room });
+      adaSocket.send({ type: "ping" });
+      await adaSocket.next("pong");
+      clock.advance(2000);
+      adaSocket.send({ type: "typing", conversationId: room });
+      adaSocket.send({ type: "ping" });
+      await adaSocket.next("pong");
+      const sentinel = sendMessage(throttled, ada.user.id, room, "sentinel");
+      const seen = await bobSocket.framesUntil("message", (f) => f.message.id === sentinel.id);
+      expect(seen.filter((f) => f.type === "typing")).toHaveLength(2);
+      adaSocket.close();
+      bobSocket.close();
+    } finally {
+      await throttled.close();
+    }
+  });
+
+  test("in a conversation the user is not in is NOT_FOUND", async () => {
+    const [ada, eve] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const room = createRoom(server, "private", [ada.user.id]);
+    const socket = await open(server.url, eve.token);
+    socket.send({ type: "typing", conversationId: room });
+    expect((await socket.next("error")).code).toBe("NOT_FOUND");
+    socket.send({ type: "typing", conversationId: 999_999 });
+    expect((await socket.next("error")).code).toBe("NOT_FOUND");
+  });
+});
+
+describe("bad frames", () => {
+  test("not JSON, unknown types, malformed and oversized frames get error frames and the socket stays open", async () => {
+    const ada = await signUp(server.url);
+    const socket = await open(server.url, ada.token);
+    socket.send("this is not json");
+    expect((await socket.next("error")).code).toBe("BAD_REQUEST");
+    socket.send("{broken");
+    expect((await socket.next("error")).code).toBe("BAD_REQUEST");
+    socket.send({ type: "launch-missiles" });
+    expect((await socket.next("error")).code).toBe("BAD_REQUEST");
+    socket.send({ type: "resume", after: "yesterday" });
+    expect((await socket.next("error")).code).toBe("BAD_REQUEST");
+    socket.send(JSON.stringify({ type: "ping", padding: "x".repeat(MAX_CLIENT_FRAME_BYTES) }));
+    expect((await socket.next("error")).code).toBe("PAYLOAD_TOO_LARGE");
+    socket.send("y".repeat(MAX_CLIENT_FRAME_BYTES + 1));
+    expect((await socket.next("error")).code).toBe("PAYLOAD_TOO_LARGE");
+    socket.ws.send(new Uint8Array([1, 2, 3]));
+    expect((await socket.next("error")).code).toBe("BAD_REQUEST");
+    socket.send({ type: "ping" });
+    expect(await socket.next("pong")).toEqual({ type: "pong" });
+  });
+
+  test("the tenth error closes the socket with 1008", async () => {
+    const ada = await signUp(server.url);
+    const socket = await open(server.url, ada.token);
+    for (let i = 0; i < 10; i++) socket.send("nope");
+    const { code } = await socket.closed();
+    expect(code).toBe(1008);
+    expect(socket.frames.filter((f) => f.type === "error")).toHaveLength(10);
+  });
+
+  test("more than 20 frames a second get TOO_MANY_REQUESTS", async () => {
+    const clock = fakeClock(Date.now());
+    const limited = await startTestServer({}, { clock });
+    try {
+      const ada = await signUp(limited.url);
+      const socket = await openSocket(limited.url, ada.token);
+      for (let i = 0; i < 25; i++) socket.send({ type: "ping" });
+      for (let i = 0; i < 5; i++) expect((await socket.next("error")).code).toBe("TOO_MANY_REQUESTS");
+      clock.advance(1000);
+      socket.send({ type: "ping" });
+      await socket.framesUntil("pong", () => socket.frames.filter((f) => f.type === "pong").length === 21);
+      expect(socket.frames.filter((f) => f.type === "pong")).toHaveLength(21);
+      socket.close();
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe("resume", () => {
+  test("replays every message after the id, oldest first, then resumed", async () => {
+    const [ada, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const room = createRoom(server, "resume", [ada.user.id, bob.user.id]);
+    const direct = createRoom(server, "resume-2", [ada.user.id, bob.user.id]);
+    const before = sendMessage(server, bob.user.id, room, "seen");
+    const first = await open(server.url, ada.token);
+    expect(first.ready.lastMessageId).toBe(before.id);
+    first.close();
+    await first.closed();
+    // Sent while ada had no socket at all.
+    const missed = [
+      sendMessage(server, bob.user.id, room, "missed 1"),
+      sendMessage(server, bob.user.id, direct, "missed 2"),
+      sendMessage(server, bob.user.id, room, "missed 3"),
+    ];
+    const second = await open(server.url, ada.token);
+    second.send({ type: "resume", after: first.ready.lastMessageId });
+    const replay = await second.framesUntil("resumed");
+    expect(replay.filter((f) => f.type === "message").map((f) => f.type === "message" && f.message)).toEqual(missed);
+    expect(replay.at(-1)).toEqual({ type: "resumed", count: 3, complete: true });
+  });
+
+  test("stops at the limit with complete: false, and the next resume goes on", async () => {
+    const ada = await signUp(server.url);
+    const room = createRoom(server, "many", [ada.user.id]);
+    const socket = await open(server.url, ada.token);
+    const start = socket.ready.lastMessageId;
+    const ids: number[] = [];
+    server.deps.database.sqlite.transaction(() => {
+      for (let i = 0; i < RESUME_LIMIT + 5; i++) ids.push(sendMessage(server, ada.user.id, room, `m${i}`).id);
+    })();
+    // Live frames for those arrived too; a resume replays them from the database regardless.
+    socket.send({ type: "resume", after: start });
+    const page = await socket.next("resumed", undefined, 15_000);
+    expect(page).toEqual({ type: "resumed", count: RESUME_LIMIT, complete: false });
+    socket.send({ type: "resume", after: ids[RESUME_LIMIT - 1] });
+    expect(await socket.next("resumed")).toEqual({ type: "resumed", count: 5, complete: true });
+  });
+
+  test("with nothing missed answers resumed with count 0", async () => {
+    const ada = await signUp(server.url);
+    const socket = await open(server.url, ada.token);
+    socket.send({ type: "resume", after: socket.ready.lastMessageId });
+    expect(await socket.next("resumed")).toEqual({ type: "resumed", count: 0, complete: true });
+  });
+});
+
+describe("slow consumers", () => {
+  test("a socket that stops reading is closed with 1013 once too far behind, not buffered without bound", async () => {
+    const ada = await signUp(server.url);
+    const room = createRoom(server, "firehose", [ada.user.id]);
+    const socket = await open(server.url, ada.token);
+    // Bun's client stops reading: the kernel's buffers fill, then the server's.
+    socket.pause();
+    const body = "x".repeat(4000);
+    let last = 0;
+    server.deps.database.sqlite.transaction(() => {
+      for (let i = 0; i < 4000; i++) last = sendMessage(server, ada.user.id, room, body).id;
+    })();
+    socket.resume();
+    expect((await socket.closed(15_000)).code).toBe(1013);
+    const received = socket.frames.filter((f) => f.type === "message").length;
+    expect(received).toBeLessThan(4000);
+
+    // Its client reconnects and resumes what it lacks from the database.
+    const again = await open(server.url, ada.token);
+    expect(again.ready.lastMessageId).toBe(last);
+  });
+});
+
+describe("sessions ending", () => {
+  test("logout closes that session's sockets with 1008, not the user's other sessions", async () => {
+    const ada = await signUp(server.url);
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: ada.user.username, password: ada.password }),
+    });
+    const { token: otherToken } = (await login.json()) as { token: string };
+    const doomed = await Promise.all([open(server.url, ada.token), open(server.url, ada.token)]);
+    const survivor = await open(server.url, otherToken);
+    await fetch(`${server.url}/api/auth/logout`, { method: "POST", headers: { authorization: `Bearer ${ada.token}` } });
+    for (const socket of doomed) expect((await socket.closed()).code).toBe(1008);
+    survivor.send({ type: "ping" });
+    expect(await survivor.next("pong")).toEqual({ type: "pong" });
+  });
+
+  test("deactivation closes every socket of the user with 1008", async () => {
+    const ada: TestUser = await signUp(server.url);
+    const tabs = await Promise.all([open(server.url, ada.token), open(server.url, ada.token)]);
+    server.deps.db.update(users).set({ isActive: false }).where(eq(users.id, ada.user.id)).run();
+    endAllSessions(server.deps, ada.user.id);
+    server.deps.notifier.userDisconnected(ada.user.id);
+    for (const socket of tabs) expect((await socket.closed()).code).toBe(1008);
+    expect((await upgradeStatus(server.url, { authorization: `Bearer ${ada.token}` })).status).toBe(401);
+  });
+});
+
+describe("presence", () => {
+  test("goes to the users who share a conversation, when the first socket opens and the last closes", async () => {
+    const [ada, bob, eve] = await Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
+    createRoom(server, "presence", [ada.user.id, bob.user.id]);
+    const eveRoom = createRoom(server, "presence-eve", [eve.user.id]);
+    const bobSocket = await open(server.url, bob.token);
+    const eveSocket = await open(server.url, eve.token);
+
+    const adaTabs = await Promise.all([openSocket(server.url, ada.token), openSocket(server.url, ada.token)]);
+    expect(await bobSocket.next("presence", (f) => f.userId === ada.user.id)).toEqual({
+      type: "presence",
+      userId: ada.user.id,
+      online: true,
+    });
+    expect((await server.deps.presence.online([ada.user.id])).has(ada.user.id)).toBe(true);
+
+    adaTabs[0]?.close();
+    await adaTabs[0]?.closed();
+    adaTabs[1]?.close();
+    expect(await bobSocket.next("presence", (f) => f.userId === ada.user.id)).toEqual({
+      type: "presence",
+      userId: ada.user.id,
+      online: false,
+    });
+    // Exactly one online and one offline, although ada had two tabs.
+    const sentinel = sendMessage(server, bob.user.id, createRoom(server, "p-s", [bob.user.id]), "sentinel");
+    const seen = await bobSocket.framesUntil("message", (f) => f.message.id === sentinel.id);
+    expect(seen.filter((f) => f.type === "presence" && f.userId === ada.user.id)).toHaveLength(2);
+    expect((await server.deps.presence.online([ada.user.id])).size).toBe(0);
+
+    const eveSentinel = sendMessage(server, eve.user.id, eveRoom, "sentinel");
+    const eveSaw = await eveSocket.framesUntil("message", (f) => f.message.id === eveSentinel.id);
+    expect(eveSaw.some((f) => f.type === "presence")).toBe(false);
+
+    const row = server.deps.db.select().from(users).where(eq(users.id, ada.user.id)).get();
+    expect(row?.lastSeenAt).toBeNumber();
+  });
+});
