@@ -7,7 +7,7 @@ import { signUp } from "../helpers/client.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { openSocket, type TestSocket } from "../helpers/ws.ts";
-import { busState, createRoom, sendMessage } from "./fixtures.ts";
+import { busState, createRoom, send } from "./fixtures.ts";
 
 let redis: TestRedis;
 let dir: string;
@@ -45,7 +45,7 @@ describe("two instances, one Redis", () => {
 
   test("a message committed on one instance reaches sockets on both, exactly once each", async () => {
     const [ada, bob] = await Promise.all([signUp(a.url), signUp(b.url)]);
-    const room = createRoom(a, "cluster", [ada.user.id, bob.user.id]);
+    const room = await createRoom(a, [ada, bob]);
     const adaOnA = await open(a.url, ada.token);
     const adaOnB = await open(b.url, ada.token);
     const bobOnB = await open(b.url, bob.token);
@@ -53,12 +53,12 @@ describe("two instances, one Redis", () => {
     // Each message is seen to cross before the next step, so that Redis has fanned it out
     // (echo included) before the sentinels are published. A sentinel from the other
     // instance then arrives after any copy of either message: per-connection FIFO.
-    const fromA = sendMessage(a, ada.user.id, room, "from A");
+    const fromA = await send(a, ada, room, "from A");
     expect((await bobOnB.next("message", (f) => f.message.id === fromA.id)).message).toEqual(fromA);
-    const fromB = sendMessage(b, bob.user.id, room, "from B");
+    const fromB = await send(b, bob, room, "from B");
     expect((await adaOnA.next("message", (f) => f.message.id === fromB.id)).message).toEqual(fromB);
-    const sentinelA = sendMessage(a, ada.user.id, room, "sentinel A");
-    const sentinelB = sendMessage(b, bob.user.id, room, "sentinel B");
+    const sentinelA = await send(a, ada, room, "sentinel A");
+    const sentinelB = await send(b, bob, room, "sentinel B");
     const checks: [TestSocket, number][] = [
       [adaOnA, sentinelB.id],
       [adaOnB, sentinelA.id],
@@ -74,21 +74,21 @@ describe("two instances, one Redis", () => {
   test("membership and conversation frames cross instances", async () => {
     const [ada, bob] = await Promise.all([signUp(a.url), signUp(a.url)]);
     const bobOnB = await open(b.url, bob.token);
-    const room = createRoom(a, "cluster-later", [ada.user.id, bob.user.id]);
+    const room = await createRoom(a, [ada, bob]);
     expect((await bobOnB.next("conversation")).conversation.id).toBe(room);
-    const message = sendMessage(a, ada.user.id, room, "now you are in");
+    const message = await send(a, ada, room, "now you are in");
     expect((await bobOnB.next("message")).message.id).toBe(message.id);
   });
 
   test("typing crosses instances and skips every socket of the typist", async () => {
     const [ada, bob] = await Promise.all([signUp(a.url), signUp(a.url)]);
-    const room = createRoom(a, "cluster-typing", [ada.user.id, bob.user.id]);
+    const room = await createRoom(a, [ada, bob]);
     const adaOnA = await open(a.url, ada.token);
     const adaOnB = await open(b.url, ada.token);
     const bobOnB = await open(b.url, bob.token);
     adaOnA.send({ type: "typing", conversationId: room });
     expect(await bobOnB.next("typing")).toEqual({ type: "typing", conversationId: room, userId: ada.user.id });
-    const sentinel = sendMessage(a, bob.user.id, room, "sentinel");
+    const sentinel = await send(a, bob, room, "sentinel");
     for (const socket of [adaOnA, adaOnB]) {
       const seen = await socket.framesUntil("message", (f) => f.message.id === sentinel.id);
       expect(seen.some((f) => f.type === "typing")).toBe(false);
@@ -108,11 +108,11 @@ describe("two instances, one Redis", () => {
 
   test("a message sent while the socket was away is resumed on the other instance", async () => {
     const [ada, bob] = await Promise.all([signUp(a.url), signUp(a.url)]);
-    const room = createRoom(a, "cluster-resume", [ada.user.id, bob.user.id]);
+    const room = await createRoom(a, [ada, bob]);
     const first = await openSocket(a.url, bob.token);
     first.close();
     await first.closed();
-    const missed = sendMessage(a, ada.user.id, room, "while you were away");
+    const missed = await send(a, ada, room, "while you were away");
     const second = await open(b.url, bob.token);
     expect(second.ready.lastMessageId).toBe(missed.id);
     second.send({ type: "resume", after: first.ready.lastMessageId });
@@ -122,7 +122,7 @@ describe("two instances, one Redis", () => {
 
   test("presence: online with the first socket on either instance, offline only when both have closed", async () => {
     const [ada, bob] = await Promise.all([signUp(a.url), signUp(a.url)]);
-    const room = createRoom(a, "cluster-presence", [ada.user.id, bob.user.id]);
+    const room = await createRoom(a, [ada, bob]);
     const bobOnB = await open(b.url, bob.token);
     const isAda = (f: { userId: number }) => f.userId === ada.user.id;
 
@@ -139,8 +139,8 @@ describe("two instances, one Redis", () => {
     await a.app.decorator.realtime.settled();
     expect((await b.deps.presence.online([ada.user.id])).has(ada.user.id)).toBe(true);
     // A frame either instance published about it would come before that instance's sentinel.
-    const sentinelA = sendMessage(a, ada.user.id, room, "sentinel A");
-    const sentinelB = sendMessage(b, ada.user.id, room, "sentinel B");
+    const sentinelA = await send(a, ada, room, "sentinel A");
+    const sentinelB = await send(b, ada, room, "sentinel B");
     const untilA = await bobOnB.framesUntil("message", (f) => f.message.id === sentinelA.id);
     const untilB = await bobOnB.framesUntil("message", (f) => f.message.id === sentinelB.id);
     const seen = untilA.length > untilB.length ? untilA : untilB;

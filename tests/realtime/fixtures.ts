@@ -1,37 +1,53 @@
-// Conversations and messages for the realtime tests, written the way the chat domain does:
-// commit first, then tell the notifier.
+// Rooms and messages for the realtime tests, through the real tRPC procedures of the
+// instance given (so the chat domain's notifier calls are exercised), plus a bulk insert
+// for tests that need thousands of messages.
 import { eq } from "drizzle-orm";
 import { toMessage } from "../../src/chat/wire.ts";
-import { conversations, members, messages } from "../../src/db/schema.ts";
+import { conversations, messages } from "../../src/db/schema.ts";
 import type { RunningServer } from "../../src/server.ts";
-import type { Conversation, Message } from "../../src/shared/api.ts";
+import type { Message } from "../../src/shared/api.ts";
+import { trpcClient } from "../helpers/client.ts";
 
-/** A room with these members; each member's sockets are told (and subscribed). */
-export function createRoom(server: RunningServer, name: string, userIds: number[]): number {
-  const { db, clock, notifier } = server.deps;
-  const now = clock.now();
-  const room = db
-    .insert(conversations)
-    .values({ kind: "room", name, createdBy: userIds[0] ?? null, createdAt: now })
-    .returning()
-    .get();
-  for (const userId of userIds) {
-    db.insert(members).values({ conversationId: room.id, userId, joinedAt: now }).run();
-  }
-  const view: Conversation = { id: room.id, kind: "room", name, unread: 0 };
-  for (const userId of userIds) notifier.conversationAdded(userId, view);
+/** Someone signed up: their id and token (a TestUser fits). */
+export type Member = { user: { id: number }; token: string };
+
+const api = (server: RunningServer, member: Member) => trpcClient(server.url, member.token);
+
+let rooms = 0;
+
+/** A room created by the first member and joined by the others, on that instance. */
+export async function createRoom(server: RunningServer, members: Member[]): Promise<number> {
+  const [owner, ...others] = members;
+  if (!owner) throw new Error("a room needs a member");
+  rooms += 1;
+  const name = `room ${rooms} ${Math.random().toString(36).slice(2, 8)}`;
+  const room = await api(server, owner).rooms.create.mutate({ name });
+  for (const member of others) await api(server, member).rooms.join.mutate({ id: room.id });
   return room.id;
 }
 
-/** Adds a member to an existing room, as rooms.join does. */
-export function joinRoom(server: RunningServer, conversationId: number, userId: number, name = "room") {
-  const { db, clock, notifier } = server.deps;
-  db.insert(members).values({ conversationId, userId, joinedAt: clock.now() }).run();
-  notifier.conversationAdded(userId, { id: conversationId, kind: "room", name, unread: 0 });
+export async function joinRoom(server: RunningServer, member: Member, roomId: number) {
+  await api(server, member).rooms.join.mutate({ id: roomId });
 }
 
-/** Commits a message, then announces it. */
-export function sendMessage(server: RunningServer, senderId: number, conversationId: number, body: string): Message {
+export async function leaveRoom(server: RunningServer, member: Member, roomId: number) {
+  await api(server, member).rooms.leave.mutate({ id: roomId });
+}
+
+/** history.send on that instance: committed, then announced, before it answers. */
+export function send(server: RunningServer, sender: Member, conversationId: number, body: string): Promise<Message> {
+  return api(server, sender).history.send.mutate({ to: { conversationId }, body });
+}
+
+export async function markRead(server: RunningServer, reader: Member, conversationId: number, upTo: number) {
+  await api(server, reader).history.markRead.mutate({ conversationId, upTo });
+}
+
+/**
+ * Commits a message and announces it as the chat domain does, without HTTP: for the tests
+ * that need thousands of them quickly.
+ */
+export function insertMessage(server: RunningServer, senderId: number, conversationId: number, body: string) {
   const { db, clock, notifier } = server.deps;
   const row = db.insert(messages).values({ conversationId, senderId, body, createdAt: clock.now() }).returning().get();
   db.update(conversations).set({ lastMessageId: row.id }).where(eq(conversations.id, conversationId)).run();

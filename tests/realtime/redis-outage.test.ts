@@ -7,7 +7,7 @@ import { signUp } from "../helpers/client.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { openSocket, type TestSocket } from "../helpers/ws.ts";
-import { busState, createRoom, eventually, sendMessage } from "./fixtures.ts";
+import { busState, createRoom, eventually, send } from "./fixtures.ts";
 
 let redis: TestRedis;
 let dir: string;
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 test("Redis down: local delivery goes on, health degrades; back: resync, resume, fan-out and presence return", async () => {
   const [ada, bob, cat] = await Promise.all([signUp(a.url), signUp(a.url), signUp(a.url)]);
-  const room = createRoom(a, "outage", [ada.user.id, bob.user.id, cat.user.id]);
+  const room = await createRoom(a, [ada, bob, cat]);
   const bobOnA = await openSocket(a.url, bob.token);
   const catOnB = await openSocket(b.url, cat.token);
   const adaOnA = await openSocket(a.url, ada.token);
@@ -42,7 +42,7 @@ test("Redis down: local delivery goes on, health degrades; back: resync, resume,
   await eventually(async () => (await busState(b)) === "degraded", "B to report degraded");
 
   // Committed and delivered on A although Redis is gone; it cannot reach B.
-  const during = sendMessage(a, ada.user.id, room, "while Redis is down");
+  const during = await send(a, ada, room, "while Redis is down");
   expect((await bobOnA.next("message")).message).toEqual(during);
   expect((await adaOnA.next("message")).message).toEqual(during);
 
@@ -59,7 +59,7 @@ test("Redis down: local delivery goes on, health degrades; back: resync, resume,
   );
 
   // Cross-instance delivery is back without anyone doing anything.
-  const after = sendMessage(a, ada.user.id, room, "Redis is back");
+  const after = await send(a, ada, room, "Redis is back");
   expect((await catOnB.next("message", (f) => f.message.id === after.id)).message).toEqual(after);
 
   // The restarted Redis lost every presence entry; the instances put theirs back.

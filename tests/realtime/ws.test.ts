@@ -2,13 +2,12 @@
 // who receives what, resume, and sockets closed by logout and deactivation.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { endAllSessions } from "../../src/auth/sessions.ts";
 import { users } from "../../src/db/schema.ts";
 import { MAX_CLIENT_FRAME_BYTES, RESUME_LIMIT } from "../../src/shared/events.ts";
-import { signUp, type TestUser } from "../helpers/client.ts";
+import { signUp } from "../helpers/client.ts";
 import { fakeClock, startTestServer, type TestServer } from "../helpers/server.ts";
 import { openSocket, type TestSocket, upgradeStatus } from "../helpers/ws.ts";
-import { createRoom, joinRoom, sendMessage } from "./fixtures.ts";
+import { createRoom, insertMessage, joinRoom, leaveRoom, markRead, send } from "./fixtures.ts";
 
 let server: TestServer;
 const sockets: TestSocket[] = [];
@@ -71,11 +70,11 @@ describe("the upgrade", () => {
 describe("ready and delivery", () => {
   test("ready carries the newest message id of the user's conversations", async () => {
     const [ada, bob, eve] = await Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
-    const room = createRoom(server, "ready-room", [ada.user.id, bob.user.id]);
-    const other = createRoom(server, "ready-other", [eve.user.id]);
-    const first = sendMessage(server, ada.user.id, room, "one");
-    const second = sendMessage(server, bob.user.id, room, "two");
-    sendMessage(server, eve.user.id, other, "not yours");
+    const room = await createRoom(server, [ada, bob]);
+    const other = await createRoom(server, [eve]);
+    const first = await send(server, ada, room, "one");
+    const second = await send(server, bob, room, "two");
+    await send(server, eve, other, "not yours");
     expect(second.id).toBeGreaterThan(first.id);
     const socket = await open(server.url, ada.token);
     expect(socket.ready.lastMessageId).toBe(second.id);
@@ -83,19 +82,19 @@ describe("ready and delivery", () => {
 
   test("a message reaches every socket of every member, the sender's own tabs included, and nobody else", async () => {
     const [ada, bob, eve] = await Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
-    const room = createRoom(server, "tabs", [ada.user.id, bob.user.id]);
-    const eveRoom = createRoom(server, "eve-only", [eve.user.id, ada.user.id]);
+    const room = await createRoom(server, [ada, bob]);
+    const eveRoom = await createRoom(server, [eve, ada]);
     const adaTabs = await Promise.all([open(server.url, ada.token), open(server.url, ada.token)]);
     const bobTab = await open(server.url, bob.token);
     const eveTab = await open(server.url, eve.token);
 
-    const message = sendMessage(server, ada.user.id, room, "hello, tabs");
+    const message = await send(server, ada, room, "hello, tabs");
     for (const socket of [...adaTabs, bobTab]) {
       const frame = await socket.next("message", (f) => f.message.id === message.id);
       expect(frame.message).toEqual(message);
     }
     // Eve's positive signal: a later message in her own room. The first would have come before it.
-    const sentinel = sendMessage(server, ada.user.id, eveRoom, "sentinel");
+    const sentinel = await send(server, ada, eveRoom, "sentinel");
     const seen = await eveTab.framesUntil("message", (f) => f.message.id === sentinel.id);
     expect(seen.some((f) => f.type === "message" && f.message.id === message.id)).toBe(false);
   });
@@ -103,33 +102,33 @@ describe("ready and delivery", () => {
   test("a conversation added later is delivered to sockets already open", async () => {
     const [ada, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
     const socket = await open(server.url, bob.token);
-    const room = createRoom(server, "later", [ada.user.id]);
-    joinRoom(server, room, bob.user.id, "later");
+    const room = await createRoom(server, [ada]);
+    await joinRoom(server, bob, room);
     const added = await socket.next("conversation");
     expect(added.conversation.id).toBe(room);
-    const message = sendMessage(server, ada.user.id, room, "welcome");
+    const message = await send(server, ada, room, "welcome");
     expect((await socket.next("message")).message.id).toBe(message.id);
   });
 
   test("leaving a conversation stops its frames", async () => {
     const [ada, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
-    const room = createRoom(server, "leaving", [ada.user.id, bob.user.id]);
-    const stay = createRoom(server, "staying", [ada.user.id, bob.user.id]);
+    const room = await createRoom(server, [ada, bob]);
+    const stay = await createRoom(server, [ada, bob]);
     const socket = await open(server.url, bob.token);
-    server.deps.notifier.conversationRemoved(bob.user.id, room);
-    const gone = sendMessage(server, ada.user.id, room, "after you left");
-    const sentinel = sendMessage(server, ada.user.id, stay, "sentinel");
+    await leaveRoom(server, bob, room);
+    const gone = await send(server, ada, room, "after you left");
+    const sentinel = await send(server, ada, stay, "sentinel");
     const seen = await socket.framesUntil("message", (f) => f.message.id === sentinel.id);
     expect(seen.some((f) => f.type === "message" && f.message.id === gone.id)).toBe(false);
   });
 
   test("read receipts reach every member's sockets, the reader's included", async () => {
     const [ada, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
-    const room = createRoom(server, "receipts", [ada.user.id, bob.user.id]);
-    const message = sendMessage(server, ada.user.id, room, "read me");
+    const room = await createRoom(server, [ada, bob]);
+    const message = await send(server, ada, room, "read me");
     const adaSocket = await open(server.url, ada.token);
     const bobSocket = await open(server.url, bob.token);
-    server.deps.notifier.read(room, bob.user.id, message.id);
+    await markRead(server, bob, room, message.id);
     const expected = { type: "read", conversationId: room, userId: bob.user.id, upTo: message.id };
     expect(await adaSocket.next("read")).toEqual(expected as never);
     expect(await bobSocket.next("read")).toEqual(expected as never);
@@ -146,19 +145,19 @@ describe("ready and delivery", () => {
 describe("typing", () => {
   test("reaches the other members' sockets, none of the typist's", async () => {
     const [ada, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
-    const room = createRoom(server, "typing", [ada.user.id, bob.user.id]);
+    const room = await createRoom(server, [ada, bob]);
     const adaTabs = await Promise.all([open(server.url, ada.token), open(server.url, ada.token)]);
     const bobSocket = await open(server.url, bob.token);
     adaTabs[0]?.send({ type: "typing", conversationId: room });
     expect(await bobSocket.next("typing")).toEqual({ type: "typing", conversationId: room, userId: ada.user.id });
     // The sentinel comes after the typing frame was published; ada's tabs must not have it before.
-    const sentinel = sendMessage(server, bob.user.id, room, "sentinel");
+    const sentinel = await send(server, bob, room, "sentinel");
     for (const tab of adaTabs) {
       const seen = await tab.framesUntil("message", (f) => f.message.id === sentinel.id);
       expect(seen.some((f) => f.type === "typing")).toBe(false);
     }
     // And the typist's sockets still get the conversation's other frames.
-    const after = sendMessage(server, bob.user.id, room, "still subscribed");
+    const after = await send(server, bob, room, "still subscribed");
     for (const tab of adaTabs) await tab.next("message", (f) => f.message.id === after.id);
   });
 
@@ -167,7 +166,7 @@ describe("typing", () => {
     const throttled = await startTestServer({}, { clock });
     try {
       const [ada, bob] = await Promise.all([signUp(throttled.url), signUp(throttled.url)]);
-      const room = createRoom(throttled, "throttle", [ada.user.id, bob.user.id]);
+      const room = await createRoom(throttled, [ada, bob]);
       const adaSocket = await openSocket(throttled.url, ada.token);
       const bobSocket = await openSocket(throttled.url, bob.token);
       adaSocket.send({ type: "typing", conversationId: room });
@@ -178,7 +177,7 @@ describe("typing", () => {
       adaSocket.send({ type: "typing", conversationId: room });
       adaSocket.send({ type: "ping" });
       await adaSocket.next("pong");
-      const sentinel = sendMessage(throttled, ada.user.id, room, "sentinel");
+      const sentinel = await send(throttled, ada, room, "sentinel");
       const seen = await bobSocket.framesUntil("message", (f) => f.message.id === sentinel.id);
       expect(seen.filter((f) => f.type === "typing")).toHaveLength(2);
       adaSocket.close();
@@ -190,7 +189,7 @@ describe("typing", () => {
 
   test("in a conversation the user is not in is NOT_FOUND", async () => {
     const [ada, eve] = await Promise.all([signUp(server.url), signUp(server.url)]);
-    const room = createRoom(server, "private", [ada.user.id]);
+    const room = await createRoom(server, [ada]);
     const socket = await open(server.url, eve.token);
     socket.send({ type: "typing", conversationId: room });
     expect((await socket.next("error")).code).toBe("NOT_FOUND");
@@ -252,18 +251,18 @@ describe("bad frames", () => {
 describe("resume", () => {
   test("replays every message after the id, oldest first, then resumed", async () => {
     const [ada, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
-    const room = createRoom(server, "resume", [ada.user.id, bob.user.id]);
-    const direct = createRoom(server, "resume-2", [ada.user.id, bob.user.id]);
-    const before = sendMessage(server, bob.user.id, room, "seen");
+    const room = await createRoom(server, [ada, bob]);
+    const direct = await createRoom(server, [ada, bob]);
+    const before = await send(server, bob, room, "seen");
     const first = await open(server.url, ada.token);
     expect(first.ready.lastMessageId).toBe(before.id);
     first.close();
     await first.closed();
     // Sent while ada had no socket at all.
     const missed = [
-      sendMessage(server, bob.user.id, room, "missed 1"),
-      sendMessage(server, bob.user.id, direct, "missed 2"),
-      sendMessage(server, bob.user.id, room, "missed 3"),
+      await send(server, bob, room, "missed 1"),
+      await send(server, bob, direct, "missed 2"),
+      await send(server, bob, room, "missed 3"),
     ];
     const second = await open(server.url, ada.token);
     second.send({ type: "resume", after: first.ready.lastMessageId });
@@ -274,12 +273,12 @@ describe("resume", () => {
 
   test("stops at the limit with complete: false, and the next resume goes on", async () => {
     const ada = await signUp(server.url);
-    const room = createRoom(server, "many", [ada.user.id]);
+    const room = await createRoom(server, [ada]);
     const socket = await open(server.url, ada.token);
     const start = socket.ready.lastMessageId;
     const ids: number[] = [];
     server.deps.database.sqlite.transaction(() => {
-      for (let i = 0; i < RESUME_LIMIT + 5; i++) ids.push(sendMessage(server, ada.user.id, room, `m${i}`).id);
+      for (let i = 0; i < RESUME_LIMIT + 5; i++) ids.push(insertMessage(server, ada.user.id, room, `m${i}`).id);
     })();
     // Live frames for those arrived too; a resume replays them from the database regardless.
     socket.send({ type: "resume", after: start });
@@ -300,14 +299,14 @@ describe("resume", () => {
 describe("slow consumers", () => {
   test("a socket that stops reading is closed with 1013 once too far behind, not buffered without bound", async () => {
     const ada = await signUp(server.url);
-    const room = createRoom(server, "firehose", [ada.user.id]);
+    const room = await createRoom(server, [ada]);
     const socket = await open(server.url, ada.token);
     // Bun's client stops reading: the kernel's buffers fill, then the server's.
     socket.pause();
     const body = "x".repeat(4000);
     let last = 0;
     server.deps.database.sqlite.transaction(() => {
-      for (let i = 0; i < 4000; i++) last = sendMessage(server, ada.user.id, room, body).id;
+      for (let i = 0; i < 4000; i++) last = insertMessage(server, ada.user.id, room, body).id;
     })();
     socket.resume();
     expect((await socket.closed(15_000)).code).toBe(1013);
@@ -338,11 +337,10 @@ describe("sessions ending", () => {
   });
 
   test("deactivation closes every socket of the user with 1008", async () => {
-    const ada: TestUser = await signUp(server.url);
+    const [ada, admin] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    server.deps.db.update(users).set({ isAdmin: true }).where(eq(users.id, admin.user.id)).run();
     const tabs = await Promise.all([open(server.url, ada.token), open(server.url, ada.token)]);
-    server.deps.db.update(users).set({ isActive: false }).where(eq(users.id, ada.user.id)).run();
-    endAllSessions(server.deps, ada.user.id);
-    server.deps.notifier.userDisconnected(ada.user.id);
+    await admin.trpc.admin.setActive.mutate({ userId: ada.user.id, active: false });
     for (const socket of tabs) expect((await socket.closed()).code).toBe(1008);
     expect((await upgradeStatus(server.url, { authorization: `Bearer ${ada.token}` })).status).toBe(401);
   });
@@ -351,8 +349,8 @@ describe("sessions ending", () => {
 describe("presence", () => {
   test("goes to the users who share a conversation, when the first socket opens and the last closes", async () => {
     const [ada, bob, eve] = await Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
-    createRoom(server, "presence", [ada.user.id, bob.user.id]);
-    const eveRoom = createRoom(server, "presence-eve", [eve.user.id]);
+    await createRoom(server, [ada, bob]);
+    const eveRoom = await createRoom(server, [eve]);
     const bobSocket = await open(server.url, bob.token);
     const eveSocket = await open(server.url, eve.token);
 
@@ -373,12 +371,12 @@ describe("presence", () => {
       online: false,
     });
     // Exactly one online and one offline, although ada had two tabs.
-    const sentinel = sendMessage(server, bob.user.id, createRoom(server, "p-s", [bob.user.id]), "sentinel");
+    const sentinel = await send(server, bob, await createRoom(server, [bob]), "sentinel");
     const seen = await bobSocket.framesUntil("message", (f) => f.message.id === sentinel.id);
     expect(seen.filter((f) => f.type === "presence" && f.userId === ada.user.id)).toHaveLength(2);
     expect((await server.deps.presence.online([ada.user.id])).size).toBe(0);
 
-    const eveSentinel = sendMessage(server, eve.user.id, eveRoom, "sentinel");
+    const eveSentinel = await send(server, eve, eveRoom, "sentinel");
     const eveSaw = await eveSocket.framesUntil("message", (f) => f.message.id === eveSentinel.id);
     expect(eveSaw.some((f) => f.type === "presence")).toBe(false);
 
