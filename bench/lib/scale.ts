@@ -4,7 +4,7 @@ export type Scale = {
   name: "full" | "quick" | "tiny";
   direct: { pairs: number; rates: number[]; stepMs: number; referenceRate: number };
   room: { members: number; rates: number[]; stepMs: number };
-  connections: { sockets: number; concurrency: number };
+  connections: { sockets: number; concurrency: number; settleMs: number };
   history: {
     messages: number;
     conversations: number;
@@ -28,7 +28,7 @@ export const SCALES: Record<Scale["name"], Scale> = {
       referenceRate: 4000,
     },
     room: { members: 1000, rates: [100, 250, 500, 750, 1000], stepMs: 4000 },
-    connections: { sockets: 10_000, concurrency: 256 },
+    connections: { sockets: 10_000, concurrency: 256, settleMs: 1000 },
     history: {
       messages: 1_000_000,
       conversations: 10_000,
@@ -50,7 +50,7 @@ export const SCALES: Record<Scale["name"], Scale> = {
     name: "quick",
     direct: { pairs: 20, rates: [1000, 2000, 4000, 8000, 16_000], stepMs: 1500, referenceRate: 4000 },
     room: { members: 200, rates: [250, 1000], stepMs: 1500 },
-    connections: { sockets: 2000, concurrency: 256 },
+    connections: { sockets: 2000, concurrency: 256, settleMs: 500 },
     history: {
       messages: 100_000,
       conversations: 1000,
@@ -67,7 +67,7 @@ export const SCALES: Record<Scale["name"], Scale> = {
     name: "tiny",
     direct: { pairs: 2, rates: [50], stepMs: 200, referenceRate: 50 },
     room: { members: 20, rates: [20], stepMs: 250 },
-    connections: { sockets: 50, concurrency: 16 },
+    connections: { sockets: 50, concurrency: 16, settleMs: 100 },
     history: {
       messages: 5000,
       conversations: 100,

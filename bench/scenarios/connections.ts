@@ -11,11 +11,13 @@ import { count, ratio } from "../lib/stats.ts";
 
 type ConnectFigures = { perSocket: number; ms: number; connected: number; failed: number; cpu: number; peak: number };
 
-async function settle() {
-  await Bun.sleep(1000);
-}
-
-async function connectAll(server: ServerProcess, specs: SocketSpec[], concurrency: number): Promise<ConnectFigures> {
+async function connectAll(
+  server: ServerProcess,
+  specs: SocketSpec[],
+  concurrency: number,
+  settleMs: number,
+): Promise<ConnectFigures> {
+  const settle = () => Bun.sleep(settleMs);
   const driver = new Driver("sockets");
   try {
     // A few sockets first, so one-time costs (JIT, buffers) are not charged per socket.
@@ -57,7 +59,7 @@ function row(server: string, f: ConnectFigures, vsBaseline?: string): Row {
 }
 
 export async function connections(ctx: BenchContext): Promise<ScenarioOutcome> {
-  const { sockets, concurrency } = ctx.scale.connections;
+  const { sockets, concurrency, settleMs } = ctx.scale.connections;
 
   const baseline = await startBaseline({
     databasePath: join(ctx.workDir, "baseline-conn.db"),
@@ -70,6 +72,7 @@ export async function connections(ctx: BenchContext): Promise<ScenarioOutcome> {
       baseline,
       Array.from({ length: sockets }, (_, i) => ({ url: `${ws}?c=${i + 1}`, counted: false })),
       concurrency,
+      settleMs,
     );
   } finally {
     await baseline.stop();
@@ -87,6 +90,7 @@ export async function connections(ctx: BenchContext): Promise<ScenarioOutcome> {
       server,
       users.map((u) => ({ url: ws, token: u.token, counted: false })),
       concurrency,
+      settleMs,
     );
   } finally {
     await server.stop();
