@@ -1,12 +1,15 @@
 // Races between two processes on one SQLite file: both sides of a pair sending first,
 // and one clientId retried through both instances at once.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { type Subprocess, spawn } from "bun";
 import { signUp, type TestUser, trpcClient } from "../helpers/client.ts";
 import { freePort } from "../helpers/redis.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
+
+// Each test signs people up (argon2) or starts processes: more than the 5 s default.
+setDefaultTimeout(30_000);
 
 const dir = tempDir();
 let here: TestServer;
@@ -37,7 +40,7 @@ beforeAll(async () => {
     if (attempt > 200) throw new Error("the second instance did not start");
     await Bun.sleep(25);
   }
-}, 30_000);
+});
 
 afterAll(async () => {
   other.kill("SIGTERM");
@@ -73,7 +76,7 @@ test("both sides sending first, through two processes, make one conversation per
     expect(view).toMatchObject({ id: conversationId, peer: { id: b.user.id }, unread: 1 });
   }
   expect(count("select count(*) as n from conversations where kind = 'direct'")).toBe(pairs.length);
-}, 30_000);
+});
 
 test("one clientId retried through both processes at once stores one message", async () => {
   const [ada, bob] = [await signUp(here.url), await signUp(here.url)];
@@ -85,4 +88,4 @@ test("one clientId retried through both processes at once stores one message", a
   );
   expect(new Set(results.map((m) => m.id)).size).toBe(1);
   expect(count("select count(*) as n from messages where sender_id = ?", ada.user.id)).toBe(1);
-}, 30_000);
+});

@@ -1,9 +1,12 @@
 // `bun run admin:create` as an operator runs it: a subprocess on a temporary database.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { postJson, signUp } from "../helpers/client.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
+
+// Each test signs people up (argon2) or starts processes: more than the 5 s default.
+setDefaultTimeout(30_000);
 
 const dir = tempDir();
 const databasePath = join(dir, "parley.db");
@@ -50,7 +53,7 @@ test("creates an admin from flags, named Admin <username> by default, who can lo
     )
     .get(row("root")?.id ?? 0);
   expect(activity?.n).toBe(1);
-}, 30_000);
+});
 
 test("takes names from flags and values from ADMIN_* variables", () => {
   const result = run(["--first-name", "Ada", "--last-name", "Lovelace"], {
@@ -60,7 +63,7 @@ test("takes names from flags and values from ADMIN_* variables", () => {
   });
   expect(result.code).toBe(0);
   expect(row("ada_admin")).toMatchObject({ first_name: "Ada", last_name: "Lovelace", is_admin: 1 });
-}, 30_000);
+});
 
 test("an existing username only gets the admin flag, and it says so", async () => {
   const plain = await signUp(server.url, { username: "promote_me", password: "original password" });
@@ -74,7 +77,7 @@ test("an existing username only gets the admin flag, and it says so", async () =
   const again = run(["--username", "promote_me"]);
   expect(again.code).toBe(0);
   expect(again.out).toContain("already an admin; nothing changed");
-}, 30_000);
+});
 
 test("invalid input is refused with a message and a non-zero exit, creating nothing", () => {
   const bad = run(["--username", "x", "--email", "not-an-email", "--password", "short"]);
@@ -97,4 +100,4 @@ test("invalid input is refused with a message and a non-zero exit, creating noth
   expect(takenEmail.code).not.toBe(0);
   expect(takenEmail.err).toContain("already registered");
   expect(row("second_root")).toBeNull();
-}, 30_000);
+});

@@ -1,0 +1,52 @@
+// Prefix search is a range on lower(column), which the expression indexes serve.
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { listAccounts } from "../../src/chat/admin.ts";
+import { listUsers } from "../../src/chat/directory.ts";
+import { listRooms } from "../../src/chat/rooms.ts";
+import { lowerAscii } from "../../src/chat/search.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { recordQueries } from "./query-log.ts";
+
+// Each test signs people up (argon2) or starts processes: more than the 5 s default.
+setDefaultTimeout(30_000);
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+/** The query plan of every statement `call` executes, with its parameters. */
+async function plansOf(call: () => unknown): Promise<string[]> {
+  const { queries } = await recordQueries(server.deps.db, call);
+  expect(queries.length).toBeGreaterThan(0);
+  return queries.flatMap(({ sql, params }) =>
+    server.deps.database.sqlite
+      .query<{ detail: string }, never[]>(`explain query plan ${sql}`)
+      .all(...(params as never[]))
+      .map((row) => row.detail),
+  );
+}
+
+test("users.list searches username, first and last name through their lower() indexes", async () => {
+  const plan = await plansOf(() => listUsers(server.deps, 1, { search: "Ad" }));
+  for (const index of ["users_username_lower_unique", "users_first_name_lower", "users_last_name_lower"]) {
+    expect(plan.some((line) => line.includes(`USING INDEX ${index}`))).toBe(true);
+  }
+  expect(plan.some((line) => line.startsWith("SCAN users"))).toBe(false);
+});
+
+test("admin.listUsers searches username and email through their indexes", async () => {
+  const plan = await plansOf(() => listAccounts(server.deps, { search: "ad" }));
+  expect(plan.some((line) => line.includes("USING INDEX users_email_lower_unique"))).toBe(true);
+  expect(plan.some((line) => line.startsWith("SCAN users"))).toBe(false);
+});
+
+test("rooms.list searches names through the lower(name) index", async () => {
+  const plan = await plansOf(() => listRooms(server.deps, 1, { search: "gen" }));
+  expect(plan.some((line) => line.includes("USING INDEX conversations_room_name_lower_unique"))).toBe(true);
+});
+
+test("the search term is folded like SQLite's lower(): ASCII letters only", () => {
+  expect(lowerAscii("ÉLodie O'Brien")).toBe("Élodie o'brien");
+});
