@@ -288,6 +288,30 @@ describe("resume", () => {
     expect(await socket.next("resumed")).toEqual({ type: "resumed", count: 5, complete: true });
   });
 
+  test("a replay larger than the backpressure limit is paced by drain, and the socket survives it", async () => {
+    const ada = await signUp(server.url);
+    const room = await createRoom(server, [ada]);
+    const first = await open(server.url, ada.token);
+    first.close();
+    await first.closed();
+    // 1000 messages of 4000 four-byte characters: 16 MB, far above the 1 MiB limit at
+    // which Bun would close the socket if the replay did not wait for it to drain.
+    const body = "🙂".repeat(4000);
+    server.deps.database.sqlite.transaction(() => {
+      for (let i = 0; i < RESUME_LIMIT; i++) insertMessage(server, ada.user.id, room, body);
+    })();
+    const socket = await open(server.url, ada.token);
+    socket.send({ type: "resume", after: first.ready.lastMessageId });
+    expect(await socket.next("resumed", undefined, 30_000)).toEqual({
+      type: "resumed",
+      count: RESUME_LIMIT,
+      complete: true,
+    });
+    expect(socket.frames.filter((f) => f.type === "message")).toHaveLength(RESUME_LIMIT);
+    socket.send({ type: "ping" });
+    await socket.next("pong");
+  }, 60_000);
+
   test("with nothing missed answers resumed with count 0", async () => {
     const ada = await signUp(server.url);
     const socket = await open(server.url, ada.token);
