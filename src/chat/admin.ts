@@ -9,14 +9,9 @@ import type { ActivityEntry, ActivityInput, AdminListUsersInput, AdminUser, Page
 import { AppError } from "../shared/errors.ts";
 import { afterUser } from "./directory.ts";
 import { lowerPrefix } from "./search.ts";
-import { toUser } from "./wire.ts";
+import { toActivityEntry, toAdminUser } from "./wire.ts";
 
 const DEFAULT_PAGE = 50;
-
-export const toAdminUser = (row: UserRow, online: boolean): AdminUser => ({
-  ...toUser(row, online),
-  isActive: row.isActive,
-});
 
 async function withPresence(deps: Pick<Deps, "presence">, rows: UserRow[]): Promise<AdminUser[]> {
   const online = rows.length ? await deps.presence.online(rows.map((r) => r.id)) : new Set<number>();
@@ -124,14 +119,7 @@ export function listActivity(deps: Pick<Deps, "db">, input: ActivityInput): Page
     .all();
   const page = rows.slice(0, limit);
   return {
-    items: page.map((row) => ({
-      id: row.id,
-      at: new Date(row.at).toISOString(),
-      userId: row.userId,
-      kind: row.kind,
-      detail: row.detail ?? null,
-      ip: row.ip,
-    })),
+    items: page.map(toActivityEntry),
     nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
   };
 }

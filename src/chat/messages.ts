@@ -43,14 +43,14 @@ function findByClientId(db: Queryable, senderId: number, clientId: string): Mess
  * unique (sender_id, client_id) index, and the loser gives its token back.
  */
 export async function sendMessage(deps: Deps, senderId: number, input: SendInput): Promise<Message> {
-  const { clientId } = input;
+  const { clientId, to } = input;
   if (clientId !== undefined) {
     const stored = findByClientId(deps.db, senderId, clientId);
     if (stored) return toMessage(stored);
   }
   const checked = checkMessageBody(input.body, deps.config.maxBody);
   if (!checked.ok) throw new AppError("BAD_REQUEST", checked.message, { body: checked.message });
-  if ("userId" in input.to && input.to.userId === senderId) {
+  if ("userId" in to && to.userId === senderId) {
     throw new AppError("BAD_REQUEST", "You cannot send a message to yourself", { to: "That is you" });
   }
 
@@ -63,9 +63,40 @@ export async function sendMessage(deps: Deps, senderId: number, input: SendInput
     throw new AppError("TOO_MANY_REQUESTS", `Sending too fast; try again in ${wait} s`, undefined, wait);
   }
 
+  let outcome: ReturnType<typeof storeMessage>;
+  try {
+    outcome = storeMessage(deps, senderId, input, checked.body);
+  } catch (error) {
+    if (!(error instanceof AlreadyStored)) throw error;
+    await deps.sendLimiter.refund(senderId);
+    return toMessage(error.stored);
+  }
+
+  // Committed: now, and only now, the realtime layer hears of it.
+  const message = toMessage(outcome.message);
+  deps.metrics.messagesSent.inc();
+  if (outcome.created && "userId" in to) {
+    // Each member gets their own view of the new conversation, before its first message.
+    for (const userId of [senderId, to.userId]) {
+      deps.notifier.conversationAdded(userId, await conversationView(deps, userId, message.conversationId));
+    }
+  }
+  deps.notifier.message(message);
+  return message;
+}
+
+/** The clientId was stored by a concurrent attempt: that message is the answer. */
+class AlreadyStored extends Error {
+  constructor(readonly stored: MessageRow) {
+    super("message already stored");
+  }
+}
+
+/** Inserts the message in one transaction; `created` when its direct conversation is new. */
+function storeMessage(deps: Deps, senderId: number, input: SendInput, body: string) {
+  const { clientId, to } = input;
   const now = deps.clock.now();
-  const { to } = input;
-  const outcome = deps.db.transaction(
+  return deps.db.transaction(
     (tx) => {
       let conversationId: number;
       let created = false;
@@ -81,44 +112,32 @@ export async function sendMessage(deps: Deps, senderId: number, input: SendInput
         created = direct.created;
       } else {
         const { conversation } = requireMembership(tx, senderId, to.conversationId);
-        if (conversation.kind === "direct" && !peerIsActive(tx, conversation.id, senderId))
+        // A deactivated peer cannot be written to, whichever way the conversation is named.
+        if (conversation.kind === "direct" && !peerIsActive(tx, conversation.id, senderId)) {
           throw conversationNotFound();
+        }
         conversationId = conversation.id;
       }
       const inserted = tx
         .insert(messages)
-        .values({ conversationId, senderId, body: checked.body, clientId: clientId ?? null, createdAt: now })
+        .values({ conversationId, senderId, body, clientId: clientId ?? null, createdAt: now })
         .onConflictDoNothing({ target: [messages.senderId, messages.clientId] })
         .returning()
         .get();
       if (!inserted) {
         // A concurrent retry of the same clientId committed first (another instance).
+        // Throwing rolls back whatever this attempt made, a new conversation included.
         const stored = clientId === undefined ? undefined : findByClientId(tx, senderId, clientId);
         if (!stored) throw new Error("message insert ignored without a stored message");
-        return { message: stored, created: false, duplicate: true };
+        throw new AlreadyStored(stored);
       }
       tx.update(conversations).set({ lastMessageId: inserted.id }).where(eq(conversations.id, conversationId)).run();
-      return { message: inserted, created, duplicate: false };
+      return { message: inserted, created };
     },
     // IMMEDIATE: take the write lock before the first read, so that a concurrent writer
     // in another process makes us wait (busy_timeout) instead of failing the upgrade.
     { behavior: "immediate" },
   );
-
-  const message = toMessage(outcome.message);
-  if (outcome.duplicate) {
-    await deps.sendLimiter.refund(senderId);
-    return message;
-  }
-  deps.metrics.messagesSent.inc();
-  if (outcome.created && "userId" in to) {
-    // Each member gets their own view of the new conversation before its first message.
-    for (const userId of [senderId, to.userId]) {
-      deps.notifier.conversationAdded(userId, await conversationView(deps, userId, message.conversationId));
-    }
-  }
-  deps.notifier.message(message);
-  return message;
 }
 
 function peerIsActive(db: Queryable, conversationId: number, userId: number): boolean {

@@ -1,6 +1,6 @@
 // Database rows → the wire types of the contract (times as ISO strings).
-import type { MessageRow, UserRow } from "../db/schema.ts";
-import type { Message, User, UserSummary } from "../shared/api.ts";
+import type { activityLog, MessageRow, UserRow } from "../db/schema.ts";
+import type { ActivityEntry, AdminUser, Message, User, UserSummary } from "../shared/api.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -32,5 +32,21 @@ export function toMessage(row: MessageRow): Message {
     body: row.body,
     ...(row.clientId === null ? {} : { clientId: row.clientId }),
     createdAt: new Date(row.createdAt).toISOString(),
+  };
+}
+
+/** A user as the admin pages see them: active or not. */
+export function toAdminUser(row: UserRow, online: boolean): AdminUser {
+  return { ...toUser(row, online), isActive: row.isActive };
+}
+
+export function toActivityEntry(row: typeof activityLog.$inferSelect): ActivityEntry {
+  return {
+    id: row.id,
+    at: new Date(row.at).toISOString(),
+    userId: row.userId,
+    kind: row.kind,
+    detail: row.detail ?? null,
+    ip: row.ip,
   };
 }

@@ -191,6 +191,40 @@ describe("idempotent sends", () => {
     expect((await bob.trpc.history.messages.query({ peerId: ada.user.id })).items).toHaveLength(1);
   });
 
+  test("losing the race to a concurrent attempt returns its message, keeps nothing, and refunds the token", async () => {
+    const [ada, bob] = await pair();
+    const earlier = await ada.trpc.history.send.mutate({ to: { userId: bob.user.id }, body: "won the race" });
+    const newcomer = await signUp(server.url);
+    const limiter = server.deps.sendLimiter;
+    const refunds: number[] = [];
+    // Another instance commits the same clientId between this attempt's check and its insert.
+    server.deps.sendLimiter = {
+      ...limiter,
+      async take() {
+        server.deps.database.sqlite.query("update messages set client_id = 'raced' where id = ?").run(earlier.id);
+        return 0;
+      },
+      async refund(userId) {
+        refunds.push(userId);
+      },
+    };
+    recorder = recordNotifications(server.deps);
+    try {
+      const answer = await ada.trpc.history.send.mutate({
+        to: { userId: newcomer.user.id },
+        body: "lost the race",
+        clientId: "raced",
+      });
+      expect(answer).toEqual({ ...earlier, clientId: "raced" });
+    } finally {
+      server.deps.sendLimiter = limiter;
+    }
+    expect(refunds).toEqual([ada.user.id]);
+    expect(recorder.calls).toEqual([]);
+    // The direct conversation this attempt began was rolled back with it.
+    expect(await newcomer.trpc.history.conversations.query()).toEqual([]);
+  });
+
   test("clientId is 1–64 characters", async () => {
     const [ada, bob] = await pair();
     const to = { userId: bob.user.id };
