@@ -107,6 +107,7 @@ try {
   console.error(`seed failed: ${error instanceof Error ? error.message : error}`);
   process.exitCode = 1;
 } finally {
+  await deps.presence.close();
   await deps.bus.close();
   await deps.sendLimiter.close();
   deps.database.close();
