@@ -1,15 +1,12 @@
 // Races between two processes on one SQLite file: both sides of a pair sending first,
 // and one clientId retried through both instances at once.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { type Subprocess, spawn } from "bun";
 import { signUp, type TestUser, trpcClient } from "../helpers/client.ts";
 import { freePort } from "../helpers/redis.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
-
-// Each test signs people up (argon2) or starts processes: more than the 5 s default.
-setDefaultTimeout(30_000);
 
 const dir = tempDir();
 let here: TestServer;

@@ -1,14 +1,11 @@
 // history.conversations costs the same number of SQL statements and one presence lookup,
 // whether the caller has three conversations or sixty (no N+1).
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { sendMessage } from "../../src/chat/messages.ts";
 import type { Presence } from "../../src/realtime/presence.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { recordQueries } from "./query-log.ts";
-
-// Each test signs people up (argon2) or starts processes: more than the 5 s default.
-setDefaultTimeout(30_000);
 
 let server: TestServer;
 beforeAll(async () => {

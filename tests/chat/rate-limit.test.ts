@@ -1,14 +1,11 @@
 // The send rate limit as a user meets it: over HTTP, with a fake clock, and shared by two
 // instances through one Redis.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { fakeClock, startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { failure } from "../trpc/support.ts";
-
-// Each test signs people up (argon2) or starts processes: more than the 5 s default.
-setDefaultTimeout(30_000);
 
 const rawSend = (url: string, user: TestUser, input: unknown) =>
   fetch(`${url}/trpc/history.send`, {

@@ -1,14 +1,11 @@
 // Prefix search is a range on lower(column), which the expression indexes serve.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { listAccounts } from "../../src/chat/admin.ts";
 import { listUsers } from "../../src/chat/directory.ts";
 import { listRooms } from "../../src/chat/rooms.ts";
 import { lowerAscii } from "../../src/chat/search.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { recordQueries } from "./query-log.ts";
-
-// Each test signs people up (argon2) or starts processes: more than the 5 s default.
-setDefaultTimeout(30_000);
 
 let server: TestServer;
 beforeAll(async () => {

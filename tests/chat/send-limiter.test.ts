@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createMemoryBuckets, createSendLimiter } from "../../src/chat/send-limiter.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { fakeClock } from "../helpers/server.ts";
-
-// Each test signs people up (argon2) or starts processes: more than the 5 s default.
-setDefaultTimeout(30_000);
 
 describe("in-process token bucket", () => {
   test("allows a burst, then one send per 1/rate seconds", () => {

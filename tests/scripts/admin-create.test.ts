@@ -1,12 +1,9 @@
 // `bun run admin:create` as an operator runs it: a subprocess on a temporary database.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { postJson, signUp } from "../helpers/client.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
-
-// Each test signs people up (argon2) or starts processes: more than the 5 s default.
-setDefaultTimeout(30_000);
 
 const dir = tempDir();
 const databasePath = join(dir, "parley.db");

@@ -1,12 +1,9 @@
 // `bun run seed` as a developer runs it: a subprocess on a temporary database, twice.
-import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { postJson, trpcClient } from "../helpers/client.ts";
 import { startTestServer, tempDir } from "../helpers/server.ts";
-
-// Each test signs people up (argon2) or starts processes: more than the 5 s default.
-setDefaultTimeout(30_000);
 
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

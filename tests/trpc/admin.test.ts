@@ -1,11 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { setAdminFlag } from "../../src/auth/accounts.ts";
 import { postJson, signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { failure, failureCode, recordNotifications } from "./support.ts";
-
-// Each test signs people up (argon2) or starts processes: more than the 5 s default.
-setDefaultTimeout(30_000);
 
 let server: TestServer;
 let admin: TestUser;

@@ -1,13 +1,10 @@
 // A user who is not a member of a conversation gets NOT_FOUND for it on every procedure,
 // with the same answer as for a conversation that does not exist.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Message } from "../../src/shared/api.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { failure } from "./support.ts";
-
-// Each test signs people up (argon2) or starts processes: more than the 5 s default.
-setDefaultTimeout(30_000);
 
 let server: TestServer;
 let ada: TestUser;

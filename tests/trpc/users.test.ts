@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Presence } from "../../src/realtime/presence.ts";
 import type { UserSummary } from "../../src/shared/api.ts";
 import { signUp, type TestUser, trpcClient } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { failureCode } from "./support.ts";
-
-// Each test signs people up (argon2) or starts processes: more than the 5 s default.
-setDefaultTimeout(30_000);
 
 let server: TestServer;
 let me: TestUser;
