@@ -43,18 +43,18 @@ export async function buildDeps(config: Config, options: { clock?: Clock } = {})
   const metrics = createMetrics();
   // Tags this process on the Redis bus (to ignore its own echo) and in presence entries.
   const instanceId = crypto.randomUUID();
-  const bus = await createBus(config, {
-    instanceId,
-    logger,
-    onReconnect: () => metrics.busReconnects.inc(),
-  });
+  // Each waits a bounded time for Redis: together, so a Redis that is down delays start-up once.
+  const [bus, presence] = await Promise.all([
+    createBus(config, { instanceId, logger, onReconnect: () => metrics.busReconnects.inc() }),
+    createPresence(config, { instanceId, logger }),
+  ]);
   return {
     config,
     db: database.db,
     database,
     bus,
     notifier: createNotifier(bus),
-    presence: await createPresence(config, { instanceId, logger }),
+    presence,
     clock,
     logger,
     metrics,

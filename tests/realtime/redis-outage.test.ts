@@ -68,3 +68,25 @@ test("Redis down: local delivery goes on, health degrades; back: resync, resume,
     "presence entries to be restored",
   );
 });
+
+test("an instance started while Redis is down serves locally, degraded, and joins the others when it is back", async () => {
+  await redis.stop();
+  const c = await startTestServer({ REDIS_URL: redis.url }, { dir });
+  try {
+    expect(await busState(c)).toBe("degraded");
+    const [ada, bob] = await Promise.all([signUp(c.url), signUp(c.url)]);
+    const room = await createRoom(c, [ada, bob]);
+    const bobOnC = await openSocket(c.url, bob.token);
+    sockets.push(bobOnC);
+    const local = await send(c, ada, room, "served without Redis");
+    expect((await bobOnC.next("message", (f) => f.message.id === local.id)).message).toEqual(local);
+
+    await redis.start();
+    await eventually(async () => (await busState(c)) === "redis", "C to report redis");
+    await eventually(async () => (await busState(a)) === "redis", "A to report redis");
+    const fromA = await send(a, ada, room, "from another instance");
+    expect((await bobOnC.next("message", (f) => f.message.id === fromA.id)).message).toEqual(fromA);
+  } finally {
+    await c.close();
+  }
+});
