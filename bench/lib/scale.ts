@@ -2,7 +2,7 @@
 // suite uses to check the harness itself.
 export type Scale = {
   name: "full" | "quick" | "tiny";
-  direct: { pairs: number; rates: number[]; stepMs: number; referenceRate: number };
+  direct: { pairs: number; rates: number[]; stepMs: number; referenceRate: number; floorMs: number };
   room: { members: number; rates: number[]; stepMs: number };
   connections: { sockets: number; concurrency: number; settleMs: number };
   history: {
@@ -26,6 +26,7 @@ export const SCALES: Record<Scale["name"], Scale> = {
       rates: [500, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 20_000, 24_000],
       stepMs: 4000,
       referenceRate: 4000,
+      floorMs: 2000,
     },
     room: { members: 1000, rates: [100, 250, 500, 750, 1000], stepMs: 4000 },
     connections: { sockets: 10_000, concurrency: 256, settleMs: 1000 },
@@ -48,7 +49,7 @@ export const SCALES: Record<Scale["name"], Scale> = {
   },
   quick: {
     name: "quick",
-    direct: { pairs: 20, rates: [1000, 2000, 4000, 8000, 16_000], stepMs: 1500, referenceRate: 4000 },
+    direct: { pairs: 20, rates: [1000, 2000, 4000, 8000, 16_000], stepMs: 1500, referenceRate: 4000, floorMs: 1000 },
     room: { members: 200, rates: [250, 1000], stepMs: 1500 },
     connections: { sockets: 2000, concurrency: 256, settleMs: 500 },
     history: {
@@ -65,7 +66,7 @@ export const SCALES: Record<Scale["name"], Scale> = {
   },
   tiny: {
     name: "tiny",
-    direct: { pairs: 2, rates: [50], stepMs: 200, referenceRate: 50 },
+    direct: { pairs: 2, rates: [50], stepMs: 200, referenceRate: 50, floorMs: 200 },
     room: { members: 20, rates: [20], stepMs: 250 },
     connections: { sockets: 50, concurrency: 16, settleMs: 100 },
     history: {

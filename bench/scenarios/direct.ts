@@ -2,8 +2,15 @@
 // on instance B, fan-out through Redis), and the baseline's scenario 1.
 import { join } from "node:path";
 import { type BenchUser, createUsers, openBenchDatabase } from "../lib/accounts.ts";
-import { baselineSendTarget, Driver, parleySendTarget, type SocketSpec } from "../lib/driver-protocol.ts";
+import {
+  baselineSendTarget,
+  Driver,
+  parleySendTarget,
+  type RequestsResult,
+  type SocketSpec,
+} from "../lib/driver-protocol.ts";
 import { type MessagingSetup, runStep, type StepResult, saturationThroughput, sweep } from "../lib/messaging.ts";
+import { ProcessMeter } from "../lib/proc.ts";
 import { type ServerProcess, startBaseline, startParley, startRedis } from "../lib/processes.ts";
 import type { BenchContext, Row, ScenarioOutcome } from "../lib/report.ts";
 import { count, ratio } from "../lib/stats.ts";
@@ -29,6 +36,47 @@ async function openConversations(server: ServerProcess, users: BenchUser[]): Pro
 }
 
 type Measured = { steps: StepResult[]; label: string };
+
+/**
+ * What the server answers when it does (almost) nothing: closed-loop GETs from a
+ * generator process, 16 at a time. The ceiling of its HTTP stack, for the notes.
+ */
+async function floor(
+  server: ServerProcess,
+  label: string,
+  path: string,
+  token: string | undefined,
+  durationMs: number,
+): Promise<Row> {
+  const driver = new Driver("floor");
+  try {
+    const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+    const target = { url: `${server.url}${path}`, headers };
+    await driver.call({ op: "requests", targets: [target], concurrency: 16, durationMs: Math.min(300, durationMs) });
+    const meter = new ProcessMeter([server.pid]);
+    meter.start();
+    const result = await driver.call<RequestsResult>({
+      op: "requests",
+      targets: [target],
+      concurrency: 16,
+      durationMs,
+    });
+    const usage = meter.stop();
+    return {
+      scenario: "1 direct",
+      server: label,
+      step: `floor: GET ${path.split("?")[0]}`,
+      throughput: `${count(result.perSecond)} req/s`,
+      latency: result.latency,
+      errors: Object.values(result.errors).reduce((a, b) => a + b, 0),
+      cpuPercent: usage.cpuPercent,
+      peakRss: usage.peakRss,
+      note: "closed loop, 16 concurrent",
+    };
+  } finally {
+    await driver.stop();
+  }
+}
 
 async function measure(
   ctx: BenchContext,
@@ -91,13 +139,18 @@ async function runParley(
   });
 }
 
-async function runBaseline(ctx: BenchContext, pairs: number, rates: number[], stepMs: number): Promise<Measured> {
+async function runBaseline(
+  ctx: BenchContext,
+  pairs: number,
+  rates: number[],
+  stepMs: number,
+): Promise<Measured & { floor: Row }> {
   const server = await startBaseline({
     databasePath: join(ctx.workDir, "baseline-direct.db"),
     log: join(ctx.workDir, "baseline-direct.log"),
   });
   try {
-    return await withDrivers(async (sender, sockets) => {
+    const measured = await withDrivers(async (sender, sockets) => {
       const specs: SocketSpec[] = [];
       for (let c = 1; c <= pairs; c++) {
         specs.push({ url: wsUrl(server, `?c=${c}`), counted: false });
@@ -112,6 +165,7 @@ async function runBaseline(ctx: BenchContext, pairs: number, rates: number[], st
       };
       return measure(ctx, "baseline", setup, rates, stepMs);
     });
+    return { ...measured, floor: await floor(server, "baseline", "/api/health", undefined, ctx.scale.direct.floorMs) };
   } finally {
     await server.stop();
   }
@@ -146,13 +200,17 @@ export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome
   handle.close();
   const server = await startParley({ databasePath: dbPath, log: join(ctx.workDir, "parley-direct.log") });
   let parley: Measured;
+  const floors: Row[] = [baseline.floor];
   try {
     parley = await runParley(ctx, "parley", { a: server, b: server }, users, rates, stepMs);
+    const token = (users[0] as BenchUser).token;
+    floors.push(await floor(server, "parley", "/api/health", undefined, ctx.scale.direct.floorMs));
+    floors.push(await floor(server, "parley", "/trpc/users.me", token, ctx.scale.direct.floorMs));
   } finally {
     await server.stop();
   }
 
-  const rows: Row[] = [];
+  const rows: Row[] = [...floors];
   for (const s of baseline.steps) rows.push(stepRow("1 direct", "baseline", s));
   for (const s of parley.steps) {
     const base = atRate(baseline.steps, s.offered);
