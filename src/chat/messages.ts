@@ -152,6 +152,7 @@ function peerIsActive(db: Queryable, conversationId: number, userId: number): bo
 
 // At most one log line per user a minute, however fast they hammer.
 function recordThrottled(deps: Deps, userId: number, retryAfter: number) {
+  deps.metrics.sendsThrottled.inc();
   const now = deps.clock.now();
   const lastLogged = deps.db
     .select({ at: activityLog.at })

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { signUp } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { openSocket } from "../helpers/ws.ts";
 
 describe("/metrics without a token configured", () => {
   let server: TestServer;
@@ -50,5 +51,40 @@ describe("/metrics with METRICS_TOKEN", () => {
     const right = await fetch(`${server.url}/metrics`, { headers: { authorization: "Bearer scrape-secret-123" } });
     expect(right.status).toBe(200);
     expect(await right.text()).toContain("parley_http_requests_total");
+  });
+});
+
+describe("/metrics while people chat", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ SEND_RATE: "0.5", SEND_BURST: "1" });
+  });
+  afterAll(() => server.close());
+
+  const sample = async (name: string) => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+    return Number(line?.split(" ")[1] ?? Number.NaN);
+  };
+
+  test("counts open sockets, sent and delivered messages, delivery latency and throttled sends", async () => {
+    const [ann, bo] = [await signUp(server.url), await signUp(server.url)];
+    const socket = await openSocket(server.url, bo.token);
+    expect(await sample("parley_websocket_open")).toBe(1);
+
+    const sent = await ann.trpc.history.send.mutate({ to: { userId: bo.user.id }, body: "hello" });
+    await socket.next("message", (f) => f.message.id === sent.id);
+    await expect(ann.trpc.history.send.mutate({ to: { userId: bo.user.id }, body: "too soon" })).rejects.toThrow();
+
+    expect(await sample("parley_messages_sent_total")).toBe(1);
+    expect(await sample("parley_sends_throttled_total")).toBe(1);
+    expect(await sample("parley_message_delivery_latency_seconds_count")).toBe(1);
+    expect(await sample('parley_frames_delivered_total{type="message"}')).toBe(1);
+
+    socket.close();
+    await socket.closed();
+    // The server handles the close on its side a moment later: wait for it, bounded.
+    for (let i = 0; i < 100 && (await sample("parley_websocket_open")) !== 0; i++) await Bun.sleep(10);
+    expect(await sample("parley_websocket_open")).toBe(0);
   });
 });
