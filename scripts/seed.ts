@@ -4,7 +4,7 @@
 import { findUserByUsername, signup } from "../src/auth/accounts.ts";
 import { sendMessage } from "../src/chat/messages.ts";
 import { createRoom, joinRoom, listRooms } from "../src/chat/rooms.ts";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { loadConfigOrExit } from "../src/config.ts";
 import { buildDeps } from "../src/server.ts";
 import { AppError } from "../src/shared/errors.ts";
 
@@ -42,16 +42,7 @@ const MESSAGES: [Person, { user: Person } | { room: string }, string][] = [
   ["erin", { user: "dave" }, "I'm sorry, Dave. I'm afraid I can't do that.\n(Couldn't resist.)"],
 ];
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 if (config.env === "production" && !process.argv.includes("--force")) {
   console.error("Refusing to seed with NODE_ENV=production (pass --force if you really mean it).");
   process.exit(2);

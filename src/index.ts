@@ -1,17 +1,8 @@
 // Boots Parley from the environment and shuts it down cleanly on SIGTERM/SIGINT.
-import { ConfigError, loadConfig } from "./config.ts";
+import { loadConfigOrExit } from "./config.ts";
 import { startServer } from "./server.ts";
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 const running = await startServer(config);
 running.deps.logger.info({ url: running.url, bus: running.deps.bus.state() }, "Parley is listening");
