@@ -2,9 +2,22 @@
 // scroll up without moving what is on screen, live messages, sending with pending and
 // failed states, typing and read state.
 import { A } from "@solidjs/router";
-import { createEffect, createMemo, For, type JSX, on, onCleanup, onMount, Show } from "solid-js";
+import {
+  createComputed,
+  createEffect,
+  createMemo,
+  createSignal,
+  For,
+  type JSX,
+  on,
+  onCleanup,
+  onMount,
+  Show,
+  type Signal,
+  untrack,
+} from "solid-js";
 import type { Message, UserSummary } from "../../../src/shared/api.ts";
-import { dayLabel, groupByDayAndSender, timeLabel } from "../lib/grouping.ts";
+import { dayLabel, fullWhen, groupByDayAndSender, timeLabel } from "../lib/grouping.ts";
 import type { PendingMessage } from "../lib/thread.ts";
 import { useChat } from "../stores/context.tsx";
 import { displayName } from "../stores/people.ts";
@@ -42,20 +55,33 @@ export function ConversationView(props: {
     return displayName(chat.people.get(senderId));
   };
 
-  const marks = createMemo(() => {
-    const result = new Map<number, RowMark>();
-    const now = new Date();
-    for (const day of groupByDayAndSender(thread().items, (m) => String(m.id))) {
-      day.runs.forEach((run, runIndex) => {
-        run.items.forEach((message, index) => {
-          result.set(message.id, {
-            runStart: index === 0,
-            ...(runIndex === 0 && index === 0 ? { day: dayLabel(day.day, now) } : {}),
+  // Where each message starts a day or a run of one sender. One signal per message, set
+  // only when its mark changes: a new message re-renders a row or two, not thousands.
+  const marks = new Map<number, Signal<RowMark>>();
+  const sameMark = (a: RowMark, b: RowMark) => a.runStart === b.runStart && a.day === b.day;
+  const markSignal = (id: number) => {
+    let mark = marks.get(id);
+    if (!mark) {
+      mark = createSignal<RowMark>({ runStart: false }, { equals: sameMark });
+      marks.set(id, mark);
+    }
+    return mark;
+  };
+  createComputed(() => {
+    const items = thread().items;
+    untrack(() => {
+      const now = new Date();
+      for (const day of groupByDayAndSender(items, (m) => String(m.id))) {
+        day.runs.forEach((run, runIndex) => {
+          run.items.forEach((message, index) => {
+            const first = runIndex === 0 && index === 0;
+            markSignal(message.id)[1](
+              first ? { runStart: true, day: dayLabel(day.day, now) } : { runStart: index === 0 },
+            );
           });
         });
-      });
-    }
-    return result;
+      }
+    });
   });
 
   const lastMine = createMemo(() => {
@@ -182,38 +208,42 @@ export function ConversationView(props: {
             <p class="muted">Say hello to start the conversation.</p>
           </Show>
         </div>
-        <For each={thread().items}>
-          {(message) => {
-            const mark = () => marks().get(message.id) ?? { runStart: false };
-            const mine = message.senderId === chat.me();
-            return (
-              <>
-                <Show when={mark().day}>
-                  <div class="day-separator">
-                    <span>{mark().day}</span>
-                  </div>
-                </Show>
-                <div class="message" classList={{ mine, "run-start": mark().runStart }}>
-                  <Show when={mark().runStart}>
-                    <div class="run-head">
-                      <Show when={!mine}>
-                        <span class="sender">{senderName(message.senderId)}</span>
-                      </Show>
-                      <time datetime={message.createdAt}>{timeLabel(message.createdAt)}</time>
+        <div class="rows">
+          <For each={thread().items}>
+            {(message) => {
+              const mark = markSignal(message.id)[0];
+              const mine = message.senderId === chat.me();
+              return (
+                <>
+                  <Show when={mark().day}>
+                    <div class="day-separator">
+                      <span>{mark().day}</span>
                     </div>
                   </Show>
-                  <div class="bubble" title={new Date(message.createdAt).toLocaleString()}>
-                    <MessageText text={message.body} />
+                  <div class="message" classList={{ mine, "run-start": mark().runStart }}>
+                    <Show when={mark().runStart}>
+                      <div class="run-head">
+                        <Show when={!mine}>
+                          <span class="sender">{senderName(message.senderId)}</span>
+                        </Show>
+                        <time datetime={message.createdAt}>{timeLabel(message.createdAt)}</time>
+                      </div>
+                    </Show>
+                    <div class="bubble" title={fullWhen(message.createdAt)}>
+                      <MessageText text={message.body} />
+                    </div>
+                    <Show
+                      when={mine && props.kind === "direct" && message.id === lastMine() && seenUpTo() >= message.id}
+                    >
+                      <span class="receipt">Seen</span>
+                    </Show>
                   </div>
-                  <Show when={mine && props.kind === "direct" && message.id === lastMine() && seenUpTo() >= message.id}>
-                    <span class="receipt">Seen</span>
-                  </Show>
-                </div>
-              </>
-            );
-          }}
-        </For>
-        <For each={thread().pending}>{(pending) => <PendingRow pending={pending} target={props.target} />}</For>
+                </>
+              );
+            }}
+          </For>
+          <For each={thread().pending}>{(pending) => <PendingRow pending={pending} target={props.target} />}</For>
+        </div>
       </div>
 
       <p class="typing" aria-live="polite">

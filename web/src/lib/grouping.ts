@@ -38,15 +38,27 @@ export function groupByDayAndSender<T extends Groupable>(
   return days;
 }
 
+// Intl formatters are costly to build: one per locale and format, reused.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function format(date: Date, locale: string | undefined, options: Intl.DateTimeFormatOptions): string {
+  const key = `${locale ?? ""}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, formatter);
+  }
+  return formatter.format(date);
+}
+
 /** "Today", "Yesterday", a weekday within the week, else a date. */
 export function dayLabel(day: Date, now: Date = new Date(), locale?: string): string {
   const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
   const days = Math.round((today.getTime() - day.getTime()) / 86_400_000);
   if (days === 0) return "Today";
   if (days === 1) return "Yesterday";
-  if (days > 1 && days < 7) return day.toLocaleDateString(locale, { weekday: "long" });
+  if (days > 1 && days < 7) return format(day, locale, { weekday: "long" });
   const sameYear = day.getFullYear() === now.getFullYear();
-  return day.toLocaleDateString(locale, {
+  return format(day, locale, {
     weekday: "short",
     day: "numeric",
     month: "long",
@@ -55,7 +67,12 @@ export function dayLabel(day: Date, now: Date = new Date(), locale?: string): st
 }
 
 export function timeLabel(iso: string, locale?: string): string {
-  return new Date(iso).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
+  return format(new Date(iso), locale, { hour: "2-digit", minute: "2-digit" });
+}
+
+/** Date and time in full, for a message's tooltip. */
+export function fullWhen(iso: string, locale?: string): string {
+  return format(new Date(iso), locale, { dateStyle: "full", timeStyle: "short" });
 }
 
 /** Short time for lists: a time today, a weekday this week, else a date. */
@@ -64,6 +81,6 @@ export function shortWhen(iso: string, now: Date = new Date(), locale?: string):
   const sameDay = at.toDateString() === now.toDateString();
   if (sameDay) return timeLabel(iso, locale);
   const days = (now.getTime() - at.getTime()) / 86_400_000;
-  if (days < 6) return at.toLocaleDateString(locale, { weekday: "short" });
-  return at.toLocaleDateString(locale, { day: "numeric", month: "short" });
+  if (days < 6) return format(at, locale, { weekday: "short" });
+  return format(at, locale, { day: "numeric", month: "short" });
 }

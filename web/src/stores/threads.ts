@@ -7,6 +7,9 @@ import { checkMessageBody, type Message } from "../../../src/shared/api.ts";
 import { type Api, toFailure } from "../api/client.ts";
 import { addMessages, addOlderPage, emptyThread, type PendingMessage, type Thread } from "../lib/thread.ts";
 
+/** Messages per older page (the first page is the server's MESSAGES_TO_LOAD). */
+const OLDER_PAGE_SIZE = 50;
+
 /** How long a typing indicator lasts without a new `typing` frame. */
 const TYPING_SHOWN_MS = 6000;
 
@@ -81,11 +84,19 @@ export function createThreadsStore(api: Api, me: () => number, onHistory: (messa
       setLoading(conversationId, true);
       try {
         const oldest = thread().loaded ? thread().items[0]?.id : undefined;
+        // The first page has the server's default size (MESSAGES_TO_LOAD); older ones are
+        // larger, so that scrolling far back takes few round trips.
         const page = await api.trpc.history.messages.query({
           conversationId,
-          ...(oldest ? { before: oldest } : {}),
+          ...(oldest ? { before: oldest, limit: OLDER_PAGE_SIZE } : {}),
         });
+        // Solid updates the DOM synchronously: this measures the render of the page.
+        const start = performance.now();
         setThread((t) => addOlderPage(t, page));
+        performance.measure(oldest ? "parley:render-older-page" : "parley:render-first-page", {
+          start,
+          end: performance.now(),
+        });
         onHistory(page.items);
         return page.hasMore;
       } finally {

@@ -1,0 +1,63 @@
+// The server restarts mid-conversation: the client shows that it is reconnecting, comes
+// back on its own, and shows the message sent while it was away, once.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import {
+  launchBrowser,
+  newPerson,
+  openDirectWith,
+  type Person,
+  sendMessage,
+  signUpInBrowser,
+} from "../helpers/browser.ts";
+import { signUp, type TestUser, trpcClient } from "../helpers/client.ts";
+import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
+
+let server: TestServer;
+let browser: Browser;
+let ada: Person;
+let bob: TestUser;
+const dir = tempDir("parley-restart-");
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer({}, { dir }), launchBrowser()]);
+  bob = await signUp(server.url, { username: "bob", firstName: "Bob", lastName: "Stone" });
+  ada = await newPerson(browser, server.url);
+  await signUpInBrowser(ada.page, { firstName: "Ada", lastName: "Lovelace", username: "ada" });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("after a restart the client reconnects and shows what was sent meanwhile", async () => {
+  await openDirectWith(ada.page, "bob", "Bob Stone");
+  await sendMessage(ada.page, "Before the restart");
+  await ada.page.getByRole("log").getByText("Before the restart").waitFor();
+  await ada.page.getByRole("log").getByText("Sending…").waitFor({ state: "detached" });
+
+  const port = server.port;
+  await server.close();
+  await ada.page.getByRole("status").getByText("Reconnecting…").waitFor();
+
+  server = await startTestServer({ PORT: String(port) }, { dir });
+  const bobAgain = trpcClient(server.url, bob.token);
+  const adaId = (await bobAgain.users.list.query({ search: "ada" })).items[0]?.id ?? 0;
+  await bobAgain.history.send.mutate({ to: { userId: adaId }, body: "Sent while you were away" });
+
+  const log = ada.page.getByRole("log");
+  await log.getByText("Sent while you were away").waitFor({ timeout: 20_000 });
+  await ada.page.getByRole("status").getByText("Reconnecting…").waitFor({ state: "detached" });
+  expect(await log.getByText("Sent while you were away").count()).toBe(1);
+  expect(await log.getByText("Before the restart").count()).toBe(1);
+
+  // And the conversation goes on, both ways.
+  await sendMessage(ada.page, "Back again");
+  await log.getByText("Back again").waitFor();
+  const page = await bobAgain.history.messages.query({ peerId: adaId });
+  expect(page.items.map((m) => m.body)).toContain("Back again");
+  expect(ada.errors).toEqual([]);
+}, 60_000);
