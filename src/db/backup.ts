@@ -73,8 +73,9 @@ function copyAllRows(live: Database, sourcePath: string) {
           .all()
           .map((c) => `"${c.name}"`)
           .join(", ");
-        rows += live.query(`INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM backup."${table}"`).run()
-          .changes;
+        rows += live
+          .query(`INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM backup."${table}"`)
+          .run().changes;
       }
       live.exec("DELETE FROM main.sqlite_sequence");
       live.exec("INSERT INTO main.sqlite_sequence (name, seq) SELECT name, seq FROM backup.sqlite_sequence");

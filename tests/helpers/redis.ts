@@ -1,6 +1,7 @@
 // Starts a real redis-server on a free loopback port for one test file, and stops it.
-import { type Subprocess, spawn, spawnSync } from "bun";
+
 import { createServer } from "node:net";
+import { type Subprocess, spawn, spawnSync } from "bun";
 
 export type TestRedis = {
   url: string;
@@ -27,7 +28,9 @@ export async function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
