@@ -162,6 +162,30 @@ describe("Connection", () => {
     ]);
   });
 
+  test("resync (frames may have been lost) resumes after the highest id seen, on the same socket", () => {
+    const { connection, last, sockets, frames } = setup();
+    connection.start();
+    last().open();
+    last().receive({ type: "ready", userId: 1, lastMessageId: 5 });
+    last().receive(message(6));
+    last().receive(message(8));
+    last().receive({ type: "resync" });
+    expect(last().sent).toEqual([{ type: "resume", after: 8 }]);
+    expect(sockets).toHaveLength(1);
+    expect(connection.state).toBe("online");
+    // The app sees the frame too (it reloads its conversation list).
+    expect(frames.at(-1)).toEqual({ type: "resync" });
+    // The replay fills the gap; a second resync later resumes from the newest id again.
+    last().receive(message(7));
+    last().receive(message(9));
+    last().receive({ type: "resumed", count: 2, complete: true });
+    last().receive({ type: "resync" });
+    expect(last().sent).toEqual([
+      { type: "resume", after: 8 },
+      { type: "resume", after: 9 },
+    ]);
+  });
+
   test("failed attempts back off exponentially up to the cap, and each failure is reported", () => {
     const { connection, last, timers, failures } = setup();
     connection.start();

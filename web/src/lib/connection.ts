@@ -178,6 +178,12 @@ export class Connection {
         // At most RESUME_LIMIT per answer: go on from the newest id received.
         if (!frame.complete) this.resume();
         break;
+      case "resync":
+        // Live frames may have been lost (the server lost its bus for a while, or we fell
+        // behind): ask for everything newer than what we hold, as after a reconnect. The
+        // replay is deduplicated by id, so overlapping with live frames is harmless.
+        this.resume();
+        break;
       case "pong":
         return;
     }

@@ -68,15 +68,25 @@ function createChatStores(api: Api, session: SessionStore, navigate: (path: stri
     }
   };
 
+  /** Reloads the conversation list (last messages, unread counts, presence, new conversations). */
+  const reloadList = () =>
+    void conversations.refresh().then(() => {
+      for (const c of conversations.list()) {
+        if (c.lastMessage) connection.noteMessageId(c.lastMessage.id);
+        if (c.peer) people.remember([c.peer]);
+      }
+    });
+
   const onFrame = (frame: ServerFrame) => {
     switch (frame.type) {
       case "ready":
-        void conversations.refresh().then(() => {
-          for (const c of conversations.list()) {
-            if (c.lastMessage) connection.noteMessageId(c.lastMessage.id);
-            if (c.peer) people.remember([c.peer]);
-          }
-        });
+        reloadList();
+        break;
+      case "resync":
+        // The connection has already sent `resume` (messages are replayed into the open
+        // threads, deduplicated by id); the list is reloaded for the frames that are not
+        // replayed: new conversations, read state and presence.
+        reloadList();
         break;
       case "message":
         receiveMessage(frame.message);
