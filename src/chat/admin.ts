@@ -1,13 +1,13 @@
 // Administration: every account (active or not), switching accounts off and on, admin
 // rights, and the activity log. Every change is itself written to the activity log.
-import { and, asc, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import { endAllSessions } from "../auth/sessions.ts";
 import { logActivity } from "../db/activity.ts";
 import { activityLog, type UserRow, users } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import type { ActivityEntry, ActivityInput, AdminListUsersInput, AdminUser, Page } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
-import { afterUser } from "./directory.ts";
+import { userPage } from "./directory.ts";
 import { lowerPrefix } from "./search.ts";
 import { toActivityEntry, toAdminUser } from "./wire.ts";
 
@@ -23,19 +23,8 @@ export async function listAccounts(deps: Deps, input: AdminListUsersInput): Prom
   const limit = input.limit ?? DEFAULT_PAGE;
   const filters: (SQL | undefined)[] = [];
   if (input.search) filters.push(or(lowerPrefix(users.username, input.search), lowerPrefix(users.email, input.search)));
-  if (input.cursor !== undefined) filters.push(afterUser(input.cursor));
-  const rows = deps.db
-    .select()
-    .from(users)
-    .where(and(...filters))
-    .orderBy(asc(sql`lower(${users.username})`))
-    .limit(limit + 1)
-    .all();
-  const page = rows.slice(0, limit);
-  return {
-    items: await withPresence(deps, page),
-    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  const { rows, nextCursor } = userPage(deps.db, filters, input.cursor, limit);
+  return { items: await withPresence(deps, rows), nextCursor };
 }
 
 function requireUser(deps: Pick<Deps, "db">, userId: number): UserRow {

@@ -1,7 +1,7 @@
 // The user directory: who you can talk to, searched by name, a page at a time.
 import { and, asc, eq, ne, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { users } from "../db/schema.ts";
+import { type UserRow, users } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import type { Page, UserSummary, UsersListInput } from "../shared/api.ts";
 import { lowerPrefix } from "./search.ts";
@@ -29,24 +29,34 @@ export async function listUsers(
       ),
     );
   }
-  if (input.cursor !== undefined) filters.push(afterUser(input.cursor));
-  const rows = deps.db
+  const { rows, nextCursor } = userPage(deps.db, filters, input.cursor, limit);
+  const online = rows.length ? await deps.presence.online(rows.map((u) => u.id)) : new Set<number>();
+  return { items: rows.map((row) => toUserSummary(row, online.has(row.id))), nextCursor };
+}
+
+/**
+ * One page of users matching `filters`, by username (case-insensitively), after the user
+ * `cursor`. One row more than the page is read to know whether another page follows.
+ */
+export function userPage(
+  db: Deps["db"],
+  filters: (SQL | undefined)[],
+  cursor: number | undefined,
+  limit: number,
+): { rows: UserRow[]; nextCursor: number | null } {
+  const rows = db
     .select()
     .from(users)
-    .where(and(...filters))
+    .where(and(...filters, cursor === undefined ? undefined : afterUser(cursor)))
     .orderBy(asc(sql`lower(${users.username})`))
     .limit(limit + 1)
     .all();
   const page = rows.slice(0, limit);
-  const online = page.length ? await deps.presence.online(page.map((u) => u.id)) : new Set<number>();
-  return {
-    items: page.map((row) => toUserSummary(row, online.has(row.id))),
-    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  return { rows: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
 }
 
 /** Users that sort after the user `cursor` (usernames are unique case-insensitively). */
-export function afterUser(cursor: number): SQL {
+function afterUser(cursor: number): SQL {
   const at = alias(users, "cursor_user");
   return sql`lower(${users.username}) > (select lower(${at.username}) from ${users} as ${sql.identifier("cursor_user")} where ${at.id} = ${cursor})`;
 }
