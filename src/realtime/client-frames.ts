@@ -107,7 +107,7 @@ function resume(ctx: FrameContext, conn: Conn, after: number) {
   }
   // One indexed query; one more row than the limit says whether there is more.
   const rows = messagesAfter(ctx.deps.db, conn.userId, after, RESUME_LIMIT + 1);
-  conn.replay = { rows: rows.slice(0, RESUME_LIMIT), index: 0, complete: rows.length <= RESUME_LIMIT };
+  conn.replay = { rows: rows.slice(0, RESUME_LIMIT), index: 0, complete: rows.length <= RESUME_LIMIT, after };
   pumpReplay(ctx, conn);
 }
 
@@ -133,7 +133,12 @@ export function pumpReplay(ctx: FrameContext, conn: Conn) {
       if (status === -1 && conn.ws.getBufferedAmount() > REPLAY_HIGH_WATER_BYTES) return;
     }
     conn.replay = null;
-    ctx.hub.send(conn, { type: "resumed", count: replay.rows.length, complete: replay.complete });
+    ctx.hub.send(conn, {
+      type: "resumed",
+      count: replay.rows.length,
+      complete: replay.complete,
+      lastId: replay.rows.at(-1)?.id ?? replay.after,
+    });
     if (conn.pendingResume !== null) {
       const after = conn.pendingResume;
       conn.pendingResume = null;

@@ -39,7 +39,7 @@ export type Conn = {
   /** When this socket last forwarded `typing`, per conversation. */
   typingAt: Map<number, number>;
   /** A `resume` being sent, paced by backpressure. */
-  replay: { rows: MessageRow[]; index: number; complete: boolean } | null;
+  replay: { rows: MessageRow[]; index: number; complete: boolean; after: number } | null;
   /** A `resume` that arrived during a replay: started when it ends. */
   pendingResume: number | null;
   closed: boolean;

@@ -31,8 +31,12 @@ export type ServerFrame =
   | { type: "presence"; userId: number; online: boolean }
   | { type: "typing"; conversationId: number; userId: number }
   | { type: "read"; conversationId: number; userId: number; upTo: number }
-  /** Ends a `resume`: `count` messages replayed; `complete: false` → resume again from the last id received. */
-  | { type: "resumed"; count: number; complete: boolean }
+  /**
+   * Ends a `resume`: `count` messages replayed, the last of them `lastId` (the `after` of
+   * the request when none). `complete: false` → send `resume` again with `after: lastId`;
+   * not from the newest id received, which live messages may have pushed past the replay.
+   */
+  | { type: "resumed"; count: number; complete: boolean; lastId: number }
   | { type: "pong" }
   | { type: "error"; code: ErrorCode; message: string }
   /**

@@ -268,7 +268,7 @@ describe("resume", () => {
     second.send({ type: "resume", after: first.ready.lastMessageId });
     const replay = await second.framesUntil("resumed");
     expect(replay.filter((f) => f.type === "message").map((f) => f.type === "message" && f.message)).toEqual(missed);
-    expect(replay.at(-1)).toEqual({ type: "resumed", count: 3, complete: true });
+    expect(replay.at(-1)).toEqual({ type: "resumed", count: 3, complete: true, lastId: missed.at(-1)?.id ?? 0 });
   });
 
   test("stops at the limit with complete: false, and the next resume goes on", async () => {
@@ -283,9 +283,14 @@ describe("resume", () => {
     // Live frames for those arrived too; a resume replays them from the database regardless.
     socket.send({ type: "resume", after: start });
     const page = await socket.next("resumed", undefined, 15_000);
-    expect(page).toEqual({ type: "resumed", count: RESUME_LIMIT, complete: false });
+    expect(page).toEqual({ type: "resumed", count: RESUME_LIMIT, complete: false, lastId: ids[RESUME_LIMIT - 1] ?? 0 });
     socket.send({ type: "resume", after: ids[RESUME_LIMIT - 1] });
-    expect(await socket.next("resumed")).toEqual({ type: "resumed", count: 5, complete: true });
+    expect(await socket.next("resumed")).toEqual({
+      type: "resumed",
+      count: 5,
+      complete: true,
+      lastId: ids.at(-1) ?? 0,
+    });
   });
 
   test("a replay larger than the backpressure limit is paced by drain, and the socket survives it", async () => {
@@ -306,6 +311,7 @@ describe("resume", () => {
       type: "resumed",
       count: RESUME_LIMIT,
       complete: true,
+      lastId: expect.any(Number),
     });
     expect(socket.frames.filter((f) => f.type === "message")).toHaveLength(RESUME_LIMIT);
     socket.send({ type: "ping" });
@@ -316,7 +322,12 @@ describe("resume", () => {
     const ada = await signUp(server.url);
     const socket = await open(server.url, ada.token);
     socket.send({ type: "resume", after: socket.ready.lastMessageId });
-    expect(await socket.next("resumed")).toEqual({ type: "resumed", count: 0, complete: true });
+    expect(await socket.next("resumed")).toEqual({
+      type: "resumed",
+      count: 0,
+      complete: true,
+      lastId: socket.ready.lastMessageId,
+    });
   });
 });
 

@@ -142,7 +142,7 @@ describe("Connection", () => {
     expect(frames.filter((f) => f.type === "message")).toHaveLength(2);
   });
 
-  test("an incomplete replay is resumed again from the newest id received", () => {
+  test("an incomplete replay is resumed again from the last replayed id, whatever arrived live meanwhile", () => {
     const { connection, last } = setup();
     connection.noteMessageId(100);
     connection.start();
@@ -150,11 +150,13 @@ describe("Connection", () => {
     last().receive({ type: "ready", userId: 1, lastMessageId: 3000 });
     last().receive(message(101));
     last().receive(message(1100));
-    last().receive({ type: "resumed", count: 1000, complete: false });
+    // A live message, newer than everything the replay has reached so far.
+    last().receive(message(3001));
+    last().receive({ type: "resumed", count: 1000, complete: false, lastId: 1100 });
     last().receive(message(2100));
-    last().receive({ type: "resumed", count: 1000, complete: false });
+    last().receive({ type: "resumed", count: 1000, complete: false, lastId: 2100 });
     last().receive(message(3000));
-    last().receive({ type: "resumed", count: 900, complete: true });
+    last().receive({ type: "resumed", count: 900, complete: true, lastId: 3000 });
     expect(last().sent).toEqual([
       { type: "resume", after: 100 },
       { type: "resume", after: 1100 },
@@ -178,7 +180,7 @@ describe("Connection", () => {
     // The replay fills the gap; a second resync later resumes from the newest id again.
     last().receive(message(7));
     last().receive(message(9));
-    last().receive({ type: "resumed", count: 2, complete: true });
+    last().receive({ type: "resumed", count: 2, complete: true, lastId: 9 });
     last().receive({ type: "resync" });
     expect(last().sent).toEqual([
       { type: "resume", after: 8 },

@@ -175,8 +175,9 @@ export class Connection {
         this.noteMessageId(frame.message.id);
         break;
       case "resumed":
-        // At most RESUME_LIMIT per answer: go on from the newest id received.
-        if (!frame.complete) this.resume();
+        // At most RESUME_LIMIT per answer: go on from the last replayed id. Not from the
+        // newest id seen: a live message may have arrived past what was replayed so far.
+        if (!frame.complete) this.resume(frame.lastId);
         break;
       case "resync":
         // Live frames may have been lost (the server lost its bus for a while, or we fell
@@ -190,8 +191,8 @@ export class Connection {
     this.options.onFrame(frame);
   }
 
-  private resume() {
-    this.socket?.send(JSON.stringify({ type: "resume", after: this.highest } satisfies ClientFrame));
+  private resume(after = this.highest) {
+    this.socket?.send(JSON.stringify({ type: "resume", after } satisfies ClientFrame));
   }
 
   private scheduleReconnect(wasReady: boolean) {
