@@ -114,11 +114,6 @@ export function createThreadsStore(api: Api, me: () => number, onHistory: (messa
       setThread((t) => addMessages(t, [message]));
     },
 
-    /** After a reconnect, threads opened before it may miss messages beyond the resume window. */
-    forget(conversationId: number) {
-      threads.delete(conversationId);
-    },
-
     /**
      * Sends a message, shown at once as pending. A negative `conversationId` (minus the peer's
      * id) is a direct conversation that does not exist yet: the answer says which it became.
