@@ -15,6 +15,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { OtherLoadMeter } from "./lib/proc.ts";
 import { parleyRuntimeFlags } from "./lib/processes.ts";
 import {
   type BenchContext,
@@ -91,11 +92,17 @@ const rows: Row[] = [];
 const targets: TargetCheck[] = [];
 const notes: string[] = [];
 const failures: string[] = [];
+/** Per scenario, the CPU the rest of the machine used meanwhile (percent of one core). */
+const otherLoad: { scenario: string; otherPercent: number; benchPercent: number }[] = [];
+// Above this, a scenario's figures were taken next to a busy neighbour: say so.
+const NOISY_PERCENT = 20;
 
 for (const key of selected) {
   const scenario = SCENARIOS[key] as (typeof SCENARIOS)[string];
   const at = performance.now();
   console.log(`scenario ${key}: ${scenario.title}`);
+  const load = new OtherLoadMeter();
+  load.start();
   try {
     const outcome = await scenario.run(ctx);
     rows.push(...outcome.rows);
@@ -108,7 +115,12 @@ for (const key of selected) {
     rows.push({ scenario: `${key} ${scenario.title}`, server: "–", step: "failed", throughput: "–", note: message });
     console.log(`  failed: ${(error as Error).stack ?? error}`);
   }
-  console.log(`  (${((performance.now() - at) / 1000).toFixed(1)} s)\n`);
+  const { otherPercent, benchPercent } = load.stop();
+  otherLoad.push({ scenario: `${key} ${scenario.title}`, otherPercent, benchPercent });
+  console.log(
+    `  (${((performance.now() - at) / 1000).toFixed(1)} s; the bench's processes used ${benchPercent.toFixed(0)}% ` +
+      `of a core, other processes on the machine ${otherPercent.toFixed(0)}%)\n`,
+  );
 }
 
 // At the toy scale the figures say nothing about the targets.
@@ -132,12 +144,19 @@ console.log(
   `\nlost deliveries: ${lostTotal}, duplicate deliveries: ${duplicateTotal}; ` +
     `took ${((performance.now() - started) / 1000).toFixed(0)} s; load average after ${after.load}`,
 );
+const noisy = otherLoad.filter((l) => l.otherPercent > NOISY_PERCENT);
+console.log(
+  noisy.length
+    ? `\nWARNING: other processes used CPU during ${noisy.map((l) => `${l.scenario} (${l.otherPercent.toFixed(0)}% of a core)`).join(", ")}; ` +
+        "those figures are not the servers' alone, run again on a quiet machine"
+    : `other processes on the machine: at most ${Math.max(0, ...otherLoad.map((l) => l.otherPercent)).toFixed(0)}% of a core during any scenario`,
+);
 if (failures.length) console.log(`\nFAILURES:\n${failures.map((f) => `- ${f}`).join("\n")}`);
 
 if (values.json) {
   writeFileSync(
     values.json,
-    JSON.stringify({ machine: before, after, scale: scale.name, rows, targets, notes, failures }, null, 2),
+    JSON.stringify({ machine: before, after, scale: scale.name, rows, targets, notes, otherLoad, failures }, null, 2),
   );
 }
 rmSync(workDir, { recursive: true, force: true });

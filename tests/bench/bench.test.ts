@@ -24,6 +24,8 @@ describe("bench", () => {
       expect(output).toMatch(new RegExp(`^\\| ${scenario} +\\| parley`, "m"));
     }
     expect(output).toContain("lost deliveries: 0, duplicate deliveries: 0");
+    // Each scenario says how much CPU other processes took meanwhile (a shared machine).
+    expect(output).toMatch(/the bench's processes used \d+% of a core, other processes on the machine \d+%/);
     expect(output).not.toContain("FAILURES");
   }, 60_000);
 
