@@ -1,8 +1,9 @@
 // Sending and reading messages. A message is committed before it is announced: the
 // notifier is told only after the transaction, so a frame lost on the bus is found again
 // by `resume`, and no client ever sees a message that the database does not have.
-import { and, desc, eq, lt, lte, max, sql } from "drizzle-orm";
+import { and, desc, eq, lt, lte, max, ne, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
+import type { Db } from "../db/client.ts";
 import { activityLog, conversations, type MessageRow, members, messages, users } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import {
@@ -19,7 +20,6 @@ import {
   conversationView,
   ensureDirectConversation,
   findDirectConversation,
-  type Queryable,
   requireMembership,
 } from "./conversations.ts";
 import { toMessage } from "./wire.ts";
@@ -28,12 +28,68 @@ const THROTTLE_LOG_INTERVAL_MS = 60_000;
 
 const userNotFound = () => new AppError("NOT_FOUND", "No such user");
 
-function findByClientId(db: Queryable, senderId: number, clientId: string): MessageRow | undefined {
-  return db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.senderId, senderId), eq(messages.clientId, clientId)))
-    .get();
+// The send path's statements, prepared once per database. Built anew on every send,
+// drizzle rebuilt their SQL text each time: about 30% of a send's CPU (docs/BENCHMARKS.md).
+// They run on the connection of `db`, so inside its transactions too.
+const sendStatements = new WeakMap<Db, ReturnType<typeof prepareSendStatements>>();
+
+function prepareSendStatements(db: Db) {
+  const p = sql.placeholder;
+  return {
+    byClientId: db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.senderId, p("senderId")), eq(messages.clientId, p("clientId"))))
+      .prepare(),
+    user: db
+      .select({ id: users.id, isActive: users.isActive })
+      .from(users)
+      .where(eq(users.id, p("userId")))
+      .prepare(),
+    membership: db
+      .select({ id: conversations.id, kind: conversations.kind })
+      .from(members)
+      .innerJoin(conversations, eq(conversations.id, members.conversationId))
+      .where(and(eq(members.conversationId, p("conversationId")), eq(members.userId, p("userId"))))
+      .prepare(),
+    /** Whether the other member of a direct conversation is active. */
+    peerActive: db
+      .select({ isActive: users.isActive })
+      .from(members)
+      .innerJoin(users, eq(users.id, members.userId))
+      .where(and(eq(members.conversationId, p("conversationId")), ne(members.userId, p("userId"))))
+      .prepare(),
+    insert: db
+      .insert(messages)
+      .values({
+        conversationId: p("conversationId"),
+        senderId: p("senderId"),
+        body: p("body"),
+        clientId: p("clientId"),
+        createdAt: p("createdAt"),
+      })
+      .onConflictDoNothing({ target: [messages.senderId, messages.clientId] })
+      .returning()
+      .prepare(),
+    setLastMessage: db
+      .update(conversations)
+      .set({ lastMessageId: sql`${p("messageId")}` })
+      .where(eq(conversations.id, p("conversationId")))
+      .prepare(),
+  };
+}
+
+function statements(db: Db) {
+  let prepared = sendStatements.get(db);
+  if (!prepared) {
+    prepared = prepareSendStatements(db);
+    sendStatements.set(db, prepared);
+  }
+  return prepared;
+}
+
+function findByClientId(db: Db, senderId: number, clientId: string): MessageRow | undefined {
+  return statements(db).byClientId.get({ senderId, clientId });
 }
 
 /**
@@ -98,56 +154,48 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
   const now = deps.clock.now();
   return deps.db.transaction(
     (tx) => {
+      const prepared = statements(deps.db);
       let conversationId: number;
       let created = false;
       if ("userId" in to) {
-        const peer = tx
-          .select({ id: users.id, isActive: users.isActive })
-          .from(users)
-          .where(eq(users.id, to.userId))
-          .get();
+        const peer = prepared.user.get({ userId: to.userId });
         if (!peer?.isActive) throw userNotFound();
         const direct = ensureDirectConversation(tx, senderId, peer.id, now);
         conversationId = direct.conversation.id;
         created = direct.created;
       } else {
-        const { conversation } = requireMembership(tx, senderId, to.conversationId);
+        const conversation = prepared.membership.get({ conversationId: to.conversationId, userId: senderId });
+        if (!conversation) throw conversationNotFound();
         // A deactivated peer cannot be written to, whichever way the conversation is named.
-        if (conversation.kind === "direct" && !peerIsActive(tx, conversation.id, senderId)) {
+        if (
+          conversation.kind === "direct" &&
+          !prepared.peerActive.get({ conversationId: conversation.id, userId: senderId })?.isActive
+        ) {
           throw conversationNotFound();
         }
         conversationId = conversation.id;
       }
-      const inserted = tx
-        .insert(messages)
-        .values({ conversationId, senderId, body, clientId: clientId ?? null, createdAt: now })
-        .onConflictDoNothing({ target: [messages.senderId, messages.clientId] })
-        .returning()
-        .get();
+      const inserted = prepared.insert.get({
+        conversationId,
+        senderId,
+        body,
+        clientId: clientId ?? null,
+        createdAt: now,
+      });
       if (!inserted) {
         // A concurrent retry of the same clientId committed first (another instance).
         // Throwing rolls back whatever this attempt made, a new conversation included.
-        const stored = clientId === undefined ? undefined : findByClientId(tx, senderId, clientId);
+        const stored = clientId === undefined ? undefined : findByClientId(deps.db, senderId, clientId);
         if (!stored) throw new Error("message insert ignored without a stored message");
         throw new AlreadyStored(stored);
       }
-      tx.update(conversations).set({ lastMessageId: inserted.id }).where(eq(conversations.id, conversationId)).run();
+      prepared.setLastMessage.run({ messageId: inserted.id, conversationId });
       return { message: inserted, created };
     },
     // IMMEDIATE: take the write lock before the first read, so that a concurrent writer
     // in another process makes us wait (busy_timeout) instead of failing the upgrade.
     { behavior: "immediate" },
   );
-}
-
-function peerIsActive(db: Queryable, conversationId: number, userId: number): boolean {
-  const peer = db
-    .select({ isActive: users.isActive })
-    .from(members)
-    .innerJoin(users, eq(users.id, members.userId))
-    .where(and(eq(members.conversationId, conversationId), sql`${members.userId} <> ${userId}`))
-    .get();
-  return peer?.isActive ?? false;
 }
 
 // At most one log line per user a minute, however fast they hammer.
