@@ -83,7 +83,10 @@ try {
   await page.getByRole("button", { name: "Log in" }).click();
   await page.getByRole("heading", { name: "Conversations" }).waitFor();
   await page.goto(`/c/${conversationId}`);
-  await page.getByRole("log").getByText(`Message ${COUNT - 1}`, { exact: true }).waitFor();
+  await page
+    .getByRole("log")
+    .getByText(`Message ${COUNT - 1}`, { exact: true })
+    .waitFor();
 
   const firstPage = await page.evaluate(
     () => performance.getEntriesByName("parley:render-first-page").map((e) => e.duration)[0] ?? -1,
@@ -141,10 +144,16 @@ try {
   console.log(
     [
       ["first page (15 messages): render after the data arrives", ms(firstPage)],
-      [`older pages (${olderPages.length}): render, median / max`, `${ms(quantile(olderPages, 0.5))} / ${ms(Math.max(...olderPages))}`],
+      [
+        `older pages (${olderPages.length}): render, median / max`,
+        `${ms(quantile(olderPages, 0.5))} / ${ms(Math.max(...olderPages))}`,
+      ],
       [`all ${COUNT} messages loaded by scrolling up in`, ms(loadedIn)],
       [`DOM elements in the list / height`, `${scroll.nodes} / ${scroll.height} px`],
-      [`scroll frames (${scroll.frames.length}): median / p95 / max`, `${ms(quantile(scroll.frames, 0.5))} / ${ms(quantile(scroll.frames, 0.95))} / ${ms(Math.max(...scroll.frames))}`],
+      [
+        `scroll frames (${scroll.frames.length}): median / p95 / max`,
+        `${ms(quantile(scroll.frames, 0.5))} / ${ms(quantile(scroll.frames, 0.95))} / ${ms(Math.max(...scroll.frames))}`,
+      ],
       ["a live message with all loaded: socket frame → painted", ms(live)],
     ]
       .map(([label, value]) => `${label?.padEnd(58)} ${value}`)
