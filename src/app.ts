@@ -23,9 +23,7 @@ export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 
 export function createApp(deps: Deps) {
   const signer = createTokenSigner(deps.config.jwtSecret);
-  const throttle = createLoginThrottle(deps.clock);
-  const sweep = setInterval(() => throttle.sweep(), 60_000);
-  sweep.unref();
+  const throttle = createLoginThrottle(deps.db, deps.clock);
 
   const requestStarts = new WeakMap<Request, { id: string; start: number }>();
   let server: AddressSource | null = null;

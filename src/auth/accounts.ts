@@ -70,7 +70,6 @@ export async function login(
   const user = deps.db.select().from(users).where(sql`lower(${users.username}) = lower(${input.username})`).get();
   const valid = await Bun.password.verify(input.password, user?.passwordHash ?? (await decoyHash));
   if (!user || !valid || !user.isActive) {
-    throttle.recordFailure(input.username, ip);
     logActivity(deps.db, {
       at: deps.clock.now(),
       kind: "login_failed",

@@ -116,7 +116,12 @@ export const activityLog = sqliteTable(
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
     ip: text("ip"),
   },
-  (t) => [index("activity_log_kind").on(t.kind, t.id), index("activity_log_user").on(t.userId, t.id)],
+  (t) => [
+    index("activity_log_kind").on(t.kind, t.id),
+    index("activity_log_user").on(t.userId, t.id),
+    // The failed-login throttle counts recent failures by IP (src/auth/login-throttle.ts).
+    index("activity_log_kind_ip_at").on(t.kind, t.ip, t.at),
+  ],
 );
 
 export type UserRow = typeof users.$inferSelect;

@@ -1,0 +1,1 @@
+CREATE INDEX `activity_log_kind_ip_at` ON `activity_log` (`kind`,`ip`,`at`);
