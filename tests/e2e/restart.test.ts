@@ -57,6 +57,8 @@ test("after a restart the client reconnects and shows what was sent meanwhile", 
   // And the conversation goes on, both ways.
   await sendMessage(ada.page, "Back again");
   await log.getByText("Back again").waitFor();
+  // Shown at once as pending; confirmed once the server has stored it.
+  await log.getByText("Sending…").waitFor({ state: "detached" });
   const page = await bobAgain.history.messages.query({ peerId: adaId });
   expect(page.items.map((m) => m.body)).toContain("Back again");
   expect(ada.errors).toEqual([]);
