@@ -2,43 +2,15 @@
 // real server: the render of the first page of a conversation, the render of older pages,
 // and scrolling through a conversation of 5,000 loaded messages (frame times while the
 // list scrolls from the newest to the oldest message). Prints a small table; not a test.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { sendMessage } from "../src/chat/messages.ts";
-import { loadConfig } from "../src/config.ts";
-import { startServer } from "../src/server.ts";
-import type { AuthResult } from "../src/shared/api.ts";
 import { launchBrowser, newPerson } from "../tests/helpers/browser.ts";
+import { signUp } from "../tests/helpers/client.ts";
+import { startTestServer } from "../tests/helpers/server.ts";
 
 const COUNT = Number(process.argv[2] ?? 5000);
 const PASSWORD = "correct horse battery";
 
-const dir = mkdtempSync(join(tmpdir(), "parley-perf-"));
-const config = loadConfig({
-  NODE_ENV: "test",
-  HOST: "127.0.0.1",
-  PORT: "0",
-  DATABASE_PATH: join(dir, "parley.db"),
-  LOG_LEVEL: "silent",
-  SEND_RATE: "0",
-});
-const server = await startServer(config);
-
-async function signUp(username: string) {
-  const response = await fetch(`${server.url}/api/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      username,
-      password: PASSWORD,
-      email: `${username}@example.com`,
-      firstName: username,
-      lastName: "Perf",
-    }),
-  });
-  return ((await response.json()) as AuthResult).user;
-}
+const server = await startTestServer();
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -47,8 +19,8 @@ const quantile = (values: number[], q: number) => {
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 try {
-  const reader = await signUp("reader");
-  const writer = await signUp("writer");
+  const { user: reader } = await signUp(server.url, { username: "reader", password: PASSWORD });
+  const { user: writer } = await signUp(server.url, { username: "writer", password: PASSWORD });
   const started = performance.now();
   let conversationId = 0;
   for (let i = 0; i < COUNT; i += 1) {
@@ -161,6 +133,5 @@ try {
   );
   await browser.close();
 } finally {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await server.close();
 }
