@@ -1,7 +1,7 @@
 // Sessions: a row per login, named by the JWT's `sid`. A token works while its session
 // is not revoked or expired and the user is active with the same token_version.
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { perDatabase } from "../db/client.ts";
 import { sessions, type UserRow, users } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { SESSION_TTL_MS, type TokenSigner } from "./tokens.ts";
@@ -32,28 +32,15 @@ export async function startSession(
   return signer.sign({ sid: id, uid: user.id, tv: user.tokenVersion });
 }
 
-// Every request and socket upgrade runs this lookup. Prepared once per database: built
-// anew each time, drizzle rebuilds the SQL and SQLite recompiles it, about ten times
-// the cost of the query itself (bench/README.md, scenario 1).
-const sessionLookups = new WeakMap<Db, ReturnType<typeof prepareSessionLookup>>();
-
-function prepareSessionLookup(db: Db) {
-  return db
+// Every request and socket upgrade runs this lookup: prepared once per database.
+const sessionLookup = perDatabase((db) =>
+  db
     .select({ user: users, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder("sid")), isNull(sessions.revokedAt)))
-    .prepare();
-}
-
-function sessionLookup(db: Db) {
-  let lookup = sessionLookups.get(db);
-  if (!lookup) {
-    lookup = prepareSessionLookup(db);
-    sessionLookups.set(db, lookup);
-  }
-  return lookup;
-}
+    .prepare(),
+);
 
 export async function authenticateToken(
   deps: Pick<Deps, "db" | "clock">,

@@ -2,6 +2,7 @@
 // per pair, and the conversation list with unread counts in a single query.
 import { and, desc, eq, inArray, ne, type SQL, sql } from "drizzle-orm";
 import { alias, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { type Db, perDatabase } from "../db/client.ts";
 import type * as schema from "../db/schema.ts";
 import { type ConversationRow, conversations, members, messages, type UserRow, users } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
@@ -15,14 +16,24 @@ export type Queryable = BaseSQLiteDatabase<"sync", unknown, typeof schema>;
 /** The one answer for "not yours" and "does not exist": never a hint that it exists. */
 export const conversationNotFound = () => new AppError("NOT_FOUND", "No such conversation");
 
-/** The conversation, if `userId` is a member of it; NOT_FOUND otherwise. */
-export function requireMembership(db: Queryable, userId: number, conversationId: number) {
-  const row = db
+// Every send, page of history and read mark checks membership: prepared once per database.
+const membership = perDatabase((db) =>
+  db
     .select({ conversation: conversations, lastReadMessageId: members.lastReadMessageId })
     .from(members)
     .innerJoin(conversations, eq(conversations.id, members.conversationId))
-    .where(and(eq(members.conversationId, conversationId), eq(members.userId, userId)))
-    .get();
+    .where(
+      and(eq(members.conversationId, sql.placeholder("conversationId")), eq(members.userId, sql.placeholder("userId"))),
+    )
+    .prepare(),
+);
+
+/**
+ * The conversation, if `userId` is a member of it; NOT_FOUND otherwise. Runs on the
+ * connection of `db`, so also inside a transaction opened on it.
+ */
+export function requireMembership(db: Db, userId: number, conversationId: number) {
+  const row = membership(db).get({ conversationId, userId });
   if (!row) throw conversationNotFound();
   return row;
 }

@@ -3,7 +3,7 @@
 // by `resume`, and no client ever sees a message that the database does not have.
 import { and, desc, eq, lt, lte, max, ne, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
-import type { Db } from "../db/client.ts";
+import { type Db, perDatabase } from "../db/client.ts";
 import { activityLog, conversations, type MessageRow, members, messages, users } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import {
@@ -28,12 +28,8 @@ const THROTTLE_LOG_INTERVAL_MS = 60_000;
 
 const userNotFound = () => new AppError("NOT_FOUND", "No such user");
 
-// The send path's statements, prepared once per database. Built anew on every send,
-// drizzle rebuilt their SQL text each time: about 30% of a send's CPU (docs/BENCHMARKS.md).
-// They run on the connection of `db`, so inside its transactions too.
-const sendStatements = new WeakMap<Db, ReturnType<typeof prepareSendStatements>>();
-
-function prepareSendStatements(db: Db) {
+// The send path's statements, prepared once per database (see perDatabase).
+const sendStatements = perDatabase((db) => {
   const p = sql.placeholder;
   return {
     byClientId: db
@@ -45,12 +41,6 @@ function prepareSendStatements(db: Db) {
       .select({ id: users.id, isActive: users.isActive })
       .from(users)
       .where(eq(users.id, p("userId")))
-      .prepare(),
-    membership: db
-      .select({ id: conversations.id, kind: conversations.kind })
-      .from(members)
-      .innerJoin(conversations, eq(conversations.id, members.conversationId))
-      .where(and(eq(members.conversationId, p("conversationId")), eq(members.userId, p("userId"))))
       .prepare(),
     /** Whether the other member of a direct conversation is active. */
     peerActive: db
@@ -77,19 +67,10 @@ function prepareSendStatements(db: Db) {
       .where(eq(conversations.id, p("conversationId")))
       .prepare(),
   };
-}
-
-function statements(db: Db) {
-  let prepared = sendStatements.get(db);
-  if (!prepared) {
-    prepared = prepareSendStatements(db);
-    sendStatements.set(db, prepared);
-  }
-  return prepared;
-}
+});
 
 function findByClientId(db: Db, senderId: number, clientId: string): MessageRow | undefined {
-  return statements(db).byClientId.get({ senderId, clientId });
+  return sendStatements(db).byClientId.get({ senderId, clientId });
 }
 
 /**
@@ -154,7 +135,7 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
   const now = deps.clock.now();
   return deps.db.transaction(
     (tx) => {
-      const prepared = statements(deps.db);
+      const prepared = sendStatements(deps.db);
       let conversationId: number;
       let created = false;
       if ("userId" in to) {
@@ -164,8 +145,7 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
         conversationId = direct.conversation.id;
         created = direct.created;
       } else {
-        const conversation = prepared.membership.get({ conversationId: to.conversationId, userId: senderId });
-        if (!conversation) throw conversationNotFound();
+        const { conversation } = requireMembership(deps.db, senderId, to.conversationId);
         // A deactivated peer cannot be written to, whichever way the conversation is named.
         if (
           conversation.kind === "direct" &&
@@ -261,7 +241,7 @@ export function getMessage(deps: Deps, userId: number, messageId: number): Messa
 export function markRead(deps: Deps, userId: number, conversationId: number, upTo: number): ReadState {
   const outcome = deps.db.transaction(
     (tx) => {
-      const { lastReadMessageId } = requireMembership(tx, userId, conversationId);
+      const { lastReadMessageId } = requireMembership(deps.db, userId, conversationId);
       const newest = tx
         .select({ id: max(messages.id) })
         .from(messages)

@@ -12,6 +12,24 @@ export type DbHandle = { db: Db; sqlite: Database; close(): void };
 
 export const migrationsFolder = join(import.meta.dir, "../../drizzle");
 
+/**
+ * `build(db)` run once per database and kept: for statements on hot paths, prepared once.
+ * Built anew on each call, drizzle rebuilds a query's SQL text every time, which costs
+ * several times the query itself (docs/BENCHMARKS.md). A statement prepared on `db` runs
+ * on its connection, so inside its transactions too.
+ */
+export function perDatabase<T>(build: (db: Db) => T): (db: Db) => T {
+  const built = new WeakMap<Db, T>();
+  return (db) => {
+    let value = built.get(db);
+    if (value === undefined) {
+      value = build(db);
+      built.set(db, value);
+    }
+    return value;
+  };
+}
+
 export function openDatabase(path: string, options: { migrate?: boolean } = {}): DbHandle {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, { create: true, strict: true });
