@@ -1,24 +1,20 @@
 // The failed-login throttle holds across instances (failures are counted in the shared
 // database) and lets people in again once the 15-minute window has passed.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
 import { postJson, signUp } from "../helpers/client.ts";
-import { fakeClock, startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { fakeClock, startTwoInstances, type TestServer, type TwoInstances } from "../helpers/server.ts";
 
 const clock = fakeClock(Date.now());
-let dir: string;
+let instances: TwoInstances;
 let a: TestServer;
 let b: TestServer;
 
 beforeAll(async () => {
-  dir = tempDir();
-  // One after the other: the first one migrates the shared file.
-  a = await startTestServer({}, { dir, clock });
-  b = await startTestServer({}, { dir, clock });
+  instances = await startTwoInstances({}, { clock });
+  ({ a, b } = instances);
 });
 afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()]);
-  rmSync(dir, { recursive: true, force: true });
+  await instances?.close();
 });
 
 const login = (server: TestServer, username: string, password: string) =>

@@ -41,6 +41,34 @@ export async function startTestServer(
   };
 }
 
+export type TwoInstances = { a: TestServer; b: TestServer; dir: string; close(): Promise<void> };
+
+/**
+ * Two instances sharing one SQLite file in a temp folder, as behind nginx. Started one
+ * after the other: the first one migrates the shared file.
+ */
+export async function startTwoInstances(
+  env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): Promise<TwoInstances> {
+  const dir = tempDir();
+  const a = await startTestServer(env, { ...options, dir });
+  const b = await startTestServer(env, { ...options, dir }).catch(async (error) => {
+    await a.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    a,
+    b,
+    dir,
+    async close() {
+      await Promise.all([a.close(), b.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** A clock tests move by hand. */
 export function fakeClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void } {
   let now = start;

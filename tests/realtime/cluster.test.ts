@@ -1,16 +1,15 @@
 // Two instances sharing one SQLite file and one real Redis: frames cross instances exactly
 // once, an instance ignores its own echo, and presence counts sockets on both.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
 import type { ServerFrame } from "../../src/shared/events.ts";
 import { signUp } from "../helpers/client.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
-import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { startTwoInstances, type TestServer, type TwoInstances } from "../helpers/server.ts";
 import { openSocket, type TestSocket } from "../helpers/ws.ts";
 import { busState, createRoom, send } from "./fixtures.ts";
 
 let redis: TestRedis;
-let dir: string;
+let instances: TwoInstances;
 let a: TestServer;
 let b: TestServer;
 const sockets: TestSocket[] = [];
@@ -22,16 +21,13 @@ const open = async (...args: Parameters<typeof openSocket>) => {
 
 beforeAll(async () => {
   redis = await startRedis();
-  dir = tempDir();
-  // One after the other: the first one migrates the shared file.
-  a = await startTestServer({ REDIS_URL: redis.url }, { dir });
-  b = await startTestServer({ REDIS_URL: redis.url }, { dir });
+  instances = await startTwoInstances({ REDIS_URL: redis.url });
+  ({ a, b } = instances);
 });
 afterAll(async () => {
   for (const socket of sockets) socket.close();
-  await Promise.all([a?.close(), b?.close()]);
+  await instances?.close();
   await redis?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const copies = (frames: ServerFrame[], id: number) =>

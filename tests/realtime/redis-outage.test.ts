@@ -2,30 +2,27 @@
 // says "degraded" meanwhile, sockets are told to resync when it is back, a resume recovers
 // what crossed nowhere, and cross-instance delivery and presence come back by themselves.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
 import { signUp } from "../helpers/client.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
-import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { startTestServer, startTwoInstances, type TestServer, type TwoInstances } from "../helpers/server.ts";
 import { openSocket, type TestSocket } from "../helpers/ws.ts";
 import { busState, createRoom, eventually, send } from "./fixtures.ts";
 
 let redis: TestRedis;
-let dir: string;
+let instances: TwoInstances;
 let a: TestServer;
 let b: TestServer;
 const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
-  dir = tempDir();
-  a = await startTestServer({ REDIS_URL: redis.url }, { dir });
-  b = await startTestServer({ REDIS_URL: redis.url }, { dir });
+  instances = await startTwoInstances({ REDIS_URL: redis.url });
+  ({ a, b } = instances);
 });
 afterAll(async () => {
   for (const socket of sockets) socket.close();
-  await Promise.all([a?.close(), b?.close()]);
+  await instances?.close();
   await redis?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test("Redis down: local delivery goes on, health degrades; back: resync, resume, fan-out and presence return", async () => {
@@ -71,7 +68,7 @@ test("Redis down: local delivery goes on, health degrades; back: resync, resume,
 
 test("an instance started while Redis is down serves locally, degraded, and joins the others when it is back", async () => {
   await redis.stop();
-  const c = await startTestServer({ REDIS_URL: redis.url }, { dir });
+  const c = await startTestServer({ REDIS_URL: redis.url }, { dir: instances.dir });
   try {
     expect(await busState(c)).toBe("degraded");
     const [ada, bob] = await Promise.all([signUp(c.url), signUp(c.url)]);
