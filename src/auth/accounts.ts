@@ -1,4 +1,4 @@
-// Signing up and logging in.
+// Signing up, logging in and logging out.
 import { eq, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { type UserRow, users } from "../db/schema.ts";
@@ -6,6 +6,7 @@ import type { Deps } from "../deps.ts";
 import type { LoginInput, SignupInput } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
+import { type AuthSession, revokeSession } from "./sessions.ts";
 
 // Verifying against this when the user is unknown keeps the timing of "no such user"
 // the same as "wrong password".
@@ -81,6 +82,13 @@ export async function login(
   }
   logActivity(deps.db, { at: deps.clock.now(), kind: "login", userId: user.id, ip });
   return user;
+}
+
+/** Ends the session: its token stops working and the sockets it opened close. */
+export function logout(deps: Pick<Deps, "db" | "clock" | "notifier">, session: AuthSession, ip: string) {
+  revokeSession(deps, session.sessionId);
+  logActivity(deps.db, { at: deps.clock.now(), kind: "logout", userId: session.user.id, ip });
+  deps.notifier.userSessionEnded(session.user.id, session.sessionId);
 }
 
 export function findUserByUsername(deps: Pick<Deps, "db">, username: string) {

@@ -2,14 +2,13 @@
 // HttpOnly `session` cookie: the same credential for browsers and other clients.
 import { Elysia } from "elysia";
 import { toUser } from "../chat/wire.ts";
-import { logActivity } from "../db/activity.ts";
 import type { Deps } from "../deps.ts";
 import { errorResponse } from "../http/errors.ts";
 import { type AuthResult, loginInput, signupInput } from "../shared/api.ts";
-import { login, signup } from "./accounts.ts";
+import { login, logout, signup } from "./accounts.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 import { type AddressSource, clientIp, isSecureRequest, SESSION_COOKIE, tokenFromRequest } from "./request.ts";
-import { authenticateToken, revokeSession, startSession } from "./sessions.ts";
+import { authenticateToken, startSession } from "./sessions.ts";
 import { SESSION_TTL_MS, type TokenSigner } from "./tokens.ts";
 
 export type AuthServices = { signer: TokenSigner; throttle: LoginThrottle };
@@ -65,14 +64,7 @@ export function authRoutes(deps: Deps, { signer, throttle }: AuthServices, serve
       async ({ request }) => {
         const session = await authenticateToken(deps, signer, tokenFromRequest(request));
         if (!session) return errorResponse("UNAUTHORIZED", "Not signed in");
-        revokeSession(deps, session.sessionId);
-        logActivity(deps.db, {
-          at: deps.clock.now(),
-          kind: "logout",
-          userId: session.user.id,
-          ip: clientIp(request, server(), deps.config.trustProxy),
-        });
-        deps.notifier.userSessionEnded(session.user.id, session.sessionId);
+        logout(deps, session, clientIp(request, server(), deps.config.trustProxy));
         return new Response(null, { status: 204, headers: { "Set-Cookie": cookieFor(request, "", 0) } });
       },
       { detail: { summary: "End the current session" } },

@@ -4,7 +4,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { perDatabase } from "../db/client.ts";
 import { sessions, type UserRow, users } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
-import { SESSION_TTL_MS, type TokenSigner } from "./tokens.ts";
+import { SESSION_TTL_MS, type SessionClaims, type TokenSigner } from "./tokens.ts";
 
 export type AuthSession = { user: UserRow; sessionId: string };
 
@@ -50,6 +50,15 @@ export async function authenticateToken(
   if (!token) return null;
   const claims = await signer.verify(token);
   if (!claims) return null;
+  return liveSession(deps, claims);
+}
+
+/**
+ * The session the claims name, if it is still live: not revoked or expired, its user
+ * active with the same token version. Asked on every request, and again when a socket
+ * opens (a logout may land between the upgrade's check and the open).
+ */
+export function liveSession(deps: Pick<Deps, "db" | "clock">, claims: SessionClaims): AuthSession | null {
   const row = sessionLookup(deps.db).get({ sid: claims.sid });
   if (!row) return null;
   const { user } = row;

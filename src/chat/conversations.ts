@@ -38,6 +38,23 @@ export function requireMembership(db: Db, userId: number, conversationId: number
   return row;
 }
 
+/** May the user say they are typing in the conversation? Members may; NOT_FOUND otherwise. */
+export function authorizeTyping(db: Db, userId: number, conversationId: number): void {
+  requireMembership(db, userId, conversationId);
+}
+
+/** Everyone who shares at least one conversation with the user, the user excepted. */
+export function conversationPeers(db: Db, userId: number): number[] {
+  const peer = alias(members, "peer");
+  return db
+    .selectDistinct({ userId: peer.userId })
+    .from(members)
+    .innerJoin(peer, eq(peer.conversationId, members.conversationId))
+    .where(and(eq(members.userId, userId), ne(peer.userId, userId)))
+    .all()
+    .map((r) => r.userId);
+}
+
 /** "3:17": the two ids in numeric order, unique per pair. */
 export const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 

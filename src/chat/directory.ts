@@ -34,6 +34,11 @@ export async function listUsers(
   return { items: rows.map((row) => toUserSummary(row, online.has(row.id))), nextCursor };
 }
 
+/** Records when the user was last connected (shown as "last seen" while they are away). */
+export function recordLastSeen(db: Deps["db"], userId: number, at: number) {
+  db.update(users).set({ lastSeenAt: at }).where(eq(users.id, userId)).run();
+}
+
 /**
  * One page of users matching `filters`, by username (case-insensitively), after the user
  * `cursor`. One row more than the page is read to know whether another page follows.

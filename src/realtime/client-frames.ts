@@ -1,9 +1,10 @@
 // What a socket may send (resume, typing, ping), checked frame by frame: size, rate and
 // shape problems are answered with an `error` frame and the socket stays open, until it
 // has earned MAX_SOCKET_ERRORS of them. Nothing a client sends can throw out of here.
-import { toMessage } from "../chat/wire.ts";
+import { authorizeTyping } from "../chat/conversations.ts";
+import { messagesSince } from "../chat/resume.ts";
 import type { Deps } from "../deps.ts";
-import { CLOSE_CODES, type ErrorCode } from "../shared/errors.ts";
+import { AppError, CLOSE_CODES, type ErrorCode } from "../shared/errors.ts";
 import {
   clientFrame,
   MAX_CLIENT_FRAME_BYTES,
@@ -15,7 +16,6 @@ import {
 } from "../shared/events.ts";
 import { conversationTopic } from "./bus.ts";
 import type { Conn, Hub } from "./hub.ts";
-import { isMember, messagesAfter } from "./queries.ts";
 
 /** A replay stops filling a socket's buffer past this and goes on when it drains. */
 export const REPLAY_HIGH_WATER_BYTES = 256 * 1024;
@@ -79,15 +79,15 @@ export function handleClientMessage(ctx: FrameContext, conn: Conn, message: unkn
         return resume(ctx, conn, frame.after);
     }
   } catch (error) {
+    // The chat domain refused (as it would a tRPC call): its code and message, as an error frame.
+    if (error instanceof AppError) return fail(ctx, conn, error.code, error.message);
     ctx.deps.logger.error({ err: error, userId: conn.userId }, "socket frame failed");
     fail(ctx, conn, "INTERNAL_SERVER_ERROR", "Something went wrong on our side");
   }
 }
 
 function typing(ctx: FrameContext, conn: Conn, conversationId: number, now: number) {
-  if (!isMember(ctx.deps.db, conversationId, conn.userId)) {
-    return fail(ctx, conn, "NOT_FOUND", "No such conversation");
-  }
+  authorizeTyping(ctx.deps.db, conn.userId, conversationId);
   const last = conn.typingAt.get(conversationId);
   if (last !== undefined && now - last < TYPING_THROTTLE_MS) return;
   conn.typingAt.set(conversationId, now);
@@ -105,9 +105,8 @@ function resume(ctx: FrameContext, conn: Conn, after: number) {
     conn.pendingResume = after;
     return;
   }
-  // One indexed query; one more row than the limit says whether there is more.
-  const rows = messagesAfter(ctx.deps.db, conn.userId, after, RESUME_LIMIT + 1);
-  conn.replay = { rows: rows.slice(0, RESUME_LIMIT), index: 0, complete: rows.length <= RESUME_LIMIT, after };
+  const { messages, complete } = messagesSince(ctx.deps.db, conn.userId, after, RESUME_LIMIT);
+  conn.replay = { messages, index: 0, complete, after };
   pumpReplay(ctx, conn);
 }
 
@@ -119,10 +118,10 @@ export function pumpReplay(ctx: FrameContext, conn: Conn) {
   const replay = conn.replay;
   if (!replay || conn.closed) return;
   try {
-    while (replay.index < replay.rows.length) {
-      const row = replay.rows[replay.index];
-      if (!row) break;
-      const frame: ServerFrame = { type: "message", message: toMessage(row) };
+    while (replay.index < replay.messages.length) {
+      const message = replay.messages[replay.index];
+      if (!message) break;
+      const frame: ServerFrame = { type: "message", message };
       const status = conn.ws.sendText(JSON.stringify(frame));
       replay.index += 1;
       if (status === 0) {
@@ -135,9 +134,9 @@ export function pumpReplay(ctx: FrameContext, conn: Conn) {
     conn.replay = null;
     ctx.hub.send(conn, {
       type: "resumed",
-      count: replay.rows.length,
+      count: replay.messages.length,
       complete: replay.complete,
-      lastId: replay.rows.at(-1)?.id ?? replay.after,
+      lastId: replay.messages.at(-1)?.id ?? replay.after,
     });
     if (conn.pendingResume !== null) {
       const after = conn.pendingResume;

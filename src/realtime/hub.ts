@@ -2,13 +2,15 @@
 // and the delivery of bus events to them through Bun's server-level publish (which,
 // unlike ws.publish, reaches the publisher's own sockets too). Each frame is serialized
 // once per instance, whatever the number of sockets.
-import type { AuthSession } from "../auth/sessions.ts";
-import type { MessageRow } from "../db/schema.ts";
+import { type AuthSession, liveSession } from "../auth/sessions.ts";
+import { conversationPeers } from "../chat/conversations.ts";
+import { recordLastSeen } from "../chat/directory.ts";
+import { resumeStart } from "../chat/resume.ts";
 import type { Deps } from "../deps.ts";
+import type { Message } from "../shared/api.ts";
 import { CLOSE_CODES } from "../shared/errors.ts";
 import { MAX_CLIENT_FRAMES_PER_SECOND, type ServerFrame } from "../shared/events.ts";
 import { type BusEvent, conversationTopic, userTopic } from "./bus.ts";
-import { presencePeers, sessionStillValid, socketStartState, touchLastSeen } from "./queries.ts";
 
 /** A socket's queued bytes past which it is closed (1013) so that its client resumes. */
 export const SLOW_CONSUMER_BYTES = 512 * 1024;
@@ -39,7 +41,7 @@ export type Conn = {
   /** When this socket last forwarded `typing`, per conversation. */
   typingAt: Map<number, number>;
   /** A `resume` being sent, paced by backpressure. */
-  replay: { rows: MessageRow[]; index: number; complete: boolean; after: number } | null;
+  replay: { messages: Message[]; index: number; complete: boolean; after: number } | null;
   /** A `resume` that arrived during a replay: started when it ends. */
   pendingResume: number | null;
   closed: boolean;
@@ -169,7 +171,7 @@ export function createHub(deps: Deps) {
 
   /** Tell the user's peers (those sharing a conversation, at this moment) that they came or went. */
   function announcePresence(userId: number, online: boolean) {
-    const peers = presencePeers(db, userId);
+    const peers = conversationPeers(db, userId);
     if (peers.length === 0) return;
     bus.publish({ type: "frame", topic: peers.map(userTopic), frame: { type: "presence", userId, online } });
   }
@@ -177,7 +179,7 @@ export function createHub(deps: Deps) {
   deps.presence.onChange((userId, online) => {
     try {
       announcePresence(userId, online);
-      if (!online) touchLastSeen(db, userId, deps.clock.now());
+      if (!online) recordLastSeen(db, userId, deps.clock.now());
     } catch (error) {
       logger.error({ err: error }, "presence announcement failed");
     }
@@ -201,7 +203,7 @@ export function createHub(deps: Deps) {
         return null;
       }
       const { user, sessionId } = session;
-      if (!sessionStillValid(db, sessionId, user.id, user.tokenVersion)) {
+      if (!liveSession(deps, { sid: sessionId, uid: user.id, tv: user.tokenVersion })) {
         ws.close(CLOSE_CODES.POLICY_VIOLATION, "Session ended");
         return null;
       }
@@ -229,12 +231,12 @@ export function createHub(deps: Deps) {
       // Subscribed first, then the newest id read: a message committed after the read is
       // published after the subscription, so it arrives live; anything older is resumable.
       subscribe(conn, userTopic(user.id));
-      const start = socketStartState(db, user.id);
+      const start = resumeStart(db, user.id);
       for (const conversationId of start.conversationIds) subscribe(conn, conversationTopic(conversationId));
       send(conn, { type: "ready", userId: user.id, lastMessageId: start.lastMessageId });
 
       if (first) {
-        touchLastSeen(db, user.id, now);
+        recordLastSeen(db, user.id, now);
         track(
           deps.presence.connected(user.id).then((cameOnline) => {
             if (cameOnline) announcePresence(user.id, true);
@@ -265,7 +267,7 @@ export function createHub(deps: Deps) {
       byUser.delete(conn.userId);
       const userId = conn.userId;
       try {
-        touchLastSeen(db, userId, deps.clock.now());
+        recordLastSeen(db, userId, deps.clock.now());
       } catch (error) {
         logger.warn({ err: error }, "could not record last_seen_at");
       }
