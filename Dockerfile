@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
 # Parley's image: build the web bundle with the full dependencies, then run the
 # server on Bun with production dependencies only, as the non-root user "bun".
-# oven/bun:1 is the Debian-based variant of the official image.
+# The Bun version is pinned here, in package.json "engines" and in .ci/run (a test
+# keeps the three equal); oven/bun:<version> is the Debian-based official image.
 
-FROM oven/bun:1 AS base
+FROM oven/bun:1.4.5 AS base
 WORKDIR /app
 
 # Every dependency (vite and friends) for the web build.
@@ -21,7 +22,11 @@ COPY package.json bun.lock ./
 RUN bun install --production --frozen-lockfile
 
 FROM base AS runtime
-ENV NODE_ENV=production \
+# The commit this image was built from (deploy/03-deploy-repo passes it), shown in
+# parley_build_info and in the image tag parley:<commit>.
+ARG PARLEY_COMMIT=unknown
+ENV PARLEY_COMMIT=$PARLEY_COMMIT \
+    NODE_ENV=production \
     DATABASE_PATH=/data/parley.db \
     HOST=0.0.0.0 \
     PORT=3000

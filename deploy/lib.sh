@@ -91,6 +91,10 @@ load_env() {
   : "${CERTBOT_STAGING:=0}"
   : "${SWAP_SIZE:=2G}"
   : "${BACKUP_KEEP_REMOTE:=14}"
+  : "${KEEP_RELEASES:=5}"
+  : "${REDIS_IMAGE:=}"
+  : "${NGINX_IMAGE:=}"
+  : "${CERTBOT_IMAGE:=}"
   : "${ENV_PRODUCTION_FILE:=deploy/.env.production}"
   : "${LOCAL_BACKUP_DIR:=deploy/backups}"
   : "${DO_POLL_SECONDS:=5}"
@@ -315,6 +319,15 @@ wait_healthy() {
   echo "$svc did not become healthy (last status: $status)" >&2
   docker compose logs --tail 50 "$svc" >&2 || true
   return 1
+}
+
+# env_set NAME VALUE: set NAME in .env (the settings docker compose reads itself).
+env_set() {
+  if grep -q "^$1=" .env 2>/dev/null; then
+    sed -i "s|^$1=.*|$1=$2|" .env
+  else
+    echo "$1=$2" >>.env
+  fi
 }
 
 # reload_nginx: when nginx runs, make it re-read its config and re-resolve app1/app2

@@ -22,6 +22,7 @@ const scripts = [
   "backup",
   "restore",
   "cleanup",
+  "rollback",
 ];
 const DOMAIN = "chat.example.test";
 // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder the nginx image substitutes
@@ -569,12 +570,12 @@ describe("nginx configs", () => {
 describe("container files", () => {
   test("the Dockerfile builds in stages and runs as bun with a health check", () => {
     const dockerfile = readFileSync(join(root, "Dockerfile"), "utf8");
-    expect(dockerfile).toContain("FROM oven/bun:1 AS base");
+    expect(dockerfile).toMatch(/^FROM oven\/bun:\d+\.\d+\.\d+ AS base$/m);
     expect(dockerfile).toContain("bun install --frozen-lockfile");
     expect(dockerfile).toContain("bun run build");
     expect(dockerfile).toContain("bun install --production --frozen-lockfile");
     expect(dockerfile).toContain("COPY --from=build /app/web/dist ./web/dist");
-    expect(dockerfile).toMatch(/ENV NODE_ENV=production[\s\\]+DATABASE_PATH=\/data\/parley\.db/);
+    expect(dockerfile).toMatch(/NODE_ENV=production[\s\\]+DATABASE_PATH=\/data\/parley\.db/);
     expect(dockerfile).toContain("USER bun");
     expect(dockerfile).toContain("VOLUME /data");
     expect(dockerfile).toContain("http://127.0.0.1:3000/api/health");
@@ -596,8 +597,10 @@ describe("container files", () => {
       expect(app.environment).toMatchObject({ REDIS_URL: "redis://redis:6379" });
       expect(app.volumes).toEqual(["parley-data:/data"]);
     }
-    expect(services.redis?.image).toBe("redis:7-alpine");
-    expect(services.nginx?.image).toBe("nginx:1.27-alpine");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own interpolation
+    expect(services.redis?.image).toBe("${REDIS_IMAGE:-redis:7.4.2-alpine}");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own interpolation
+    expect(services.nginx?.image).toBe("${NGINX_IMAGE:-nginx:1.28.0-alpine}");
     // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own interpolation
     const modeFile = "./deploy/nginx/parley.${NGINX_MODE:-before-certs}.conf";
     expect(JSON.stringify(services.nginx?.volumes)).toContain(modeFile);
@@ -606,5 +609,69 @@ describe("container files", () => {
     for (const mode of ["before-certs", "after-certs"]) {
       expect(existsSync(join(nginxDir, `parley.${mode}.conf`))).toBe(true);
     }
+  });
+});
+
+describe("releases: versioned images and rollback", () => {
+  test("03-deploy-repo builds parley:<commit>, records the release and keeps the last KEEP_RELEASES images", () => {
+    const result = runScript("03-deploy-repo", ["--dry-run"]);
+    expect(result.code).toBe(0);
+    for (const expected of [
+      'version="$(git rev-parse --short=12 HEAD)"',
+      'env_set PARLEY_VERSION "$version"',
+      'echo "$version" >>"$releases"',
+      "KEEP_RELEASES=5",
+      'docker image rm "parley:$tag"',
+      "{{join .RepoDigests",
+    ]) {
+      expect(result.out).toContain(expected);
+    }
+    // The build step comes after the version is set, so the image carries the tag.
+    expect(result.out.indexOf("env_set PARLEY_VERSION")).toBeLessThan(result.out.indexOf("docker compose build"));
+    expectNoExternalCalls();
+  });
+
+  test("a digest pinned in the settings reaches the server's .env", () => {
+    const env = join(tmp, "pinned.env.deploy");
+    const pin = `redis:7.4.2-alpine@sha256:${"a".repeat(64)}`;
+    writeFileSync(env, `${readFileSync(envFile, "utf8")}REDIS_IMAGE=${pin}\n`);
+    const result = runScript("03-deploy-repo", ["--dry-run"], { PARLEY_DEPLOY_ENV: env });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`REDIS_IMAGE=${pin}`);
+    expectNoExternalCalls();
+  });
+
+  test("rollback --dry-run goes back to the release before the current one without building", () => {
+    const result = runScript("rollback", ["--dry-run"]);
+    expect(result.code).toBe(0);
+    for (const expected of [
+      `parley@${SERVER_IP}`,
+      "TARGET=''",
+      "$0 == cur { print prev; exit }",
+      'docker image inspect "parley:$TARGET"',
+      'git checkout -q --detach "$TARGET"',
+      'env_set PARLEY_VERSION "$TARGET"',
+      'docker compose up -d --no-build --no-deps "$svc"',
+      "wait_healthy",
+      "check_health",
+    ]) {
+      expect(result.out).toContain(expected);
+    }
+    expect(result.out).not.toContain("docker compose build");
+    expect(result.out).not.toContain("docker compose run --rm migrate");
+    expectNoExternalCalls();
+  });
+
+  test("rollback VERSION and --list", () => {
+    const to = runScript("rollback", ["--dry-run", "0123456789ab"]);
+    expect(to.code).toBe(0);
+    expect(to.out).toContain("TARGET=0123456789ab");
+    const list = runScript("rollback", ["--dry-run", "--list"]);
+    expect(list.code).toBe(0);
+    expect(list.out).toContain(".parley-releases");
+    const bad = runScript("rollback", ["--dry-run", "latest; rm -rf /"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain("VERSION must be a commit id");
+    expectNoExternalCalls();
   });
 });
