@@ -16,8 +16,8 @@ const envSchema = z.object({
   REDIS_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
   JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32).optional()),
   MESSAGES_TO_LOAD: intIn(1, 100, 15),
-  SEND_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(10_000).default(0.5)),
-  SEND_BURST: intIn(1, 10_000, 5),
+  SEND_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(10_000).default(1)),
+  SEND_BURST: intIn(1, 10_000, 30),
   MAX_BODY: intIn(1, 100_000, 4000),
   ALLOWED_ORIGINS: z.preprocess(
     emptyAsUndefined,

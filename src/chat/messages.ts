@@ -22,6 +22,7 @@ import {
   findDirectConversation,
   requireMembership,
 } from "./conversations.ts";
+import { takeSeq } from "./stream.ts";
 import { toMessage } from "./wire.ts";
 
 const THROTTLE_LOG_INTERVAL_MS = 60_000;
@@ -57,6 +58,7 @@ const sendStatements = perDatabase((db) => {
         body: p("body"),
         clientId: p("clientId"),
         createdAt: p("createdAt"),
+        seq: p("seq"),
       })
       .onConflictDoNothing({ target: [messages.senderId, messages.clientId] })
       .returning()
@@ -155,12 +157,16 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
         }
         conversationId = conversation.id;
       }
+      // The conversation's next number, taken first: on PostgreSQL this locks the
+      // conversation's row, so concurrent senders commit their numbers in order.
+      const seq = takeSeq(deps.db, conversationId);
       const inserted = prepared.insert.get({
         conversationId,
         senderId,
         body,
         clientId: clientId ?? null,
         createdAt: now,
+        seq,
       });
       if (!inserted) {
         // A concurrent retry of the same clientId committed first (another instance).
@@ -249,9 +255,12 @@ export function markRead(deps: Deps, userId: number, conversationId: number, upT
         .get();
       const target = newest?.id ?? 0;
       const moved = target > lastReadMessageId;
+      let seq = 0;
       if (moved) {
+        // A read mark is a change of the conversation like a message: it takes a number.
+        seq = takeSeq(deps.db, conversationId);
         tx.update(members)
-          .set({ lastReadMessageId: target })
+          .set({ lastReadMessageId: target, readSeq: seq })
           .where(and(eq(members.conversationId, conversationId), eq(members.userId, userId)))
           .run();
       }
@@ -267,7 +276,7 @@ export function markRead(deps: Deps, userId: number, conversationId: number, upT
           ),
         )
         .get();
-      return { mark, moved, unread: unread?.n ?? 0 };
+      return { mark, moved, seq, unread: unread?.n ?? 0 };
     },
     { behavior: "immediate" },
   );

@@ -47,6 +47,10 @@ export const conversations = sqliteTable(
     createdBy: integer("created_by").references((): AnySQLiteColumn => users.id),
     createdAt: millis("created_at").notNull(),
     lastMessageId: integer("last_message_id"),
+    // The conversation's change stream: the number its latest change took. Every change
+    // (a new message; later edits, deletions, reactions, membership) takes the next one
+    // inside its committing transaction (src/chat/stream.ts).
+    lastSeq: integer("last_seq").notNull().default(0),
   },
   (t) => [
     uniqueIndex("conversations_direct_key_unique").on(t.directKey),
@@ -66,8 +70,15 @@ export const members = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     joinedAt: millis("joined_at").notNull(),
     lastReadMessageId: integer("last_read_message_id").notNull().default(0),
+    // The stream number of this member's latest read-mark change (0: never read).
+    readSeq: integer("read_seq").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.conversationId, t.userId] }), index("members_user").on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.userId] }),
+    index("members_user").on(t.userId),
+    // "Read marks of conversation C changed after seq N", for the catch-up.
+    index("members_conversation_read_seq").on(t.conversationId, t.readSeq),
+  ],
 );
 
 export const messages = sqliteTable(
@@ -83,9 +94,12 @@ export const messages = sqliteTable(
     body: text("body").notNull(),
     clientId: text("client_id"),
     createdAt: millis("created_at").notNull(),
+    // The stream number of this message's latest change (its creation, for now).
+    seq: integer("seq").notNull().default(0),
   },
   (t) => [
     index("messages_conversation_id").on(t.conversationId, t.id),
+    uniqueIndex("messages_conversation_seq").on(t.conversationId, t.seq),
     uniqueIndex("messages_sender_client_id_unique").on(t.senderId, t.clientId),
   ],
 );

@@ -9,8 +9,8 @@ describe("loadConfig", () => {
     const config = loadConfig({ DATABASE_PATH: join(dir, "p.db") });
     expect(config.port).toBe(3000);
     expect(config.messagesToLoad).toBe(15);
-    expect(config.sendRate).toBe(0.5);
-    expect(config.sendBurst).toBe(5);
+    expect(config.sendRate).toBe(1);
+    expect(config.sendBurst).toBe(30);
     expect(config.maxBody).toBe(4000);
     expect(config.redisUrl).toBeUndefined();
     expect(config.allowedOrigins).toEqual([]);

@@ -1,6 +1,8 @@
 import { conversationViews } from "../../chat/conversations.ts";
 import { getMessage, listMessages, markRead, sendMessage } from "../../chat/messages.ts";
+import { changesSince } from "../../chat/stream.ts";
 import { markReadInput, messageIdInput, messagesInput, sendInput } from "../../shared/api.ts";
+import { changesInput } from "../../shared/stream.ts";
 import { protectedProcedure, router } from "../init.ts";
 
 export const historyRouter = router({
@@ -14,6 +16,10 @@ export const historyRouter = router({
   send: protectedProcedure
     .input(sendInput)
     .mutation(({ ctx, input }) => sendMessage(ctx.deps, ctx.session.user.id, input)),
+  /** A conversation's changes after a stream number the client holds (catch-up, gaps). */
+  changes: protectedProcedure
+    .input(changesInput)
+    .query(({ ctx, input }) => changesSince(ctx.deps.db, ctx.session.user.id, input.conversationId, input.after)),
   markRead: protectedProcedure
     .input(markReadInput)
     .mutation(({ ctx, input }) => markRead(ctx.deps, ctx.session.user.id, input.conversationId, input.upTo)),
