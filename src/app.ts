@@ -11,6 +11,9 @@ import { authenticateToken } from "./auth/sessions.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import type { Deps } from "./deps.ts";
 import { appErrorResponse, errorResponse, fieldsFromIssues } from "./http/errors.ts";
+import { readJsonText } from "./http/json-body.ts";
+import { refuseCrossSite } from "./http/origin.ts";
+import { SECURITY_HEADERS } from "./http/security-headers.ts";
 import { webRoutes } from "./http/web.ts";
 import { metricsRoutes } from "./metrics/routes.ts";
 import { realtimeRoutes, WEBSOCKET_OPTIONS } from "./realtime/ws.ts";
@@ -21,6 +24,9 @@ import { appRouter } from "./trpc/router.ts";
 /** Largest HTTP body accepted (the contract's 64 KiB). */
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 
+/** Most calls in one tRPC batch (the web client splits its batches at the same size). */
+export const MAX_TRPC_BATCH = 20;
+
 export function createApp(deps: Deps) {
   const signer = createTokenSigner(deps.config.jwtSecret);
   const throttle = createLoginThrottle(deps.db, deps.clock);
@@ -29,11 +35,12 @@ export function createApp(deps: Deps) {
   let server: AddressSource | null = null;
   const serverRef = () => server;
 
-  const handleTrpc = ({ request }: { request: Request }) =>
+  const handleTrpc = async ({ request }: { request: Request }) =>
     fetchRequestHandler({
       endpoint: "/trpc",
-      req: request,
+      req: await boundedTrpcRequest(request),
       router: appRouter,
+      maxBatchSize: MAX_TRPC_BATCH,
       createContext: async ({ resHeaders }) => ({
         deps,
         session: await authenticateToken(deps, signer, tokenFromRequest(request)),
@@ -55,7 +62,10 @@ export function createApp(deps: Deps) {
     .onRequest(({ request, set }) => {
       const id = request.headers.get("x-request-id")?.slice(0, 64) || crypto.randomUUID();
       requestStarts.set(request, { id, start: performance.now() });
+      Object.assign(set.headers, SECURITY_HEADERS);
       set.headers["x-request-id"] = id;
+      const crossSite = refuseCrossSite(request, deps.config);
+      if (crossSite) return crossSite;
       const length = Number(request.headers.get("content-length") ?? 0);
       if (length > MAX_HTTP_BODY_BYTES) {
         return errorResponse("PAYLOAD_TOO_LARGE", `Bodies are limited to ${MAX_HTTP_BODY_BYTES} bytes`);
@@ -85,6 +95,8 @@ export function createApp(deps: Deps) {
     })
     .onError(({ code, error }) => {
       if (error instanceof AppError) return appErrorResponse(error);
+      // A body parser's own refusal (src/http/json-body.ts), wrapped by Elysia.
+      if (code === "PARSE" && error.cause instanceof AppError) return appErrorResponse(error.cause);
       switch (code) {
         case "VALIDATION":
           return errorResponse("BAD_REQUEST", "Some fields are invalid", fieldsFromIssues(error.all));
@@ -139,6 +151,17 @@ export function createApp(deps: Deps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * tRPC parses bodies itself (and also takes multipart and octet-stream): a POST must be
+ * JSON within the size and depth bounds before it gets there. The checked text is handed
+ * on in a new Request, since the original's body is read.
+ */
+async function boundedTrpcRequest(request: Request): Promise<Request> {
+  if (request.method !== "POST") return request;
+  const text = await readJsonText(request, MAX_HTTP_BODY_BYTES);
+  return new Request(request.url, { method: "POST", headers: request.headers, body: text, signal: request.signal });
+}
 
 const procedures = new Set(Object.keys(appRouter._def.procedures));
 

@@ -4,6 +4,7 @@ import { Elysia } from "elysia";
 import { toUser } from "../chat/wire.ts";
 import type { Deps } from "../deps.ts";
 import { errorResponse } from "../http/errors.ts";
+import { readJsonBody } from "../http/json-body.ts";
 import { type AuthResult, loginInput, signupInput } from "../shared/api.ts";
 import { login, logout, signup } from "./accounts.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
@@ -12,6 +13,13 @@ import { authenticateToken, startSession } from "./sessions.ts";
 import { SESSION_TTL_MS, type TokenSigner } from "./tokens.ts";
 
 export type AuthServices = { signer: TokenSigner; throttle: LoginThrottle };
+
+/** Signup and login bodies are a few hundred bytes; anything near this is not one. */
+export const AUTH_BODY_BYTES = 4 * 1024;
+
+// Only JSON, small and shallow, reaches validation: a form post from another site is
+// refused (login CSRF), and so is a deeply nested body before it can cost anything.
+const parseAuthBody = ({ request }: { request: Request }) => readJsonBody(request, AUTH_BODY_BYTES);
 
 export function authRoutes(deps: Deps, { signer, throttle }: AuthServices, server: () => AddressSource | null) {
   const cookieFor = (request: Request, token: string, maxAgeSeconds: number) =>
@@ -48,7 +56,7 @@ export function authRoutes(deps: Deps, { signer, throttle }: AuthServices, serve
         set.status = 201;
         return beginSession(request, user, ip, set);
       },
-      { body: signupInput, detail: { summary: "Create an account and start a session" } },
+      { parse: parseAuthBody, body: signupInput, detail: { summary: "Create an account and start a session" } },
     )
     .post(
       "/login",
@@ -57,7 +65,7 @@ export function authRoutes(deps: Deps, { signer, throttle }: AuthServices, serve
         const user = await login(deps, throttle, body, ip);
         return beginSession(request, user, ip, set);
       },
-      { body: loginInput, detail: { summary: "Log in with username and password" } },
+      { parse: parseAuthBody, body: loginInput, detail: { summary: "Log in with username and password" } },
     )
     .post(
       "/logout",

@@ -7,6 +7,7 @@ import { join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Elysia } from "elysia";
 import { errorResponse } from "./errors.ts";
+import { SECURITY_HEADERS } from "./security-headers.ts";
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
@@ -37,13 +38,10 @@ function contentSecurityPolicy(host: string | null): string {
 
 function htmlHeaders(request: Request): Record<string, string> {
   return {
+    ...SECURITY_HEADERS,
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-cache",
     "content-security-policy": contentSecurityPolicy(request.headers.get("host")),
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "same-origin",
-    "x-frame-options": "DENY",
-    "permissions-policy": "camera=(), microphone=(), geolocation=()",
   };
 }
 

@@ -5,8 +5,8 @@ import { Elysia, status } from "elysia";
 import { tokenFromRequest } from "../auth/request.ts";
 import { authenticateToken } from "../auth/sessions.ts";
 import type { TokenSigner } from "../auth/tokens.ts";
-import type { Config } from "../config.ts";
 import type { Deps } from "../deps.ts";
+import { originAllowed } from "../http/origin.ts";
 import type { ErrorBody, ErrorCode } from "../shared/errors.ts";
 import { handleClientMessage, pumpReplay } from "./client-frames.ts";
 import { createHub, type Socket } from "./hub.ts";
@@ -35,24 +35,6 @@ export const WEBSOCKET_OPTIONS = {
 const socketOf = (ws: { raw: unknown }) => ws.raw as Socket;
 
 const errorBody = (code: ErrorCode, message: string): ErrorBody => ({ error: { code, message } });
-
-/**
- * A browser's Origin must name this host (or an ALLOWED_ORIGINS entry): otherwise any page
- * could open a socket with the user's cookie. No Origin: not a browser, allowed.
- */
-export function originAllowed(request: Request, config: Pick<Config, "allowedOrigins" | "trustProxy">): boolean {
-  const origin = request.headers.get("origin");
-  if (origin === null) return true;
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  const host = (config.trustProxy && request.headers.get("x-forwarded-host")) || request.headers.get("host");
-  if (host && url.host === host.toLowerCase()) return true;
-  return config.allowedOrigins.some((allowed) => new URL(allowed).origin === url.origin);
-}
 
 export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
   const hub = createHub(deps);
