@@ -17,8 +17,9 @@ export function createApi(origin: string, onUnauthorized: () => void) {
     return response;
   };
 
+  // The server refuses batches of more than 20 calls (MAX_TRPC_BATCH).
   const trpc = createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${origin}/trpc`, fetch: watchedFetch, maxURLLength: 2000 })],
+    links: [httpBatchLink({ url: `${origin}/trpc`, fetch: watchedFetch, maxURLLength: 2000, maxItems: 20 })],
   });
   const http = treaty<App>(origin, { parseDate: false, fetch: { credentials: "same-origin" } });
   return { trpc, auth: http.api.auth };
