@@ -5,8 +5,9 @@ import { conversations, members, messages } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import type { Conversation, Page, RoomSummary, RoomsListInput } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
+import { roomNameKey } from "../shared/names.ts";
 import { conversationView } from "./conversations.ts";
-import { lowerPrefix } from "./search.ts";
+import { prefixRange } from "./search.ts";
 
 const DEFAULT_PAGE = 50;
 
@@ -14,10 +15,13 @@ const DEFAULT_PAGE = 50;
 const roomNotFound = () => new AppError("NOT_FOUND", "No such room");
 const nameTaken = () => new AppError("CONFLICT", "A room with this name exists", { name: "This name is taken" });
 
-/** Creates a room (name already trimmed, 1–64 characters); the creator is its first member. */
+/**
+ * Creates a room (name already trimmed and checked, 1–64 characters); the creator is its
+ * first member. The name is stored in NFC; its key (NFC, case-folded) must be unique.
+ */
 export async function createRoom(deps: Deps, userId: number, name: string): Promise<Conversation> {
   const now = deps.clock.now();
-  const room = insertRoom(deps, userId, name, now);
+  const room = insertRoom(deps, userId, name.normalize("NFC"), now);
   const view = await conversationView(deps, userId, room.id);
   deps.notifier.conversationAdded(userId, view);
   return view;
@@ -27,15 +31,16 @@ function insertRoom(deps: Deps, userId: number, name: string, now: number) {
   try {
     return deps.db.transaction(
       (tx) => {
+        const nameKey = roomNameKey(name);
         const taken = tx
           .select({ id: conversations.id })
           .from(conversations)
-          .where(sql`lower(${conversations.name}) = lower(${name})`)
+          .where(eq(conversations.nameKey, nameKey))
           .get();
         if (taken) throw nameTaken();
         const inserted = tx
           .insert(conversations)
-          .values({ kind: "room", name, createdBy: userId, createdAt: now })
+          .values({ kind: "room", name, nameKey, createdBy: userId, createdAt: now })
           .returning()
           .get();
         tx.insert(members).values({ conversationId: inserted.id, userId, joinedAt: now }).run();
@@ -44,7 +49,7 @@ function insertRoom(deps: Deps, userId: number, name: string, now: number) {
       { behavior: "immediate" },
     );
   } catch (error) {
-    // The unique index on lower(name) has the last word if two creations race.
+    // The unique index on name_key has the last word if two creations race.
     if (String(error).includes("UNIQUE")) throw nameTaken();
     throw error;
   }
@@ -104,11 +109,11 @@ export function listRooms(deps: Pick<Deps, "db">, userId: number, input: RoomsLi
   const limit = input.limit ?? DEFAULT_PAGE;
   const last = alias(messages, "last");
   const filters: (SQL | undefined)[] = [eq(conversations.kind, "room")];
-  if (input.search) filters.push(lowerPrefix(conversations.name, input.search));
+  if (input.search) filters.push(prefixRange(conversations.nameKey, roomNameKey(input.search)));
   if (input.cursor !== undefined) {
     const at = alias(conversations, "cursor_room");
     filters.push(
-      sql`lower(${conversations.name}) > (select lower(${at.name}) from ${conversations} as ${sql.identifier("cursor_room")} where ${at.id} = ${input.cursor})`,
+      sql`${conversations.nameKey} > (select ${at.nameKey} from ${conversations} as ${sql.identifier("cursor_room")} where ${at.id} = ${input.cursor})`,
     );
   }
   const rows = deps.db
@@ -122,7 +127,7 @@ export function listRooms(deps: Pick<Deps, "db">, userId: number, input: RoomsLi
     .from(conversations)
     .leftJoin(last, eq(last.id, conversations.lastMessageId))
     .where(and(...filters))
-    .orderBy(asc(sql`lower(${conversations.name})`))
+    .orderBy(asc(conversations.nameKey))
     .limit(limit + 1)
     .all();
   const page = rows.slice(0, limit);

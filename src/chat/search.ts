@@ -19,11 +19,13 @@ function upperBound(prefix: string): string | null {
   return null;
 }
 
+/** `key` starts with `prefix`, as a range an index on `key` serves. */
+export function prefixRange(key: SQLWrapper, prefix: string): SQL {
+  const high = upperBound(prefix);
+  return high === null ? sql`${key} >= ${prefix}` : sql`(${key} >= ${prefix} and ${key} < ${high})`;
+}
+
 /** `lower(column)` starts with `prefix` (case-insensitively for ASCII), as a range. */
 export function lowerPrefix(column: SQLWrapper, prefix: string): SQL {
-  const low = lowerAscii(prefix);
-  const high = upperBound(low);
-  return high === null
-    ? sql`lower(${column}) >= ${low}`
-    : sql`(lower(${column}) >= ${low} and lower(${column}) < ${high})`;
+  return prefixRange(sql`lower(${column})`, lowerAscii(prefix));
 }

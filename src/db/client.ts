@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import { backfillRoomNameKeys } from "./room-name-keys.ts";
 import * as schema from "./schema.ts";
 
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
@@ -39,7 +40,10 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
   sqlite.exec("PRAGMA synchronous = NORMAL");
   sqlite.exec("PRAGMA foreign_keys = ON");
   const db = drizzle({ client: withStatementCache(sqlite), schema });
-  if (options.migrate ?? true) migrateWithRetry(db);
+  if (options.migrate ?? true) {
+    migrateWithRetry(db);
+    backfillRoomNameKeys(sqlite);
+  }
   return {
     db,
     sqlite,

@@ -43,6 +43,8 @@ export const conversations = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     kind: text("kind", { enum: ["direct", "room"] }).notNull(),
     name: text("name"),
+    /** A room name's uniqueness and search key: NFC and Unicode case folding (chat/names.ts). */
+    nameKey: text("name_key"),
     directKey: text("direct_key"),
     createdBy: integer("created_by").references((): AnySQLiteColumn => users.id),
     createdAt: millis("created_at").notNull(),
@@ -54,7 +56,7 @@ export const conversations = sqliteTable(
   },
   (t) => [
     uniqueIndex("conversations_direct_key_unique").on(t.directKey),
-    uniqueIndex("conversations_room_name_lower_unique").on(sql`lower(${t.name})`),
+    uniqueIndex("conversations_room_name_key_unique").on(t.nameKey),
     index("conversations_last_message").on(t.lastMessageId),
   ],
 );

@@ -39,9 +39,9 @@ test("admin.listUsers searches username and email through their indexes", async 
   expect(plan.some((line) => line.startsWith("SCAN users"))).toBe(false);
 });
 
-test("rooms.list searches names through the lower(name) index", async () => {
+test("rooms.list searches names through the name_key index", async () => {
   const plan = await plansOf(() => listRooms(server.deps, 1, { search: "gen" }));
-  expect(plan.some((line) => line.includes("USING INDEX conversations_room_name_lower_unique"))).toBe(true);
+  expect(plan.some((line) => line.includes("USING INDEX conversations_room_name_key_unique"))).toBe(true);
 });
 
 test("the search term is folded like SQLite's lower(): ASCII letters only", () => {
