@@ -1,10 +1,8 @@
 // Maps every failure on an HTTP route to the contract's error body.
-import type { ErrorBody, ErrorCode, FieldErrors } from "../shared/errors.ts";
-import { type AppError, HTTP_STATUS } from "../shared/errors.ts";
+import { type AppError, type ErrorCode, errorBody, type FieldErrors, HTTP_STATUS } from "../shared/errors.ts";
 
 export function errorResponse(code: ErrorCode, message: string, fields?: FieldErrors, headers?: HeadersInit) {
-  const body: ErrorBody = { error: { code, message, ...(fields ? { fields } : {}) } };
-  return Response.json(body, { status: HTTP_STATUS[code], headers });
+  return Response.json(errorBody(code, message, fields), { status: HTTP_STATUS[code], headers });
 }
 
 export function appErrorResponse(error: AppError) {
@@ -14,15 +12,18 @@ export function appErrorResponse(error: AppError) {
 
 type Issue = { path?: readonly (PropertyKey | { key: PropertyKey })[] | string; message?: string };
 
-/** Field errors from a validator's issues (zod/standard-schema or Elysia's own). */
-export function fieldsFromIssues(issues: readonly Issue[]): FieldErrors {
+/**
+ * Field errors from a validator's issues (zod/standard-schema or Elysia's own), the first
+ * message of each field; `whole` names an issue about the value itself.
+ */
+export function fieldsFromIssues(issues: readonly Issue[], whole = "body"): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of issues) {
     const path =
       typeof issue.path === "string"
         ? issue.path.replace(/^\//, "").replaceAll("/", ".")
         : (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
-    const key = path || "body";
+    const key = path || whole;
     fields[key] ??= issue.message ?? "Invalid value";
   }
   return fields;

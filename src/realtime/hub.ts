@@ -233,7 +233,7 @@ export function createHub(deps: Deps) {
       subscribe(conn, userTopic(user.id));
       const start = resumeStart(db, user.id);
       for (const conversationId of start.conversationIds) subscribe(conn, conversationTopic(conversationId));
-      send(conn, { type: "ready", userId: user.id, lastMessageId: start.lastMessageId });
+      send(conn, { type: "ready", userId: user.id, lastMessageId: start.lastMessageId, maxBody: deps.config.maxBody });
 
       if (first) {
         recordLastSeen(db, user.id, now);

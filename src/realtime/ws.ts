@@ -7,7 +7,7 @@ import { authenticateToken } from "../auth/sessions.ts";
 import type { TokenSigner } from "../auth/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { originAllowed } from "../http/origin.ts";
-import type { ErrorBody, ErrorCode } from "../shared/errors.ts";
+import { errorBody } from "../shared/errors.ts";
 import { handleClientMessage, pumpReplay } from "./client-frames.ts";
 import { createHub, type Socket } from "./hub.ts";
 
@@ -33,8 +33,6 @@ export const WEBSOCKET_OPTIONS = {
 // Elysia's bundled typings of Bun's ServerWebSocket lag behind Bun's (no getBufferedAmount);
 // the object is Bun's own.
 const socketOf = (ws: { raw: unknown }) => ws.raw as Socket;
-
-const errorBody = (code: ErrorCode, message: string): ErrorBody => ({ error: { code, message } });
 
 export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
   const hub = createHub(deps);

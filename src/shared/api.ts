@@ -25,48 +25,63 @@ export const loginInput = z.object({
 });
 export type LoginInput = z.infer<typeof loginInput>;
 
+// What the server answers: one schema per shape, the types derived from them. The server
+// builds these (chat/wire.ts); tests and development builds of the client parse them.
+
+const id = z.number().int().positive();
 /** Times are ISO-8601 strings on the wire. */
-export type UserSummary = {
-  id: number;
-  username: string;
-  firstName: string;
-  lastName: string;
-  online: boolean;
-  lastSeenAt: string | null;
-};
+const time = z.string();
 
-export type User = UserSummary & { email: string; isAdmin: boolean; createdAt: string };
+export const userSummarySchema = z.object({
+  id,
+  username: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  online: z.boolean(),
+  lastSeenAt: time.nullable(),
+});
+export type UserSummary = z.infer<typeof userSummarySchema>;
 
-export type Message = {
-  id: number;
-  conversationId: number;
-  senderId: number;
-  body: string;
-  clientId?: string;
-  createdAt: string;
-};
+export const userSchema = userSummarySchema.extend({ email: z.string(), isAdmin: z.boolean(), createdAt: time });
+export type User = z.infer<typeof userSchema>;
 
-export type Conversation = {
-  id: number;
-  kind: "direct" | "room";
-  name?: string;
-  peer?: UserSummary;
-  lastMessage?: Message;
-  unread: number;
-};
+export const messageSchema = z.object({
+  id,
+  conversationId: id,
+  senderId: id,
+  body: z.string(),
+  clientId: z.string().optional(),
+  createdAt: time,
+});
+export type Message = z.infer<typeof messageSchema>;
 
-export type AuthResult = { user: User; token: string };
-export type Health = { ok: boolean; db: "ok" | "down"; bus: "local" | "redis" | "degraded" };
+export const conversationSchema = z.object({
+  id,
+  kind: z.enum(["direct", "room"]),
+  name: z.string().optional(),
+  peer: userSummarySchema.optional(),
+  lastMessage: messageSchema.optional(),
+  unread: z.number().int().min(0),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+export const authResultSchema = z.object({ user: userSchema, token: z.string() });
+export type AuthResult = z.infer<typeof authResultSchema>;
+export const healthSchema = z.object({
+  ok: z.boolean(),
+  db: z.enum(["ok", "down"]),
+  bus: z.enum(["local", "redis", "degraded"]),
+});
+export type Health = z.infer<typeof healthSchema>;
 
 // Conversations, rooms and administration (tRPC inputs and answers) -------------------
 
-const id = z.number().int().positive();
 /** Keyset pagination: the id of the last item of the previous page. */
 const cursor = id.optional();
 const pageLimit = z.number().int().min(1).max(100).optional();
 const search = z.string().trim().max(64).optional();
 
-/** Default of MAX_BODY; the server's configured value is what counts. */
+/** Default of MAX_BODY; the server's configured value (in `ready`) is what counts. */
 export const DEFAULT_MAX_BODY = 4000;
 
 // C0 and C1 control characters other than tab (U+0009) and newline (U+000A).
@@ -74,23 +89,36 @@ export const DEFAULT_MAX_BODY = 4000;
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 /**
- * A message body as the server checks it: trimmed, 1..maxBody Unicode code points,
- * no control characters but "\n" and "\t". Returns the trimmed body or the problem.
+ * A message body: trimmed, 1..maxBody Unicode code points (not UTF-16 units), well-formed,
+ * no control characters but "\n" and "\t". Parses to the trimmed body.
  */
+export const messageBody = (maxBody: number = DEFAULT_MAX_BODY) =>
+  z
+    .string()
+    .trim()
+    .min(1, "A message cannot be empty")
+    .refine((body) => body.isWellFormed(), { message: "The message is not valid text", abort: true })
+    .refine((body) => !FORBIDDEN_CONTROL.test(body), {
+      message: "The message contains control characters",
+      abort: true,
+    })
+    .refine((body) => codePointsAtMost(body, maxBody), { message: `A message is at most ${maxBody} characters` });
+
+function codePointsAtMost(text: string, max: number): boolean {
+  if (text.length <= max) return true;
+  let codePoints = 0;
+  for (const _ of text) if (++codePoints > max) return false;
+  return true;
+}
+
+/** `messageBody` as a result: the trimmed body, or the first problem in words. */
 export function checkMessageBody(
   body: string,
   maxBody: number = DEFAULT_MAX_BODY,
 ): { ok: true; body: string } | { ok: false; message: string } {
-  const trimmed = body.trim();
-  if (trimmed.length === 0) return { ok: false, message: "A message cannot be empty" };
-  if (!trimmed.isWellFormed()) return { ok: false, message: "The message is not valid text" };
-  if (FORBIDDEN_CONTROL.test(trimmed)) return { ok: false, message: "The message contains control characters" };
-  let codePoints = 0;
-  for (const _ of trimmed) {
-    codePoints += 1;
-    if (codePoints > maxBody) return { ok: false, message: `A message is at most ${maxBody} characters` };
-  }
-  return { ok: true, body: trimmed };
+  const parsed = messageBody(maxBody).safeParse(body);
+  if (parsed.success) return { ok: true, body: parsed.data };
+  return { ok: false, message: parsed.error.issues[0]?.message ?? "Invalid message" };
 }
 
 export const usersListInput = z
@@ -101,8 +129,8 @@ export type UsersListInput = z.output<typeof usersListInput>;
 
 export const sendInput = z.object({
   to: z.union([z.object({ userId: id }), z.object({ conversationId: id })]),
-  // Trimming, length in code points and control characters: checkMessageBody, with the
-  // configured MAX_BODY.
+  // Parsed by the chat domain with messageBody(MAX_BODY), the configured limit, after a
+  // known clientId has returned its stored message.
   body: z.string(),
   clientId: z.string().min(1, "clientId is 1–64 characters").max(64, "clientId is 1–64 characters").optional(),
 });
@@ -145,23 +173,32 @@ export const activityInput = z
   .transform((v) => v ?? {});
 
 export type Page<T> = { items: T[]; nextCursor: number | null };
-export type MessagesPage = { items: Message[]; hasMore: boolean };
-export type ReadState = { conversationId: number; upTo: number; unread: number };
-export type RoomSummary = {
-  id: number;
-  name: string;
-  memberCount: number;
-  lastActivityAt: string;
-  joined: boolean;
-};
-export type AdminUser = User & { isActive: boolean; lastSeenAt: string | null };
-export type ActivityEntry = {
-  id: number;
-  at: string;
-  userId: number | null;
-  kind: string;
-  detail: Record<string, unknown> | null;
-  ip: string | null;
-};
+export const messagesPageSchema = z.object({ items: z.array(messageSchema), hasMore: z.boolean() });
+export type MessagesPage = z.infer<typeof messagesPageSchema>;
+export const readStateSchema = z.object({
+  conversationId: id,
+  upTo: z.number().int().min(0),
+  unread: z.number().int().min(0),
+});
+export type ReadState = z.infer<typeof readStateSchema>;
+export const roomSummarySchema = z.object({
+  id,
+  name: z.string(),
+  memberCount: z.number().int().min(0),
+  lastActivityAt: time,
+  joined: z.boolean(),
+});
+export type RoomSummary = z.infer<typeof roomSummarySchema>;
+export const adminUserSchema = userSchema.extend({ isActive: z.boolean() });
+export type AdminUser = z.infer<typeof adminUserSchema>;
+export const activityEntrySchema = z.object({
+  id,
+  at: time,
+  userId: id.nullable(),
+  kind: z.string(),
+  detail: z.record(z.string(), z.unknown()).nullable(),
+  ip: z.string().nullable(),
+});
+export type ActivityEntry = z.infer<typeof activityEntrySchema>;
 export type AdminListUsersInput = z.output<typeof adminListUsersInput>;
 export type ActivityInput = z.output<typeof activityInput>;

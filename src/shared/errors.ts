@@ -1,4 +1,6 @@
 // Error codes of the public contract, shared by server and client.
+import { z } from "zod";
+
 export const ERROR_CODES = [
   "BAD_REQUEST",
   "UNAUTHORIZED",
@@ -28,7 +30,19 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 export type FieldErrors = Record<string, string>;
 
 /** The body of every HTTP error answer. */
-export type ErrorBody = { error: { code: ErrorCode; message: string; fields?: FieldErrors } };
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** The one place an error body is built (HTTP routes and the refused socket upgrade). */
+export function errorBody(code: ErrorCode, message: string, fields?: FieldErrors): ErrorBody {
+  return { error: { code, message, ...(fields ? { fields } : {}) } };
+}
 
 /** The one error type domain code throws; tRPC and HTTP layers map it by its code. */
 export class AppError extends Error {

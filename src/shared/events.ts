@@ -1,7 +1,7 @@
 // WebSocket protocol v1: the frames each side sends, one schema for server and client.
 import { z } from "zod";
-import type { Conversation, Message } from "./api.ts";
-import type { ErrorCode } from "./errors.ts";
+import { conversationSchema, messageSchema } from "./api.ts";
+import { ERROR_CODES } from "./errors.ts";
 
 /** Largest client frame the server accepts, in bytes. */
 export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
@@ -23,28 +23,38 @@ export const clientFrame = z.discriminatedUnion("type", [
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 
-export type ServerFrame =
-  /** The socket is subscribed; `lastMessageId` is the newest id in the user's conversations (0 if none). */
-  | { type: "ready"; userId: number; lastMessageId: number }
-  | { type: "message"; message: Message }
-  | { type: "conversation"; conversation: Conversation }
-  | { type: "presence"; userId: number; online: boolean }
-  | { type: "typing"; conversationId: number; userId: number }
-  | { type: "read"; conversationId: number; userId: number; upTo: number }
+export const serverFrame = z.discriminatedUnion("type", [
+  /**
+   * The socket is subscribed; `lastMessageId` is the newest id in the user's conversations
+   * (0 if none); `maxBody` is the server's MAX_BODY, the longest message it accepts.
+   */
+  z.object({ type: z.literal("ready"), userId: id, lastMessageId: z.number().int().min(0), maxBody: id }),
+  z.object({ type: z.literal("message"), message: messageSchema }),
+  z.object({ type: z.literal("conversation"), conversation: conversationSchema }),
+  z.object({ type: z.literal("presence"), userId: id, online: z.boolean() }),
+  z.object({ type: z.literal("typing"), conversationId: id, userId: id }),
+  z.object({ type: z.literal("read"), conversationId: id, userId: id, upTo: z.number().int().min(0) }),
   /**
    * Ends a `resume`: `count` messages replayed, the last of them `lastId` (the `after` of
    * the request when none). `complete: false` → send `resume` again with `after: lastId`;
    * not from the newest id received, which live messages may have pushed past the replay.
    */
-  | { type: "resumed"; count: number; complete: boolean; lastId: number }
-  | { type: "pong" }
-  | { type: "error"; code: ErrorCode; message: string }
+  z.object({
+    type: z.literal("resumed"),
+    count: z.number().int().min(0),
+    complete: z.boolean(),
+    lastId: z.number().int().min(0),
+  }),
+  z.object({ type: z.literal("pong") }),
+  z.object({ type: z.literal("error"), code: z.enum(ERROR_CODES), message: z.string() }),
   /**
    * Frames may have been lost on the way (the instance lost Redis for a while and got it
    * back): send `resume` with the last message id received, as after a reconnect. The
    * socket stays open and subscribed. Clients that ignore it only miss live frames, never
    * messages they later `resume`.
    */
-  | { type: "resync" };
+  z.object({ type: z.literal("resync") }),
+]);
+export type ServerFrame = z.infer<typeof serverFrame>;
 
 export type ServerFrameType = ServerFrame["type"];

@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { AuthSession } from "../auth/sessions.ts";
 import type { Deps } from "../deps.ts";
+import { fieldsFromIssues } from "../http/errors.ts";
 import { AppError } from "../shared/errors.ts";
 
 // 1. Context ---------------------------------------------------------------------------
@@ -17,17 +18,21 @@ export type TrpcContext = {
 // 2. Initialisation ------------------------------------------------------------------
 
 const t = initTRPC.context<TrpcContext>().create({
-  // Stack traces only in tests and development, never to production clients.
-  isDev: process.env.NODE_ENV !== "production",
-  errorFormatter({ shape, error }) {
+  // The shape carries a stack trace; the formatter removes it outside tests and development.
+  isDev: true,
+  errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     const fields =
       cause instanceof z.ZodError
-        ? Object.fromEntries(cause.issues.map((i) => [i.path.join(".") || "input", i.message]))
+        ? fieldsFromIssues(cause.issues, "input")
         : cause instanceof AppError
           ? cause.fields
           : undefined;
-    return { ...shape, data: { ...shape.data, ...(fields ? { fields } : {}) } };
+    const { stack, ...data } = shape.data;
+    // Stack traces only in tests and development, never to production clients (nor
+    // without a context, when the request could not even be read).
+    const showStack = ctx !== undefined && ctx.deps.config.env !== "production";
+    return { ...shape, data: { ...data, ...(showStack ? { stack } : {}), ...(fields ? { fields } : {}) } };
   },
 });
 

@@ -1,6 +1,6 @@
 // A small HTTP client for tests: signs people up and calls tRPC procedures over real HTTP.
 import { createTRPCClient, httpLink } from "@trpc/client";
-import type { AuthResult, User } from "../../src/shared/api.ts";
+import { authResultSchema, type User } from "../../src/shared/api.ts";
 import type { AppRouter } from "../../src/trpc/router.ts";
 
 export type TestUser = { user: User; token: string; trpc: ReturnType<typeof trpcClient>; password: string };
@@ -37,7 +37,7 @@ export async function signUp(
     }),
   });
   if (response.status !== 201) throw new Error(`signup failed: ${response.status} ${await response.text()}`);
-  const { user, token } = (await response.json()) as AuthResult;
+  const { user, token } = authResultSchema.parse(await response.json());
   return { user, token, trpc: trpcClient(baseUrl, token), password };
 }
 

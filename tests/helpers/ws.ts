@@ -1,6 +1,7 @@
 // A test WebSocket client for /ws: records every frame, waits for the next one matching a
-// type (and a predicate) with a bounded timeout, and reports how the socket closed.
-import type { ServerFrame, ServerFrameType } from "../../src/shared/events.ts";
+// type (and a predicate) with a bounded timeout, and reports how the socket closed. Every
+// frame is parsed with the protocol's schema: a frame outside it fails the waiting test.
+import { type ServerFrame, type ServerFrameType, serverFrame } from "../../src/shared/events.ts";
 
 export type FrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;
 
@@ -53,9 +54,14 @@ export async function openSocket(baseUrl: string, token: string | null, options:
   const taken = new Set<number>();
   const listeners = new Set<() => void>();
   let closeInfo: { code: number; reason: string } | null = null;
+  let outsideProtocol: Error | null = null;
 
   ws.addEventListener("message", (event) => {
-    frames.push(JSON.parse(String(event.data)) as ServerFrame);
+    const text = String(event.data);
+    const parsed = serverFrame.safeParse(JSON.parse(text));
+    if (parsed.success) frames.push(parsed.data);
+    else
+      outsideProtocol ??= new Error(`the server sent a frame outside the protocol: ${text}\n${parsed.error.message}`);
     for (const listener of [...listeners]) listener();
   });
   ws.addEventListener("close", (event) => {
@@ -67,6 +73,11 @@ export async function openSocket(baseUrl: string, token: string | null, options:
   function waitFor<R>(check: () => R | undefined, describe: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<R> {
     return new Promise((resolve, reject) => {
       const attempt = () => {
+        if (outsideProtocol) {
+          cleanup();
+          reject(outsideProtocol);
+          return;
+        }
         const found = check();
         if (found !== undefined) {
           cleanup();

@@ -63,11 +63,25 @@ describe("the upgrade", () => {
   test("accepts the session cookie as well as the bearer token", async () => {
     const ada = await signUp(server.url);
     const socket = await open(server.url, null, { cookie: `session=${ada.token}` });
-    expect(socket.ready).toEqual({ type: "ready", userId: ada.user.id, lastMessageId: 0 });
+    expect(socket.ready).toEqual({ type: "ready", userId: ada.user.id, lastMessageId: 0, maxBody: 4000 });
   });
 });
 
 describe("ready and delivery", () => {
+  test("ready tells the client the server's MAX_BODY", async () => {
+    const ada = await signUp(server.url);
+    expect((await open(server.url, ada.token)).ready.maxBody).toBe(4000);
+    const strict = await startTestServer({ MAX_BODY: "120" });
+    try {
+      const bob = await signUp(strict.url);
+      const socket = await open(strict.url, bob.token);
+      expect(socket.ready.maxBody).toBe(120);
+      socket.close();
+    } finally {
+      await strict.close();
+    }
+  });
+
   test("ready carries the newest message id of the user's conversations", async () => {
     const [ada, bob, eve] = await Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
     const room = await createRoom(server, [ada, bob]);

@@ -89,6 +89,7 @@ function setup() {
       ended += 1;
     },
     onConnectFailed: (attempt) => failures.push(attempt),
+    checkFrames: true,
     timers,
     backoff: { baseMs: 500, maxMs: 8000, random: () => 0.5 },
   });
@@ -106,7 +107,7 @@ describe("Connection", () => {
     const { connection, last, states } = setup();
     connection.start();
     last().open();
-    last().receive({ type: "ready", userId: 1, lastMessageId: 40 });
+    last().receive({ type: "ready", userId: 1, lastMessageId: 40, maxBody: 4000 });
     expect(states).toEqual(["connecting", "online"]);
     expect(last().sent).toEqual([]);
     expect(connection.highestIdSeen).toBe(40);
@@ -117,7 +118,7 @@ describe("Connection", () => {
     connection.noteMessageId(12);
     connection.start();
     last().open();
-    last().receive({ type: "ready", userId: 1, lastMessageId: 15 });
+    last().receive({ type: "ready", userId: 1, lastMessageId: 15, maxBody: 4000 });
     expect(last().sent).toEqual([{ type: "resume", after: 12 }]);
   });
 
@@ -125,7 +126,7 @@ describe("Connection", () => {
     const { connection, last, sockets, timers, states, frames } = setup();
     connection.start();
     last().open();
-    last().receive({ type: "ready", userId: 1, lastMessageId: 5 });
+    last().receive({ type: "ready", userId: 1, lastMessageId: 5, maxBody: 4000 });
     last().receive(message(6));
     last().receive(message(7));
     last().drop(1001);
@@ -136,7 +137,7 @@ describe("Connection", () => {
     timers.advance(1);
     expect(sockets).toHaveLength(2);
     last().open();
-    last().receive({ type: "ready", userId: 1, lastMessageId: 9 });
+    last().receive({ type: "ready", userId: 1, lastMessageId: 9, maxBody: 4000 });
     expect(last().sent).toEqual([{ type: "resume", after: 7 }]);
     expect(states).toEqual(["connecting", "online", "reconnecting", "online"]);
     expect(frames.filter((f) => f.type === "message")).toHaveLength(2);
@@ -147,7 +148,7 @@ describe("Connection", () => {
     connection.noteMessageId(100);
     connection.start();
     last().open();
-    last().receive({ type: "ready", userId: 1, lastMessageId: 3000 });
+    last().receive({ type: "ready", userId: 1, lastMessageId: 3000, maxBody: 4000 });
     last().receive(message(101));
     last().receive(message(1100));
     // A live message, newer than everything the replay has reached so far.
@@ -168,7 +169,7 @@ describe("Connection", () => {
     const { connection, last, sockets, frames } = setup();
     connection.start();
     last().open();
-    last().receive({ type: "ready", userId: 1, lastMessageId: 5 });
+    last().receive({ type: "ready", userId: 1, lastMessageId: 5, maxBody: 4000 });
     last().receive(message(6));
     last().receive(message(8));
     last().receive({ type: "resync" });
@@ -201,7 +202,7 @@ describe("Connection", () => {
     expect(failures).toEqual([0, 1, 2, 3, 4, 5, 6]);
     // A successful `ready` resets the backoff.
     last().open();
-    last().receive({ type: "ready", userId: 1, lastMessageId: 0 });
+    last().receive({ type: "ready", userId: 1, lastMessageId: 0, maxBody: 4000 });
     last().drop();
     expect(timers.pendingDelays()).toEqual([375]);
     connection.stop();
@@ -218,7 +219,7 @@ describe("Connection", () => {
     const { connection, last, timers } = setup();
     connection.start();
     last().open();
-    last().receive({ type: "ready", userId: 1, lastMessageId: 0 });
+    last().receive({ type: "ready", userId: 1, lastMessageId: 0, maxBody: 4000 });
     timers.advance(24_999);
     expect(last().sent).toEqual([]);
     timers.advance(1);
@@ -232,7 +233,7 @@ describe("Connection", () => {
     const { connection, last, timers, sockets, ended } = setup();
     connection.start();
     last().open();
-    last().receive({ type: "ready", userId: 1, lastMessageId: 0 });
+    last().receive({ type: "ready", userId: 1, lastMessageId: 0, maxBody: 4000 });
     last().drop(1008);
     expect(connection.state).toBe("ended");
     expect(ended()).toBe(1);
@@ -255,8 +256,28 @@ describe("Connection", () => {
     connection.start();
     expect(connection.send({ type: "typing", conversationId: 1 })).toBe(false);
     last().open();
-    last().receive({ type: "ready", userId: 1, lastMessageId: 0 });
+    last().receive({ type: "ready", userId: 1, lastMessageId: 0, maxBody: 4000 });
     expect(connection.send({ type: "typing", conversationId: 1 })).toBe(true);
     expect(last().sent).toEqual([{ type: "typing", conversationId: 1 }]);
+  });
+
+  test("a frame outside the protocol is dropped, not handed to the app", () => {
+    const { connection, last, frames } = setup();
+    const errors = console.error;
+    console.error = () => {};
+    try {
+      connection.start();
+      last().open();
+      last().receive({ type: "ready", userId: 1, lastMessageId: 0, maxBody: 4000 });
+      last().onmessage?.(
+        new MessageEvent("message", { data: JSON.stringify({ type: "message", message: { id: "7" } }) }),
+      );
+      last().onmessage?.(new MessageEvent("message", { data: JSON.stringify({ type: "surprise" }) }));
+      last().receive(message(8));
+    } finally {
+      console.error = errors;
+    }
+    expect(frames.map((f) => f.type)).toEqual(["ready", "message"]);
+    expect(connection.highestIdSeen).toBe(8);
   });
 });

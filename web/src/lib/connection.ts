@@ -2,7 +2,7 @@
 // ping, and reconnect with backoff. No DOM or Solid here, so bun test can drive it with a
 // fake socket and fake timers.
 import { CLOSE_CODES } from "../../../src/shared/errors.ts";
-import type { ClientFrame, ServerFrame } from "../../../src/shared/events.ts";
+import { type ClientFrame, type ServerFrame, serverFrame } from "../../../src/shared/events.ts";
 import { type BackoffOptions, backoffDelay } from "./backoff.ts";
 
 export type ConnectionState = "connecting" | "online" | "reconnecting" | "ended" | "stopped";
@@ -37,6 +37,11 @@ export type ConnectionOptions = {
   timers?: Timers;
   backoff?: BackoffOptions;
   pingIntervalMs?: number;
+  /**
+   * Parse every frame with the protocol's schema (tests and development builds): a frame
+   * it refuses is reported and dropped, so a server that drifts from the contract shows.
+   */
+  checkFrames?: boolean;
 };
 
 const OPEN = 1;
@@ -136,8 +141,9 @@ export class Connection {
       if (typeof event.data !== "string") return;
       let frame: ServerFrame;
       try {
-        frame = JSON.parse(event.data) as ServerFrame;
-      } catch {
+        frame = this.options.checkFrames ? serverFrame.parse(JSON.parse(event.data)) : JSON.parse(event.data);
+      } catch (error) {
+        if (this.options.checkFrames) console.error("a frame outside the protocol", event.data, error);
         return;
       }
       if (frame.type === "ready") ready = true;

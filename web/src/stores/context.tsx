@@ -11,7 +11,7 @@ import {
   type ParentProps,
   useContext,
 } from "solid-js";
-import type { Message } from "../../../src/shared/api.ts";
+import { DEFAULT_MAX_BODY, type Message } from "../../../src/shared/api.ts";
 import { type ServerFrame, TYPING_THROTTLE_MS } from "../../../src/shared/events.ts";
 import type { Api } from "../api/client.ts";
 import { Connection, type ConnectionState } from "../lib/connection.ts";
@@ -48,7 +48,8 @@ function createChatStores(api: Api, session: SessionStore, navigate: (path: stri
     const conversation = messages[0] && conversations.get(messages[0].conversationId);
     if (conversation?.kind === "room") people.ensure([...new Set(messages.map((m) => m.senderId))]);
   };
-  const threads = createThreadsStore(api, me, seen);
+  const [maxBody, setMaxBody] = createSignal(DEFAULT_MAX_BODY);
+  const threads = createThreadsStore(api, me, seen, maxBody);
 
   const receiveMessage = (message: Message) => {
     threads.receive(message);
@@ -80,6 +81,7 @@ function createChatStores(api: Api, session: SessionStore, navigate: (path: stri
   const onFrame = (frame: ServerFrame) => {
     switch (frame.type) {
       case "ready":
+        setMaxBody(frame.maxBody);
         reloadList();
         break;
       case "resync":
@@ -120,6 +122,8 @@ function createChatStores(api: Api, session: SessionStore, navigate: (path: stri
     onFrame,
     onState: setConnectionState,
     onSessionEnded: () => session.ended(),
+    // Vite sets DEV in `dev:web` builds only; production builds trust the server.
+    checkFrames: Boolean(import.meta.env.DEV),
     onConnectFailed: () => {
       // A refused upgrade looks like a network error to the browser: ask whether the
       // session still holds (a 401 here ends it through the API client). One request per

@@ -15,7 +15,13 @@ const TYPING_SHOWN_MS = 6000;
 
 export type SendTarget = { conversationId: number } | { userId: number };
 
-export function createThreadsStore(api: Api, me: () => number, onHistory: (messages: Message[]) => void) {
+/** `maxBody`: the server's MAX_BODY, as its `ready` frame said (the default until then). */
+export function createThreadsStore(
+  api: Api,
+  me: () => number,
+  onHistory: (messages: Message[]) => void,
+  maxBody: () => number,
+) {
   const threads = new Map<number, [Accessor<Thread>, Setter<Thread>]>();
   const [typing, setTyping] = createStore<Record<number, number[]>>({});
   const [peerRead, setPeerRead] = createStore<Record<number, number>>({});
@@ -119,7 +125,7 @@ export function createThreadsStore(api: Api, me: () => number, onHistory: (messa
      * id) is a direct conversation that does not exist yet: the answer says which it became.
      */
     async send(conversationId: number, to: SendTarget, body: string): Promise<Message | null | { error: string }> {
-      const checked = checkMessageBody(body);
+      const checked = checkMessageBody(body, maxBody());
       if (!checked.ok) return { error: checked.message };
       const pending: PendingMessage = {
         clientId: crypto.randomUUID(),

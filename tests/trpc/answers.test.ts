@@ -1,0 +1,90 @@
+// What the server sends matches the contract's schemas (src/shared/api.ts): real answers
+// of each procedure, parsed strictly, and the error shape in production and in tests.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { z } from "zod";
+import {
+  authResultSchema,
+  conversationSchema,
+  healthSchema,
+  messageSchema,
+  messagesPageSchema,
+  readStateSchema,
+  roomSummarySchema,
+  userSchema,
+  userSummarySchema,
+} from "../../src/shared/api.ts";
+import { errorBodySchema } from "../../src/shared/errors.ts";
+import { postJson, signUp } from "../helpers/client.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+/** Parses, and fails on any key the schema does not know (zod drops them: the result differs). */
+function strictly<T extends z.ZodType>(schema: T, value: unknown) {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new Error(`${JSON.stringify(value)}\n${parsed.error.message}`);
+  expect(parsed.data).toEqual(value as z.infer<T>);
+  return parsed.data;
+}
+
+test("every answer of the chat procedures matches its schema", async () => {
+  const [ada, bob] = await Promise.all([signUp(server.url), signUp(server.url)]);
+  strictly(userSchema, await ada.trpc.users.me.query());
+  const sent = strictly(
+    messageSchema,
+    await ada.trpc.history.send.mutate({ to: { userId: bob.user.id }, body: "hi", clientId: "c1" }),
+  );
+  const list = await bob.trpc.history.conversations.query();
+  strictly(z.array(conversationSchema), list);
+  expect(list[0]?.peer?.id).toBe(ada.user.id);
+  strictly(messagesPageSchema, await bob.trpc.history.messages.query({ conversationId: sent.conversationId }));
+  strictly(
+    readStateSchema,
+    await bob.trpc.history.markRead.mutate({ conversationId: sent.conversationId, upTo: sent.id }),
+  );
+  strictly(
+    z.object({ items: z.array(userSummarySchema), nextCursor: z.number().nullable() }),
+    await ada.trpc.users.list.query(),
+  );
+  await ada.trpc.rooms.create.mutate({ name: `Room ${ada.user.id}` });
+  strictly(
+    z.object({ items: z.array(roomSummarySchema), nextCursor: z.number().nullable() }),
+    await bob.trpc.rooms.list.query(),
+  );
+});
+
+test("signup and health answer in their schemas, errors in the one error body", async () => {
+  const signup = await postJson(`${server.url}/api/auth/signup`, {
+    username: `schema${Date.now()}`,
+    email: `schema${Date.now()}@example.com`,
+    firstName: "S",
+    lastName: "Chema",
+    password: "long enough password",
+  });
+  strictly(authResultSchema, await signup.json());
+  strictly(healthSchema, await (await fetch(`${server.url}/api/health`)).json());
+  const refused = await postJson(`${server.url}/api/auth/login`, { username: "", password: "" });
+  const body = strictly(errorBodySchema, await refused.json());
+  expect(body.error.code).toBe("BAD_REQUEST");
+  expect(Object.keys(body.error.fields ?? {})).toContain("username");
+});
+
+test("tRPC errors carry a stack trace in tests and development, never in production", async () => {
+  const production = await startTestServer({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40) });
+  try {
+    for (const [running, shown] of [
+      [server, true],
+      [production, false],
+    ] as const) {
+      const answer = await (await fetch(`${running.url}/trpc/users.me`)).json();
+      expect(answer.error.data.code).toBe("UNAUTHORIZED");
+      expect(typeof answer.error.data.stack === "string").toBe(shown);
+    }
+  } finally {
+    await production.close();
+  }
+});
