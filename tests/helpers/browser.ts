@@ -37,10 +37,12 @@ export type Person = { context: BrowserContext; page: Page; errors: string[] };
 export async function newPerson(
   browser: Browser,
   baseUrl: string,
-  options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark" } = {},
+  options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark"; locale?: string } = {},
 ): Promise<Person> {
   const context = await browser.newContext({
     baseURL: baseUrl,
+    // The page's language follows the browser's: English unless a test asks for another.
+    locale: options.locale ?? "en-US",
     viewport: options.viewport ?? { width: 1280, height: 800 },
     colorScheme: options.colorScheme ?? "light",
   });

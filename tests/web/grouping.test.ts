@@ -45,6 +45,13 @@ describe("groupByDayAndSender", () => {
 });
 
 describe("dayLabel", () => {
+  test("says Today and Yesterday in the language", () => {
+    const now = new Date(2026, 2, 10, 15, 0);
+    expect(dayLabel(new Date(2026, 2, 10), now, "de-DE")).toBe("Heute");
+    expect(dayLabel(new Date(2026, 2, 9), now, "de-DE")).toBe("Gestern");
+    expect(dayLabel(new Date(2026, 2, 6), now, "de-DE")).toBe("Freitag");
+  });
+
   const now = new Date(2026, 2, 10, 15);
   test("today, yesterday, a weekday, then a date", () => {
     expect(dayLabel(new Date(2026, 2, 10), now, "en-GB")).toBe("Today");

@@ -1,7 +1,8 @@
 // Pages and the providers around them.
 import { A, Route, Router } from "@solidjs/router";
-import { type JSX, onMount, type ParentProps } from "solid-js";
+import { createEffect, type JSX, onMount, type ParentProps } from "solid-js";
 import type { Api } from "./api/client.ts";
+import type { I18n } from "./i18n/index.ts";
 import { AdminPage } from "./pages/AdminPage.tsx";
 import { ChatLayout } from "./pages/ChatLayout.tsx";
 import { ConversationPage, DirectPage, HomePage } from "./pages/ConversationPage.tsx";
@@ -9,13 +10,17 @@ import { LoginPage } from "./pages/LoginPage.tsx";
 import { PeoplePage } from "./pages/PeoplePage.tsx";
 import { RoomsPage } from "./pages/RoomsPage.tsx";
 import { SignupPage } from "./pages/SignupPage.tsx";
-import { AppProvider } from "./stores/context.tsx";
+import { AppProvider, useI18n } from "./stores/context.tsx";
 import type { SessionStore } from "./stores/session.ts";
 
-export function App(props: { api: Api; session: SessionStore }): JSX.Element {
+export function App(props: { api: Api; session: SessionStore; i18n: I18n }): JSX.Element {
   onMount(() => void props.session.load());
+  // Screen readers and hyphenation follow the page's language.
+  createEffect(() => {
+    document.documentElement.lang = props.i18n.language();
+  });
   const Root = (root: ParentProps) => (
-    <AppProvider api={props.api} session={props.session}>
+    <AppProvider api={props.api} session={props.session} i18n={props.i18n}>
       {root.children}
     </AppProvider>
   );
@@ -37,12 +42,13 @@ export function App(props: { api: Api; session: SessionStore }): JSX.Element {
 }
 
 function NotFound(): JSX.Element {
+  const { t } = useI18n();
   return (
     <main class="splash">
-      <h1>Nothing here</h1>
-      <p class="muted">This page does not exist.</p>
+      <h1>{t("app.notFoundTitle")}</h1>
+      <p class="muted">{t("app.notFoundText")}</p>
       <A class="button" href="/">
-        Go to your conversations
+        {t("app.goHome")}
       </A>
     </main>
   );

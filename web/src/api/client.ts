@@ -6,7 +6,7 @@ import type { App } from "../../../src/app.ts";
 import type { ErrorBody, ErrorCode, FieldErrors } from "../../../src/shared/errors.ts";
 import type { AppRouter } from "../../../src/trpc/router.ts";
 
-/** What the UI needs to know about a failed call. */
+/** What the UI needs to know about a failed call. The UI shows NETWORK in its language. */
 export type ApiFailure = { code: ErrorCode | "NETWORK"; message: string; fields?: FieldErrors };
 
 export function createApi(origin: string, onUnauthorized: () => void) {
@@ -28,6 +28,8 @@ export function createApi(origin: string, onUnauthorized: () => void) {
 export type Api = ReturnType<typeof createApi>;
 export type Trpc = Api["trpc"];
 
+const NETWORK_MESSAGE = "Parley cannot be reached. Check your connection.";
+
 function isErrorBody(value: unknown): value is ErrorBody {
   return (
     typeof value === "object" &&
@@ -41,12 +43,12 @@ function isErrorBody(value: unknown): value is ErrorBody {
 export function toFailure(error: unknown): ApiFailure {
   if (isTRPCClientError(error)) {
     const data = error.data as { code?: ErrorCode; fields?: FieldErrors } | undefined;
-    if (!data?.code) return { code: "NETWORK", message: "Parley cannot be reached. Check your connection." };
+    if (!data?.code) return { code: "NETWORK", message: NETWORK_MESSAGE };
     return { code: data.code, message: error.message, ...(data.fields ? { fields: data.fields } : {}) };
   }
   if (isErrorBody(error)) return { ...error.error };
   if (typeof error === "object" && error !== null && "value" in error && isErrorBody(error.value)) {
     return { ...error.value.error };
   }
-  return { code: "NETWORK", message: "Parley cannot be reached. Check your connection." };
+  return { code: "NETWORK", message: NETWORK_MESSAGE };
 }

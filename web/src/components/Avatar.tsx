@@ -1,5 +1,6 @@
 // A round avatar with initials (colour from the id) and, for people, a presence dot.
 import { type JSX, Show } from "solid-js";
+import { useI18n } from "../stores/context.tsx";
 
 const HUES = 8;
 
@@ -19,6 +20,7 @@ export function Avatar(props: {
   online?: boolean | undefined;
   size?: "sm" | "md" | "lg";
 }): JSX.Element {
+  const { t } = useI18n();
   return (
     <span class={`avatar avatar-${props.size ?? "md"} hue-${props.id % HUES}`} classList={{ room: props.room }}>
       <span aria-hidden="true">{props.room ? "#" : initials(props.name)}</span>
@@ -27,7 +29,7 @@ export function Avatar(props: {
           class="presence"
           classList={{ online: props.online }}
           role="img"
-          aria-label={props.online ? "online" : "offline"}
+          aria-label={props.online ? t("presence.online") : t("presence.offline")}
         />
       </Show>
     </span>

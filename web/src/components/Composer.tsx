@@ -1,5 +1,6 @@
 // The message box: Enter sends, Shift+Enter adds a line; grows with its text.
 import { createSignal, type JSX, Show } from "solid-js";
+import { useI18n } from "../stores/context.tsx";
 
 export function Composer(props: {
   label: string;
@@ -8,6 +9,7 @@ export function Composer(props: {
   onTyping?: () => void;
   ref?: (element: HTMLTextAreaElement) => void;
 }): JSX.Element {
+  const { t } = useI18n();
   const [error, setError] = createSignal<string | null>(null);
   let input!: HTMLTextAreaElement;
 
@@ -61,7 +63,7 @@ export function Composer(props: {
           if (input.value.trim()) props.onTyping?.();
         }}
       />
-      <button class="send-button" type="submit" aria-label="Send">
+      <button class="send-button" type="submit" aria-label={t("conversation.send")}>
         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
           <path d="M3.4 20.4 21 12 3.4 3.6l-.01 6.53L15 12 3.39 13.87z" fill="currentColor" />
         </svg>

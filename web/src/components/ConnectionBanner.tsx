@@ -2,15 +2,17 @@
 // first second of the first connection so a normal start shows nothing.
 import { createSignal, type JSX, onCleanup, Show } from "solid-js";
 import type { ConnectionState } from "../lib/connection.ts";
+import { useI18n } from "../stores/context.tsx";
 
 export function ConnectionBanner(props: { state: ConnectionState; browserOnline: boolean }): JSX.Element {
+  const { t } = useI18n();
   const [patient, setPatient] = createSignal(false);
   const timer = setTimeout(() => setPatient(true), 1000);
   onCleanup(() => clearTimeout(timer));
   const text = () => {
-    if (!props.browserOnline) return "You are offline. Messages will arrive when you reconnect.";
-    if (props.state === "reconnecting") return "Reconnecting…";
-    if (props.state === "connecting" && patient()) return "Connecting…";
+    if (!props.browserOnline) return t("connection.offline");
+    if (props.state === "reconnecting") return t("connection.reconnecting");
+    if (props.state === "connecting" && patient()) return t("connection.connecting");
     return null;
   };
   return (

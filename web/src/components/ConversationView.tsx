@@ -19,7 +19,7 @@ import {
 import type { Message, UserSummary } from "../../../src/shared/api.ts";
 import { dayLabel, fullWhen, groupByDayAndSender, timeLabel } from "../lib/grouping.ts";
 import type { PendingMessage } from "../lib/thread.ts";
-import { useChat } from "../stores/context.tsx";
+import { useChat, useI18n } from "../stores/context.tsx";
 import { displayName } from "../stores/people.ts";
 import type { SendTarget } from "../stores/threads.ts";
 import { Avatar } from "./Avatar.tsx";
@@ -43,6 +43,7 @@ export function ConversationView(props: {
   onFirstMessage?: (message: Message) => void;
 }): JSX.Element {
   const chat = useChat();
+  const { t, intlLocale } = useI18n();
   const thread = () => chat.threads.thread(props.conversationId);
   let scroller!: HTMLDivElement;
   let composer: HTMLTextAreaElement | undefined;
@@ -50,9 +51,10 @@ export function ConversationView(props: {
   let lastMarked = 0;
 
   const senderName = (senderId: number) => {
-    if (senderId === chat.me()) return "You";
+    if (senderId === chat.me()) return t("conversation.you");
     if (props.kind === "direct" && props.peer?.id === senderId) return displayName(props.peer);
-    return displayName(chat.people.get(senderId));
+    const sender = chat.people.get(senderId);
+    return sender ? displayName(sender) : t("conversation.someone");
   };
 
   // Where each message starts a day or a run of one sender. One signal per message, set
@@ -69,6 +71,7 @@ export function ConversationView(props: {
   };
   createComputed(() => {
     const items = thread().items;
+    const locale = intlLocale();
     untrack(() => {
       const now = new Date();
       for (const day of groupByDayAndSender(items, (m) => String(m.id))) {
@@ -76,7 +79,7 @@ export function ConversationView(props: {
           run.items.forEach((message, index) => {
             const first = runIndex === 0 && index === 0;
             markSignal(message.id)[1](
-              first ? { runStart: true, day: dayLabel(day.day, now) } : { runStart: index === 0 },
+              first ? { runStart: true, day: dayLabel(day.day, now, locale) } : { runStart: index === 0 },
             );
           });
         });
@@ -144,13 +147,7 @@ export function ConversationView(props: {
     if ((conversation?.unread ?? 0) > 0 || lastFromOthers) chat.markRead(props.conversationId, last);
   });
 
-  const typingText = () => {
-    const names = chat.threads.typing(props.conversationId).map(senderName);
-    if (names.length === 0) return "";
-    if (names.length === 1) return `${names[0]} is typing…`;
-    if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-    return "Several people are typing…";
-  };
+  const typingText = () => t("conversation.typing", chat.threads.typing(props.conversationId).map(senderName));
 
   const send = async (body: string) => {
     if (props.conversationId > 0) chat.typingDone(props.conversationId);
@@ -163,7 +160,7 @@ export function ConversationView(props: {
   return (
     <section class="conversation" aria-labelledby="conversation-title">
       <header class="pane-head">
-        <A class="icon-button back" href="/" aria-label="Back to conversations">
+        <A class="icon-button back" href="/" aria-label={t("conversation.back")}>
           <Icon name="back" />
         </A>
         <Avatar
@@ -175,10 +172,10 @@ export function ConversationView(props: {
         <div class="pane-title">
           <h1 id="conversation-title">{props.title}</h1>
           <Show when={props.kind === "direct" && props.peer}>
-            {(peer) => <p class="pane-sub">{peer().online ? "Online" : `@${peer().username}`}</p>}
+            {(peer) => <p class="pane-sub">{peer().online ? t("presence.onlineTitle") : `@${peer().username}`}</p>}
           </Show>
           <Show when={props.kind === "room"}>
-            <p class="pane-sub">Room</p>
+            <p class="pane-sub">{t("conversation.room")}</p>
           </Show>
         </div>
         {props.actions}
@@ -188,7 +185,7 @@ export function ConversationView(props: {
         class="messages"
         ref={scroller}
         role="log"
-        aria-label={`Messages with ${props.title}`}
+        aria-label={t("conversation.messagesWith", props.title)}
         tabindex="0"
         onScroll={() => {
           nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
@@ -197,15 +194,13 @@ export function ConversationView(props: {
       >
         <div class="history-edge">
           <Show when={thread().loaded && !thread().hasMore}>
-            <p class="muted">
-              This is the beginning of your conversation{props.kind === "room" ? " in this room" : ""}.
-            </p>
+            <p class="muted">{props.kind === "room" ? t("conversation.beginningRoom") : t("conversation.beginning")}</p>
           </Show>
           <Show when={chat.threads.isLoading(props.conversationId)}>
-            <p class="muted">Loading messages…</p>
+            <p class="muted">{t("conversation.loadingMessages")}</p>
           </Show>
           <Show when={props.conversationId <= 0}>
-            <p class="muted">Say hello to start the conversation.</p>
+            <p class="muted">{t("conversation.sayHello")}</p>
           </Show>
         </div>
         <div class="rows">
@@ -226,16 +221,16 @@ export function ConversationView(props: {
                         <Show when={!mine}>
                           <span class="sender">{senderName(message.senderId)}</span>
                         </Show>
-                        <time datetime={message.createdAt}>{timeLabel(message.createdAt)}</time>
+                        <time datetime={message.createdAt}>{timeLabel(message.createdAt, intlLocale())}</time>
                       </div>
                     </Show>
-                    <div class="bubble" title={fullWhen(message.createdAt)}>
+                    <div class="bubble" title={fullWhen(message.createdAt, intlLocale())}>
                       <MessageText text={message.body} />
                     </div>
                     <Show
                       when={mine && props.kind === "direct" && message.id === lastMine() && seenUpTo() >= message.id}
                     >
-                      <span class="receipt">Seen</span>
+                      <span class="receipt">{t("conversation.seen")}</span>
                     </Show>
                   </div>
                 </>
@@ -250,8 +245,8 @@ export function ConversationView(props: {
         {typingText()}
       </p>
       <Composer
-        label={`Message ${props.title}`}
-        placeholder={`Message ${props.kind === "room" ? `#${props.title}` : props.title}`}
+        label={t("conversation.composerLabel", props.title)}
+        placeholder={t("conversation.composerPlaceholder", props.kind === "room" ? `#${props.title}` : props.title)}
         onSend={send}
         onTyping={() => props.conversationId > 0 && chat.typing(props.conversationId)}
         ref={(element) => {
@@ -264,28 +259,31 @@ export function ConversationView(props: {
 
 function PendingRow(props: { pending: PendingMessage; target: SendTarget }): JSX.Element {
   const chat = useChat();
+  const { t } = useI18n();
   const failed = () => props.pending.status === "failed";
+  // The reason as a clause of "Not sent: …." (without its own full stop).
+  const reason = () => (props.pending.error || t("errors.network")).replace(/[.!?]+$/, "");
   return (
     <div class="message mine pending" classList={{ failed: failed() }}>
       <div class="bubble">
         <MessageText text={props.pending.body} />
       </div>
-      <Show when={failed()} fallback={<span class="receipt">Sending…</span>}>
+      <Show when={failed()} fallback={<span class="receipt">{t("conversation.sending")}</span>}>
         <span class="receipt failed-note" role="alert">
-          Not sent{props.pending.error ? `: ${props.pending.error}` : ""}.
+          {t("conversation.notSent", reason())}
           <button
             class="link-button"
             type="button"
             onClick={() => void chat.threads.retry(props.pending.conversationId, props.pending.clientId, props.target)}
           >
-            Retry
+            {t("conversation.retry")}
           </button>
           <button
             class="link-button"
             type="button"
             onClick={() => chat.threads.discard(props.pending.conversationId, props.pending.clientId)}
           >
-            Discard
+            {t("conversation.discard")}
           </button>
         </span>
       </Show>

@@ -1,4 +1,5 @@
 // Groups a conversation's messages by day, then by runs of one sender, as people read them.
+import { formatDate, relativeDay } from "../i18n/format.ts";
 
 export type Groupable = { senderId: number; createdAt: string };
 
@@ -38,27 +39,14 @@ export function groupByDayAndSender<T extends Groupable>(
   return days;
 }
 
-// Intl formatters are costly to build: one per locale and format, reused.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function format(date: Date, locale: string | undefined, options: Intl.DateTimeFormatOptions): string {
-  const key = `${locale ?? ""}|${JSON.stringify(options)}`;
-  let formatter = formatters.get(key);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(locale, options);
-    formatters.set(key, formatter);
-  }
-  return formatter.format(date);
-}
-
-/** "Today", "Yesterday", a weekday within the week, else a date. */
-export function dayLabel(day: Date, now: Date = new Date(), locale?: string): string {
+/** "Today", "Yesterday" (in the language), a weekday within the week, else a date. */
+export function dayLabel(day: Date, now: Date, locale: string): string {
   const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
   const days = Math.round((today.getTime() - day.getTime()) / 86_400_000);
-  if (days === 0) return "Today";
-  if (days === 1) return "Yesterday";
-  if (days > 1 && days < 7) return format(day, locale, { weekday: "long" });
+  if (days === 0 || days === 1) return relativeDay(locale, days);
+  if (days > 1 && days < 7) return formatDate(locale, day, { weekday: "long" });
   const sameYear = day.getFullYear() === now.getFullYear();
-  return format(day, locale, {
+  return formatDate(locale, day, {
     weekday: "short",
     day: "numeric",
     month: "long",
@@ -66,21 +54,21 @@ export function dayLabel(day: Date, now: Date = new Date(), locale?: string): st
   });
 }
 
-export function timeLabel(iso: string, locale?: string): string {
-  return format(new Date(iso), locale, { hour: "2-digit", minute: "2-digit" });
+export function timeLabel(iso: string, locale: string): string {
+  return formatDate(locale, new Date(iso), { hour: "2-digit", minute: "2-digit" });
 }
 
 /** Date and time in full, for a message's tooltip. */
-export function fullWhen(iso: string, locale?: string): string {
-  return format(new Date(iso), locale, { dateStyle: "full", timeStyle: "short" });
+export function fullWhen(iso: string, locale: string): string {
+  return formatDate(locale, new Date(iso), { dateStyle: "full", timeStyle: "short" });
 }
 
 /** Short time for lists: a time today, a weekday this week, else a date. */
-export function shortWhen(iso: string, now: Date = new Date(), locale?: string): string {
+export function shortWhen(iso: string, now: Date, locale: string): string {
   const at = new Date(iso);
   const sameDay = at.toDateString() === now.toDateString();
   if (sameDay) return timeLabel(iso, locale);
   const days = (now.getTime() - at.getTime()) / 86_400_000;
-  if (days < 6) return format(at, locale, { weekday: "short" });
-  return format(at, locale, { day: "numeric", month: "short" });
+  if (days < 6) return formatDate(locale, at, { weekday: "short" });
+  return formatDate(locale, at, { day: "numeric", month: "short" });
 }

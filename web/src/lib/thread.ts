@@ -9,6 +9,7 @@ export type PendingMessage = {
   body: string;
   createdAt: string;
   status: "pending" | "failed";
+  /** The server's reason for a failure; empty when the server could not be reached. */
   error?: string;
 };
 

@@ -6,9 +6,11 @@ import type { ActivityEntry, AdminUser } from "../../../src/shared/api.ts";
 import { toFailure } from "../api/client.ts";
 import { Avatar } from "../components/Avatar.tsx";
 import { Icon } from "../components/Icon.tsx";
+import { failureText } from "../i18n/failures.ts";
+import { formatDate } from "../i18n/format.ts";
 import { debounce } from "../lib/dom.ts";
 import { createPagedList } from "../lib/paged.ts";
-import { useApp, useChat } from "../stores/context.tsx";
+import { useApp, useChat, useI18n } from "../stores/context.tsx";
 import { displayName } from "../stores/people.ts";
 
 const KINDS = [
@@ -23,28 +25,27 @@ const KINDS = [
   "admin_created",
 ] as const satisfies readonly ActivityKind[];
 
-const kindLabel = (kind: string) => kind.replaceAll("_", " ");
-
 export function AdminPage(): JSX.Element {
   const { session } = useApp();
+  const { t } = useI18n();
   // Bumped after each admin action, so the activity log shows it.
   const [changes, setChanges] = createSignal(0);
   return (
     <section class="page" aria-labelledby="admin-title">
       <header class="pane-head">
-        <A class="icon-button back" href="/" aria-label="Back to conversations">
+        <A class="icon-button back" href="/" aria-label={t("conversation.back")}>
           <Icon name="back" />
         </A>
         <div class="pane-title">
-          <h1 id="admin-title">Administration</h1>
-          <p class="pane-sub">People and activity</p>
+          <h1 id="admin-title">{t("admin.title")}</h1>
+          <p class="pane-sub">{t("admin.subtitle")}</p>
         </div>
       </header>
       <Show
         when={session.user()?.isAdmin}
         fallback={
           <div class="placeholder">
-            <p class="muted">This page is for administrators.</p>
+            <p class="muted">{t("admin.onlyAdmins")}</p>
           </div>
         }
       >
@@ -60,6 +61,7 @@ export function AdminPage(): JSX.Element {
 function UsersSection(props: { onChange: () => void }): JSX.Element {
   const { api } = useApp();
   const chat = useChat();
+  const { t } = useI18n();
   const [search, setSearch] = createSignal("");
   const [problem, setProblem] = createSignal<string | null>(null);
   const users = createPagedList<AdminUser>((cursor) =>
@@ -79,21 +81,21 @@ function UsersSection(props: { onChange: () => void }): JSX.Element {
       users.update((u) => u.id === user.id, { ...user, ...updated, isActive: active });
       props.onChange();
     } catch (error) {
-      setProblem(toFailure(error).message);
+      setProblem(failureText(t, toFailure(error)));
     }
   };
 
   return (
     <section class="admin-section" aria-labelledby="admin-users-title">
-      <h2 id="admin-users-title">People</h2>
+      <h2 id="admin-users-title">{t("admin.people")}</h2>
       <div class="search-box">
         <label class="sr-only" for="admin-search">
-          Search users
+          {t("admin.search")}
         </label>
         <input
           id="admin-search"
           type="search"
-          placeholder="Search by username or email"
+          placeholder={t("admin.searchPlaceholder")}
           autocomplete="off"
           onInput={(event) => {
             setSearch(event.currentTarget.value.trim());
@@ -106,7 +108,7 @@ function UsersSection(props: { onChange: () => void }): JSX.Element {
           {problem()}
         </p>
       </Show>
-      <ul class="card-list" aria-label="Users">
+      <ul class="card-list" aria-label={t("admin.users")}>
         <For each={users.items()}>
           {(user) => (
             <li class="admin-user" classList={{ inactive: !user.isActive }}>
@@ -115,10 +117,10 @@ function UsersSection(props: { onChange: () => void }): JSX.Element {
                 <span class="person-name">
                   {displayName(user)}
                   <Show when={user.isAdmin}>
-                    <span class="tag">admin</span>
+                    <span class="tag">{t("admin.adminTag")}</span>
                   </Show>
                   <Show when={!user.isActive}>
-                    <span class="tag danger">deactivated</span>
+                    <span class="tag danger">{t("admin.deactivatedTag")}</span>
                   </Show>
                 </span>
                 <span class="muted">
@@ -131,9 +133,11 @@ function UsersSection(props: { onChange: () => void }): JSX.Element {
                   classList={{ danger: user.isActive }}
                   type="button"
                   onClick={() => void setActive(user, !user.isActive)}
-                  aria-label={`${user.isActive ? "Deactivate" : "Reactivate"} ${user.username}`}
+                  aria-label={
+                    user.isActive ? t("admin.deactivateUser", user.username) : t("admin.reactivateUser", user.username)
+                  }
                 >
-                  {user.isActive ? "Deactivate" : "Reactivate"}
+                  {user.isActive ? t("admin.deactivate") : t("admin.reactivate")}
                 </button>
               </Show>
             </li>
@@ -142,15 +146,15 @@ function UsersSection(props: { onChange: () => void }): JSX.Element {
       </ul>
       <div class="list-status">
         <Show when={users.loading()}>
-          <p class="muted">Loading…</p>
+          <p class="muted">{t("app.loadingShort")}</p>
         </Show>
         <Show when={!users.done() && !users.loading()}>
           <button class="button" type="button" onClick={() => void users.more()}>
-            Load more people
+            {t("admin.morePeople")}
           </button>
         </Show>
         <Show when={users.done() && users.items().length === 0}>
-          <p class="muted">No one matches.</p>
+          <p class="muted">{t("admin.noMatch")}</p>
         </Show>
       </div>
     </section>
@@ -159,6 +163,8 @@ function UsersSection(props: { onChange: () => void }): JSX.Element {
 
 function ActivitySection(props: { changes: number }): JSX.Element {
   const { api } = useApp();
+  const { t, intlLocale } = useI18n();
+  const kindLabel = (kind: string) => t("admin.kinds")[kind] ?? kind.replaceAll("_", " ");
   const [kind, setKind] = createSignal("");
   const log = createPagedList<ActivityEntry>(async (before) => {
     const page = await api.trpc.admin.activity.query({
@@ -184,16 +190,16 @@ function ActivitySection(props: { changes: number }): JSX.Element {
   return (
     <section class="admin-section" aria-labelledby="admin-activity-title">
       <div class="section-head">
-        <h2 id="admin-activity-title">Activity</h2>
+        <h2 id="admin-activity-title">{t("admin.activity")}</h2>
         <label class="inline-label">
-          Kind
+          {t("admin.kind")}
           <select
             onChange={(event) => {
               setKind(event.currentTarget.value);
               void log.reset();
             }}
           >
-            <option value="">All</option>
+            <option value="">{t("admin.all")}</option>
             <For each={KINDS}>{(k) => <option value={k}>{kindLabel(k)}</option>}</For>
           </select>
         </label>
@@ -202,11 +208,11 @@ function ActivitySection(props: { changes: number }): JSX.Element {
         <table class="activity">
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">What</th>
-              <th scope="col">User</th>
-              <th scope="col">Details</th>
-              <th scope="col">IP</th>
+              <th scope="col">{t("admin.when")}</th>
+              <th scope="col">{t("admin.what")}</th>
+              <th scope="col">{t("admin.user")}</th>
+              <th scope="col">{t("admin.details")}</th>
+              <th scope="col">{t("admin.ip")}</th>
             </tr>
           </thead>
           <tbody>
@@ -214,7 +220,9 @@ function ActivitySection(props: { changes: number }): JSX.Element {
               {(entry) => (
                 <tr>
                   <td>
-                    <time datetime={entry.at}>{new Date(entry.at).toLocaleString()}</time>
+                    <time datetime={entry.at}>
+                      {formatDate(intlLocale(), new Date(entry.at), { dateStyle: "medium", timeStyle: "medium" })}
+                    </time>
                   </td>
                   <td>
                     <span class="tag" classList={{ danger: /failed|throttled/.test(entry.kind) }}>
@@ -232,15 +240,15 @@ function ActivitySection(props: { changes: number }): JSX.Element {
       </div>
       <div class="list-status">
         <Show when={log.loading()}>
-          <p class="muted">Loading…</p>
+          <p class="muted">{t("app.loadingShort")}</p>
         </Show>
         <Show when={!log.done() && !log.loading()}>
           <button class="button" type="button" onClick={() => void log.more()}>
-            Load older activity
+            {t("admin.olderActivity")}
           </button>
         </Show>
         <Show when={log.done() && log.items().length === 0}>
-          <p class="muted">Nothing recorded yet.</p>
+          <p class="muted">{t("admin.nothing")}</p>
         </Show>
       </div>
     </section>

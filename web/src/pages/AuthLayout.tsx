@@ -1,5 +1,6 @@
 // The frame of the login and signup pages.
 import type { JSX, ParentProps } from "solid-js";
+import { LanguagePicker } from "../components/LanguagePicker.tsx";
 
 export function AuthLayout(props: ParentProps<{ title: string; subtitle: string }>): JSX.Element {
   return (
@@ -16,6 +17,7 @@ export function AuthLayout(props: ParentProps<{ title: string; subtitle: string 
         <p class="muted">{props.subtitle}</p>
         {props.children}
       </div>
+      <LanguagePicker />
     </main>
   );
 }

@@ -4,7 +4,8 @@ import { useNavigate, useParams } from "@solidjs/router";
 import { createResource, type JSX, Show } from "solid-js";
 import { toFailure } from "../api/client.ts";
 import { ConversationView } from "../components/ConversationView.tsx";
-import { useApp, useChat } from "../stores/context.tsx";
+import { failureText } from "../i18n/failures.ts";
+import { useApp, useChat, useI18n } from "../stores/context.tsx";
 import { conversationTitle } from "../stores/conversations.ts";
 import { displayName } from "../stores/people.ts";
 
@@ -12,6 +13,7 @@ export function ConversationPage(): JSX.Element {
   const params = useParams<{ id: string }>();
   const chat = useChat();
   const { api } = useApp();
+  const { t } = useI18n();
   const navigate = useNavigate();
   const id = () => Number(params.id);
   const conversation = () => chat.conversations.get(id());
@@ -22,7 +24,7 @@ export function ConversationPage(): JSX.Element {
       chat.conversations.remove(id());
       navigate("/", { replace: true });
     } catch (error) {
-      window.alert(toFailure(error).message);
+      window.alert(failureText(t, toFailure(error)));
     }
   };
 
@@ -32,7 +34,7 @@ export function ConversationPage(): JSX.Element {
       keyed
       fallback={
         <div class="placeholder">
-          <p class="muted">{chat.conversations.state.loaded ? "This conversation does not exist." : "Loading…"}</p>
+          <p class="muted">{chat.conversations.state.loaded ? t("conversation.missing") : t("app.loadingShort")}</p>
         </div>
       }
     >
@@ -40,13 +42,13 @@ export function ConversationPage(): JSX.Element {
         <ConversationView
           conversationId={found.id}
           target={{ conversationId: found.id }}
-          title={conversationTitle(found)}
+          title={conversationTitle(found, t)}
           kind={found.kind}
           peer={found.peer}
           actions={
             found.kind === "room" ? (
               <button class="button subtle" type="button" onClick={() => void leave()}>
-                Leave room
+                {t("conversation.leaveRoom")}
               </button>
             ) : undefined
           }
@@ -60,8 +62,13 @@ export function DirectPage(): JSX.Element {
   const params = useParams<{ userId: string }>();
   const chat = useChat();
   const { api } = useApp();
+  const { t } = useI18n();
   const navigate = useNavigate();
   const userId = () => Number(params.userId);
+  const peerName = () => {
+    const peer = chat.people.get(userId());
+    return peer ? displayName(peer) : t("conversation.someone");
+  };
 
   // An existing conversation (maybe not in the list yet) opens as itself.
   const [existing] = createResource(userId, async (peerId) => {
@@ -82,7 +89,7 @@ export function DirectPage(): JSX.Element {
         <ConversationView
           conversationId={-userId()}
           target={{ userId: userId() }}
-          title={displayName(chat.people.get(userId()))}
+          title={peerName()}
           kind="direct"
           peer={chat.people.get(userId())}
           onFirstMessage={(message) => void openConversation(message.conversationId)}
@@ -93,20 +100,22 @@ export function DirectPage(): JSX.Element {
 }
 
 function Redirect(props: { to: number | undefined; go: (id: number) => void }): JSX.Element {
+  const { t } = useI18n();
   if (props.to) props.go(props.to);
   return (
     <div class="placeholder">
-      <p class="muted">{props.to ? "Opening…" : "This person cannot be reached."}</p>
+      <p class="muted">{props.to ? t("conversation.opening") : t("conversation.unreachablePerson")}</p>
     </div>
   );
 }
 
 export function HomePage(): JSX.Element {
+  const { t } = useI18n();
   return (
     <div class="placeholder home">
       <div class="placeholder-card">
-        <h1>Pick a conversation</h1>
-        <p class="muted">Choose one on the left, find someone in People, or join a room.</p>
+        <h1>{t("conversation.pickTitle")}</h1>
+        <p class="muted">{t("conversation.pickText")}</p>
       </div>
     </div>
   );

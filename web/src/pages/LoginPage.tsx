@@ -3,11 +3,13 @@ import { A, Navigate, useNavigate } from "@solidjs/router";
 import { createSignal, type JSX, Show } from "solid-js";
 import type { FieldErrors } from "../../../src/shared/errors.ts";
 import { Field } from "../components/Field.tsx";
-import { useApp } from "../stores/context.tsx";
+import { failureText } from "../i18n/failures.ts";
+import { useApp, useI18n } from "../stores/context.tsx";
 import { AuthLayout } from "./AuthLayout.tsx";
 
 export function LoginPage(): JSX.Element {
   const { session } = useApp();
+  const { t } = useI18n();
   const navigate = useNavigate();
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
@@ -30,26 +32,26 @@ export function LoginPage(): JSX.Element {
     setFields(failure.fields ?? {});
     setError(
       failure.code === "UNAUTHORIZED"
-        ? "Wrong username or password."
+        ? t("errors.wrongLogin")
         : failure.code === "TOO_MANY_REQUESTS"
-          ? "Too many attempts. Wait a few minutes and try again."
+          ? t("errors.tooManyAttempts")
           : failure.fields
             ? null
-            : failure.message,
+            : failureText(t, failure),
     );
   };
 
   return (
     <Show when={session.status() !== "signed-in"} fallback={<Navigate href="/" />}>
-      <AuthLayout title="Welcome back" subtitle="Log in to Parley to pick up your conversations.">
-        <Show when={session.endedNotice()}>
+      <AuthLayout title={t("login.title")} subtitle={t("login.subtitle")}>
+        <Show when={session.wasEnded()}>
           <p class="notice" role="status">
-            {session.endedNotice()}
+            {t("errors.sessionEnded")}
           </p>
         </Show>
         <form class="stack" onSubmit={submit} noValidate>
           <Field
-            label="Username"
+            label={t("login.username")}
             name="username"
             autocomplete="username"
             autocapitalize="none"
@@ -58,7 +60,7 @@ export function LoginPage(): JSX.Element {
             autofocus
           />
           <Field
-            label="Password"
+            label={t("login.password")}
             name="password"
             type="password"
             autocomplete="current-password"
@@ -70,11 +72,11 @@ export function LoginPage(): JSX.Element {
             </p>
           </Show>
           <button class="button primary wide" type="submit" disabled={busy()}>
-            {busy() ? "Logging in…" : "Log in"}
+            {busy() ? t("login.busy") : t("login.submit")}
           </button>
         </form>
         <p class="switch">
-          New to Parley? <A href="/signup">Create an account</A>
+          {t("login.newHere")} <A href="/signup">{t("login.createAccount")}</A>
         </p>
       </AuthLayout>
     </Show>

@@ -7,7 +7,7 @@ import { Avatar } from "../components/Avatar.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { debounce, infiniteScroll } from "../lib/dom.ts";
 import { createPagedList } from "../lib/paged.ts";
-import { useApp, useChat } from "../stores/context.tsx";
+import { useApp, useChat, useI18n } from "../stores/context.tsx";
 import { displayName } from "../stores/people.ts";
 
 const PAGE_SIZE = 30;
@@ -15,6 +15,7 @@ const PAGE_SIZE = 30;
 export function PeoplePage(): JSX.Element {
   const { api } = useApp();
   const chat = useChat();
+  const { t } = useI18n();
   const navigate = useNavigate();
   const [search, setSearch] = createSignal("");
   let scroller!: HTMLDivElement;
@@ -45,23 +46,23 @@ export function PeoplePage(): JSX.Element {
   return (
     <section class="page" aria-labelledby="people-title">
       <header class="pane-head">
-        <A class="icon-button back" href="/" aria-label="Back to conversations">
+        <A class="icon-button back" href="/" aria-label={t("conversation.back")}>
           <Icon name="back" />
         </A>
         <div class="pane-title">
-          <h1 id="people-title">People</h1>
-          <p class="pane-sub">Find someone to talk to</p>
+          <h1 id="people-title">{t("people.title")}</h1>
+          <p class="pane-sub">{t("people.subtitle")}</p>
         </div>
       </header>
       <div class="page-body" ref={scroller}>
         <div class="search-box">
           <label class="sr-only" for="people-search">
-            Search people
+            {t("people.search")}
           </label>
           <input
             id="people-search"
             type="search"
-            placeholder="Search by name or username"
+            placeholder={t("people.searchPlaceholder")}
             autocomplete="off"
             onInput={(event) => {
               setSearch(event.currentTarget.value.trim());
@@ -69,7 +70,7 @@ export function PeoplePage(): JSX.Element {
             }}
           />
         </div>
-        <ul class="card-list" aria-label="People">
+        <ul class="card-list" aria-label={t("people.list")}>
           <For each={people.items().filter((p) => p.id !== chat.me())}>
             {(person) => {
               const live = () => chat.people.get(person.id) ?? person;
@@ -79,7 +80,7 @@ export function PeoplePage(): JSX.Element {
                     class="person-row"
                     type="button"
                     onClick={() => open(person)}
-                    aria-label={`Message ${displayName(person)} (@${person.username})`}
+                    aria-label={t("people.message", displayName(person), person.username)}
                   >
                     <Avatar id={person.id} name={displayName(person)} online={live().online} />
                     <span class="person-text">
@@ -87,7 +88,7 @@ export function PeoplePage(): JSX.Element {
                       <span class="muted">@{person.username}</span>
                     </span>
                     <span class="row-action" aria-hidden="true">
-                      Message
+                      {t("people.messageAction")}
                     </span>
                   </button>
                 </li>
@@ -97,18 +98,18 @@ export function PeoplePage(): JSX.Element {
         </ul>
         <div ref={sentinel} class="list-status">
           <Show when={people.loading()}>
-            <p class="muted">Loading…</p>
+            <p class="muted">{t("app.loadingShort")}</p>
           </Show>
           <Show when={people.failed()}>
             <p class="muted">
-              Could not load people.{" "}
+              {t("people.failed")}{" "}
               <button class="link-button" type="button" onClick={() => void people.more()}>
-                Try again
+                {t("app.tryAgain")}
               </button>
             </p>
           </Show>
           <Show when={people.done() && people.items().filter((p) => p.id !== chat.me()).length === 0}>
-            <p class="muted">{search() ? `No one matches “${search()}”.` : "No one else is here yet."}</p>
+            <p class="muted">{search() ? t("people.noMatch", search()) : t("people.empty")}</p>
           </Show>
         </div>
       </div>

@@ -5,14 +5,16 @@ import type { RoomSummary } from "../../../src/shared/api.ts";
 import { toFailure } from "../api/client.ts";
 import { Avatar } from "../components/Avatar.tsx";
 import { Icon } from "../components/Icon.tsx";
+import { failureText } from "../i18n/failures.ts";
 import { debounce, infiniteScroll } from "../lib/dom.ts";
 import { shortWhen } from "../lib/grouping.ts";
 import { createPagedList } from "../lib/paged.ts";
-import { useApp, useChat } from "../stores/context.tsx";
+import { useApp, useChat, useI18n } from "../stores/context.tsx";
 
 export function RoomsPage(): JSX.Element {
   const { api } = useApp();
   const chat = useChat();
+  const { t, intlLocale } = useI18n();
   const navigate = useNavigate();
   const [search, setSearch] = createSignal("");
   const [createError, setCreateError] = createSignal<string | null>(null);
@@ -44,7 +46,7 @@ export function RoomsPage(): JSX.Element {
       navigate(`/c/${room.id}`);
     } catch (error) {
       const failure = toFailure(error);
-      setCreateError(failure.fields?.name ?? failure.message);
+      setCreateError(failure.fields?.name ?? failureText(t, failure));
     } finally {
       setBusy(false);
     }
@@ -56,7 +58,7 @@ export function RoomsPage(): JSX.Element {
         const conversation = await api.trpc.rooms.join.mutate({ id: room.id });
         chat.conversations.upsert(conversation);
       } catch (error) {
-        window.alert(toFailure(error).message);
+        window.alert(failureText(t, toFailure(error)));
         return;
       }
     }
@@ -66,29 +68,29 @@ export function RoomsPage(): JSX.Element {
   return (
     <section class="page" aria-labelledby="rooms-title">
       <header class="pane-head">
-        <A class="icon-button back" href="/" aria-label="Back to conversations">
+        <A class="icon-button back" href="/" aria-label={t("conversation.back")}>
           <Icon name="back" />
         </A>
         <div class="pane-title">
-          <h1 id="rooms-title">Rooms</h1>
-          <p class="pane-sub">Conversations open to everyone who joins</p>
+          <h1 id="rooms-title">{t("rooms.title")}</h1>
+          <p class="pane-sub">{t("rooms.subtitle")}</p>
         </div>
       </header>
       <div class="page-body" ref={scroller}>
         <form class="create-room" onSubmit={create} noValidate>
-          <label for="room-name">New room</label>
+          <label for="room-name">{t("rooms.newRoom")}</label>
           <div class="inline-form">
             <input
               id="room-name"
               name="name"
-              placeholder="Name, e.g. design-reviews"
+              placeholder={t("rooms.namePlaceholder")}
               maxLength={64}
               autocomplete="off"
               aria-invalid={createError() ? "true" : undefined}
               aria-describedby={createError() ? "room-name-error" : undefined}
             />
             <button class="button primary" type="submit" disabled={busy()}>
-              <Icon name="plus" size={18} /> Create room
+              <Icon name="plus" size={18} /> {t("rooms.create")}
             </button>
           </div>
           <Show when={createError()}>
@@ -99,12 +101,12 @@ export function RoomsPage(): JSX.Element {
         </form>
         <div class="search-box">
           <label class="sr-only" for="rooms-search">
-            Search rooms
+            {t("rooms.search")}
           </label>
           <input
             id="rooms-search"
             type="search"
-            placeholder="Search rooms"
+            placeholder={t("rooms.search")}
             autocomplete="off"
             onInput={(event) => {
               setSearch(event.currentTarget.value.trim());
@@ -112,7 +114,7 @@ export function RoomsPage(): JSX.Element {
             }}
           />
         </div>
-        <ul class="card-list" aria-label="Rooms">
+        <ul class="card-list" aria-label={t("rooms.list")}>
           <For each={rooms.items()}>
             {(room) => (
               <li class="room-row">
@@ -120,8 +122,8 @@ export function RoomsPage(): JSX.Element {
                 <span class="person-text">
                   <span class="person-name">{room.name}</span>
                   <span class="muted">
-                    {room.memberCount} {room.memberCount === 1 ? "member" : "members"} · active{" "}
-                    {shortWhen(room.lastActivityAt)}
+                    {t("rooms.members", room.memberCount)} ·{" "}
+                    {t("rooms.active", shortWhen(room.lastActivityAt, new Date(), intlLocale()))}
                   </span>
                 </span>
                 <button
@@ -129,9 +131,9 @@ export function RoomsPage(): JSX.Element {
                   classList={{ primary: !room.joined }}
                   type="button"
                   onClick={() => void join(room)}
-                  aria-label={`${room.joined ? "Open" : "Join"} ${room.name}`}
+                  aria-label={room.joined ? t("rooms.openRoom", room.name) : t("rooms.joinRoom", room.name)}
                 >
-                  {room.joined ? "Open" : "Join"}
+                  {room.joined ? t("rooms.open") : t("rooms.join")}
                 </button>
               </li>
             )}
@@ -139,13 +141,13 @@ export function RoomsPage(): JSX.Element {
         </ul>
         <div ref={sentinel} class="list-status">
           <Show when={rooms.loading()}>
-            <p class="muted">Loading…</p>
+            <p class="muted">{t("app.loadingShort")}</p>
           </Show>
           <Show when={rooms.failed()}>
-            <p class="muted">Could not load rooms.</p>
+            <p class="muted">{t("rooms.failed")}</p>
           </Show>
           <Show when={rooms.done() && rooms.items().length === 0}>
-            <p class="muted">{search() ? `No room matches “${search()}”.` : "No rooms yet: create the first one."}</p>
+            <p class="muted">{search() ? t("rooms.noMatch", search()) : t("rooms.empty")}</p>
           </Show>
         </div>
       </div>

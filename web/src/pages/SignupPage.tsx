@@ -3,11 +3,13 @@ import { A, Navigate, useNavigate } from "@solidjs/router";
 import { createSignal, type JSX, Show } from "solid-js";
 import type { FieldErrors } from "../../../src/shared/errors.ts";
 import { Field } from "../components/Field.tsx";
-import { useApp } from "../stores/context.tsx";
+import { failureText } from "../i18n/failures.ts";
+import { useApp, useI18n } from "../stores/context.tsx";
 import { AuthLayout } from "./AuthLayout.tsx";
 
 export function SignupPage(): JSX.Element {
   const { session } = useApp();
+  const { t } = useI18n();
   const navigate = useNavigate();
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
@@ -35,48 +37,55 @@ export function SignupPage(): JSX.Element {
     const next = failure.fields ?? {};
     if (failure.code === "CONFLICT" && !failure.fields) next.username = failure.message;
     setFields(next);
-    setError(Object.keys(next).length > 0 ? "Please fix the fields marked below." : failure.message);
+    setError(Object.keys(next).length > 0 ? t("signup.fixFields") : failureText(t, failure));
     // Focus the first field in error, so keyboard and screen-reader users land on it.
     queueMicrotask(() => formElement.querySelector<HTMLElement>("[aria-invalid='true']")?.focus());
   };
 
   return (
     <Show when={session.status() !== "signed-in"} fallback={<Navigate href="/" />}>
-      <AuthLayout title="Create your account" subtitle="Parley is free, fast and private to the people you talk to.">
+      <AuthLayout title={t("signup.title")} subtitle={t("signup.subtitle")}>
         <form class="stack" onSubmit={submit} noValidate>
-          <div class="row-2">
-            <Field label="First name" name="firstName" autocomplete="given-name" error={fields().firstName} autofocus />
-            <Field label="Last name" name="lastName" autocomplete="family-name" error={fields().lastName} />
-          </div>
-          <Field
-            label="Username"
-            name="username"
-            autocomplete="username"
-            autocapitalize="none"
-            spellcheck={false}
-            hint="3–32 letters, digits, '_', '.' or '-'"
-            error={fields().username}
-          />
-          <Field label="Email" name="email" type="email" autocomplete="email" error={fields().email} />
-          <Field
-            label="Password"
-            name="password"
-            type="password"
-            autocomplete="new-password"
-            hint="At least 8 characters"
-            error={fields().password}
-          />
+          {/* Above the fields it summarizes, where "marked below" is true. */}
           <Show when={error()}>
             <p class="form-error" role="alert">
               {error()}
             </p>
           </Show>
+          <div class="row-2">
+            <Field
+              label={t("signup.firstName")}
+              name="firstName"
+              autocomplete="given-name"
+              error={fields().firstName}
+              autofocus
+            />
+            <Field label={t("signup.lastName")} name="lastName" autocomplete="family-name" error={fields().lastName} />
+          </div>
+          <Field
+            label={t("signup.username")}
+            name="username"
+            autocomplete="username"
+            autocapitalize="none"
+            spellcheck={false}
+            hint={t("signup.usernameHint")}
+            error={fields().username}
+          />
+          <Field label={t("signup.email")} name="email" type="email" autocomplete="email" error={fields().email} />
+          <Field
+            label={t("signup.password")}
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            hint={t("signup.passwordHint")}
+            error={fields().password}
+          />
           <button class="button primary wide" type="submit" disabled={busy()}>
-            {busy() ? "Creating your account…" : "Create account"}
+            {busy() ? t("signup.busy") : t("signup.submit")}
           </button>
         </form>
         <p class="switch">
-          Already have an account? <A href="/login">Log in</A>
+          {t("signup.haveAccount")} <A href="/login">{t("signup.logIn")}</A>
         </p>
       </AuthLayout>
     </Show>

@@ -14,6 +14,7 @@ import {
 import { DEFAULT_MAX_BODY, type Message } from "../../../src/shared/api.ts";
 import { type ServerFrame, TYPING_THROTTLE_MS } from "../../../src/shared/events.ts";
 import type { Api } from "../api/client.ts";
+import type { I18n } from "../i18n/index.ts";
 import { Connection, type ConnectionState } from "../lib/connection.ts";
 import { conversationTitle, createConversationsStore } from "./conversations.ts";
 import { createNotificationsStore } from "./notifications.ts";
@@ -21,11 +22,15 @@ import { createPeopleStore, displayName } from "./people.ts";
 import type { SessionStore } from "./session.ts";
 import { createThreadsStore } from "./threads.ts";
 
-type AppContextValue = { api: Api; session: SessionStore };
+type AppContextValue = { api: Api; session: SessionStore; i18n: I18n };
 const AppContext = createContext<AppContextValue>();
 
 export function AppProvider(props: ParentProps<AppContextValue>): JSX.Element {
-  return <AppContext.Provider value={{ api: props.api, session: props.session }}>{props.children}</AppContext.Provider>;
+  return (
+    <AppContext.Provider value={{ api: props.api, session: props.session, i18n: props.i18n }}>
+      {props.children}
+    </AppContext.Provider>
+  );
 }
 
 export function useApp(): AppContextValue {
@@ -34,7 +39,12 @@ export function useApp(): AppContextValue {
   return value;
 }
 
-function createChatStores(api: Api, session: SessionStore, navigate: (path: string) => void) {
+/** The language: `t` for strings, `intlLocale` for Intl formats. */
+export function useI18n(): I18n {
+  return useApp().i18n;
+}
+
+function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate: (path: string) => void) {
   const me = () => session.user()?.id ?? 0;
   const people = createPeopleStore(api);
   const conversations = createConversationsStore(api, me);
@@ -59,10 +69,11 @@ function createChatStores(api: Api, session: SessionStore, navigate: (path: stri
     if (conversation?.kind === "room") people.ensure([message.senderId]);
     if (fresh && message.senderId !== me() && conversation) {
       const sender = conversation.kind === "direct" ? conversation.peer : people.get(message.senderId);
+      const name = sender ? displayName(sender) : i18n.t("conversation.someone");
       const title =
         conversation.kind === "room"
-          ? `${displayName(sender)} in ${conversationTitle(conversation)}`
-          : displayName(sender);
+          ? i18n.t("conversation.notificationIn", name, conversationTitle(conversation, i18n.t))
+          : name;
       notifications.notify(title, message.body, `conversation-${conversation.id}`, () =>
         navigate(`/c/${conversation.id}`),
       );
@@ -168,9 +179,9 @@ export type ChatStores = ReturnType<typeof createChatStores>;
 const ChatContext = createContext<ChatStores>();
 
 export function ChatProvider(props: ParentProps): JSX.Element {
-  const { api, session } = useApp();
+  const { api, session, i18n } = useApp();
   const navigate = useNavigate();
-  const stores = createChatStores(api, session, navigate);
+  const stores = createChatStores(api, session, i18n, navigate);
 
   onMount(() => {
     stores.connection.start();
@@ -195,7 +206,7 @@ export function ChatProvider(props: ParentProps): JSX.Element {
 
   createEffect(() => {
     const unread = stores.conversations.totalUnread();
-    document.title = unread > 0 ? `(${unread}) Parley` : "Parley";
+    document.title = i18n.t("app.windowTitle", unread);
   });
 
   return <ChatContext.Provider value={stores}>{props.children}</ChatContext.Provider>;

@@ -4,6 +4,8 @@ import { createMemo, createSignal } from "solid-js";
 import { createStore, produce } from "solid-js/store";
 import type { Conversation, Message } from "../../../src/shared/api.ts";
 import type { Api } from "../api/client.ts";
+import type { Translate } from "../i18n/index.ts";
+import { displayName } from "./people.ts";
 
 export function createConversationsStore(api: Api, me: () => number) {
   const [state, setState] = createStore<{ list: Conversation[]; loaded: boolean; failed: boolean }>({
@@ -98,8 +100,8 @@ export function createConversationsStore(api: Api, me: () => number) {
 
 export type ConversationsStore = ReturnType<typeof createConversationsStore>;
 
-export function conversationTitle(conversation: Conversation): string {
-  if (conversation.kind === "room") return conversation.name ?? "Room";
+export function conversationTitle(conversation: Conversation, t: Translate): string {
+  if (conversation.kind === "room") return conversation.name ?? t("conversation.room");
   const peer = conversation.peer;
-  return peer ? `${peer.firstName} ${peer.lastName}`.trim() || peer.username : "Direct message";
+  return peer ? displayName(peer) : t("conversation.direct");
 }

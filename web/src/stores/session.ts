@@ -9,19 +9,19 @@ export type SessionStatus = "loading" | "signed-in" | "signed-out" | "unreachabl
 export function createSessionStore(api: Api) {
   const [user, setUser] = createSignal<User | null>(null);
   const [status, setStatus] = createSignal<SessionStatus>("loading");
-  const [endedNotice, setEndedNotice] = createSignal<string | null>(null);
+  const [wasEnded, setWasEnded] = createSignal(false);
 
   const signedIn = (next: User) => {
     setUser(next);
-    setEndedNotice(null);
+    setWasEnded(false);
     setStatus("signed-in");
   };
 
   return {
     user,
     status,
-    /** Why the person was sent back to the login page, if they were. */
-    endedNotice,
+    /** Whether the server ended the session (the login page says so). */
+    wasEnded,
 
     async load() {
       setStatus("loading");
@@ -70,7 +70,7 @@ export function createSessionStore(api: Api) {
     ended() {
       if (status() !== "signed-in") return;
       setUser(null);
-      setEndedNotice("Your session has ended. Please log in again.");
+      setWasEnded(true);
       setStatus("signed-out");
     },
   };

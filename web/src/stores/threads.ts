@@ -64,7 +64,9 @@ export function createThreadsStore(
       setThread((t) => ({
         ...t,
         pending: t.pending.map((p) =>
-          p.clientId === pending.clientId ? { ...p, status: "failed", error: failure.message } : p,
+          p.clientId === pending.clientId
+            ? { ...p, status: "failed", error: failure.code === "NETWORK" ? "" : failure.message }
+            : p,
         ),
       }));
       return null;

@@ -1,0 +1,113 @@
+// The client in the person's language: a German browser gets every main screen in German
+// (dates and plurals included), an English one in English, and the language setting
+// overrides the browser's choice and is kept across reloads.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser, newPerson } from "../helpers/browser.ts";
+import { signUp, type TestUser } from "../helpers/client.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+let server: TestServer;
+let browser: Browser;
+let ada: TestUser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  ada = await signUp(server.url, { username: "ada", firstName: "Ada", lastName: "Lovelace" });
+  // One room per language, so that each sees "1 member" whatever ran before.
+  for (const name of ["Lesekreis", "Book club"]) {
+    const room = await ada.trpc.rooms.create.mutate({ name });
+    await ada.trpc.history.send.mutate({
+      to: { conversationId: room.id },
+      body: "Hello",
+      clientId: crypto.randomUUID(),
+    });
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const screens = {
+  "de-DE": {
+    login: { heading: "Willkommen zurück", username: "Benutzername", password: "Passwort", submit: "Anmelden" },
+    signup: { link: "Konto erstellen", heading: "Erstelle dein Konto", firstName: "Vorname" },
+    list: "Unterhaltungen",
+    nav: { name: "Hauptmenü", rooms: "Räume", people: "Personen" },
+    room: "Lesekreis",
+    rooms: { heading: "Räume", members: "1 Mitglied", join: "Lesekreis beitreten" },
+    conversation: { today: "Heute", composer: "Nachricht an Lesekreis", leave: "Raum verlassen" },
+    people: { heading: "Personen", search: "Personen suchen" },
+  },
+  "en-US": {
+    login: { heading: "Welcome back", username: "Username", password: "Password", submit: "Log in" },
+    signup: { link: "Create an account", heading: "Create your account", firstName: "First name" },
+    list: "Conversations",
+    nav: { name: "Main", rooms: "Rooms", people: "People" },
+    room: "Book club",
+    rooms: { heading: "Rooms", members: "1 member", join: "Join Book club" },
+    conversation: { today: "Today", composer: "Message Book club", leave: "Leave room" },
+    people: { heading: "People", search: "Search people" },
+  },
+} as const;
+
+async function walkTheMainScreens(page: Page, words: (typeof screens)[keyof typeof screens], username: string) {
+  await page.goto("/login");
+  await page.getByRole("heading", { name: words.login.heading }).waitFor();
+  await page.getByRole("link", { name: words.signup.link }).click();
+  await page.getByRole("heading", { name: words.signup.heading }).waitFor();
+  await page.getByLabel(words.signup.firstName).waitFor();
+
+  await signUp(server.url, { username, password: "correct horse battery" });
+  await page.goto("/login");
+  await page.getByLabel(words.login.username).fill(username);
+  await page.getByLabel(words.login.password, { exact: true }).fill("correct horse battery");
+  await page.getByRole("button", { name: words.login.submit }).click();
+  await page.getByRole("heading", { name: words.list }).waitFor();
+
+  const nav = page.getByRole("navigation", { name: words.nav.name });
+  await nav.getByRole("link", { name: words.nav.rooms }).click();
+  await page.getByRole("heading", { name: words.rooms.heading, level: 1 }).waitFor();
+  await page.getByRole("listitem").filter({ hasText: words.room }).getByText(words.rooms.members).waitFor();
+  await page.getByRole("button", { name: words.rooms.join }).click();
+
+  await page.getByRole("heading", { name: words.room, level: 1 }).waitFor();
+  await page.getByText(words.conversation.today, { exact: true }).waitFor();
+  await page.getByRole("textbox", { name: words.conversation.composer }).waitFor();
+  await page.getByRole("button", { name: words.conversation.leave }).waitFor();
+
+  await nav.getByRole("link", { name: words.nav.people }).click();
+  await page.getByRole("heading", { name: words.people.heading, level: 1 }).waitFor();
+  await page.getByLabel(words.people.search).waitFor();
+}
+
+test("a German browser gets every main screen in German", async () => {
+  const { page, context, errors } = await newPerson(browser, server.url, { locale: "de-DE" });
+  await walkTheMainScreens(page, screens["de-DE"], "grete");
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe("de");
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test("an English browser gets every main screen in English", async () => {
+  const { page, context, errors } = await newPerson(browser, server.url, { locale: "en-US" });
+  await walkTheMainScreens(page, screens["en-US"], "emma");
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test("the language setting overrides the browser's and is kept after a reload", async () => {
+  const { page, context } = await newPerson(browser, server.url, { locale: "de-DE" });
+  await page.goto("/login");
+  await page.getByRole("heading", { name: "Willkommen zurück" }).waitFor();
+  await page.getByLabel("Sprache").selectOption("en");
+  await page.getByRole("heading", { name: "Welcome back" }).waitFor();
+  await page.reload();
+  await page.getByRole("heading", { name: "Welcome back" }).waitFor();
+  await page.getByLabel("Language").selectOption("auto");
+  await page.getByRole("heading", { name: "Willkommen zurück" }).waitFor();
+  await context.close();
+});
