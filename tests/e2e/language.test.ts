@@ -89,7 +89,7 @@ test("a German browser gets every main screen in German", async () => {
   expect(await page.evaluate(() => document.documentElement.lang)).toBe("de");
   expect(errors).toEqual([]);
   await context.close();
-});
+}, 30_000);
 
 test("an English browser gets every main screen in English", async () => {
   const { page, context, errors } = await newPerson(browser, server.url, { locale: "en-US" });
@@ -97,7 +97,7 @@ test("an English browser gets every main screen in English", async () => {
   expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
   expect(errors).toEqual([]);
   await context.close();
-});
+}, 30_000);
 
 test("the language setting overrides the browser's and is kept after a reload", async () => {
   const { page, context } = await newPerson(browser, server.url, { locale: "de-DE" });
@@ -110,4 +110,4 @@ test("the language setting overrides the browser's and is kept after a reload", 
   await page.getByLabel("Language").selectOption("auto");
   await page.getByRole("heading", { name: "Willkommen zurück" }).waitFor();
   await context.close();
-});
+}, 30_000);
