@@ -23,6 +23,7 @@ const scripts = [
   "restore",
   "cleanup",
   "rollback",
+  "04-offsite-backups",
 ];
 const DOMAIN = "chat.example.test";
 // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder the nginx image substitutes
@@ -447,6 +448,28 @@ describe("01-build-server against a fake DigitalOcean", () => {
     expect(doState().records["example.test"]).toHaveLength(2);
   });
 
+  test("DO_BACKUPS=1 turns droplet backups on for the existing droplet, once", () => {
+    const env = join(tmp, "backups.env.deploy");
+    writeFileSync(env, `${readFileSync(envFile, "utf8")}DO_BACKUPS=1\n`);
+    const withBackups = () =>
+      runScript("01-build-server", [], {
+        PATH: `${doBin}:${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+        PARLEY_DEPLOY_STATE: state,
+        PARLEY_DEPLOY_ENV: env,
+        FAKE_DO_DIR: doDir,
+      });
+    const enables = (lines: string[]) => lines.filter((l) => l.startsWith("compute droplet-action enable-backups"));
+    const callsBefore = calls().length;
+    const first = withBackups();
+    expect(first.err).not.toContain("error:");
+    expect(first.code).toBe(0);
+    expect(enables(calls().slice(callsBefore))).toHaveLength(1);
+    expect(doState().droplets[0].Features).toContain("backups");
+    const callsBetween = calls().length;
+    expect(withBackups().code).toBe(0);
+    expect(enables(calls().slice(callsBetween))).toEqual([]);
+  });
+
   test("cleanup --yes deletes the droplet, firewall and reserved IP, and shows the DNS records left", () => {
     const ip = doState().reservedIps[0].IP;
     const result = runScript("cleanup", ["--yes"], {
@@ -674,4 +697,98 @@ describe("releases: versioned images and rollback", () => {
     expect(bad.err).toContain("VERSION must be a commit id");
     expectNoExternalCalls();
   });
+});
+
+describe("backups", () => {
+  test("01-build-server --dry-run with DO_BACKUPS=1 creates the droplet with backups", () => {
+    const env = join(tmp, "dry-backups.env.deploy");
+    writeFileSync(env, `${readFileSync(envFile, "utf8")}DO_BACKUPS=1\n`);
+    const result = runScript("01-build-server", ["--dry-run"], {
+      PARLEY_DEPLOY_ENV: env,
+      PARLEY_DEPLOY_STATE: join(tmp, "dry-backups-state"),
+    });
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/doctl compute droplet create parley-test .*--enable-backups/);
+    const without = runScript("01-build-server", ["--dry-run"], { PARLEY_DEPLOY_STATE: join(tmp, "dry-no-backups") });
+    expect(without.out).not.toContain("--enable-backups");
+    expectNoExternalCalls();
+  });
+
+  const offsiteEnv = () => {
+    const env = join(tmp, "offsite.env.deploy");
+    writeFileSync(
+      env,
+      `${readFileSync(envFile, "utf8")}BACKUP_S3_ENDPOINT=fra1.digitaloceanspaces.com\nBACKUP_S3_BUCKET=parley-backups\n` +
+        "BACKUP_S3_ACCESS_KEY=DO00EXAMPLEKEY\nBACKUP_S3_SECRET_KEY=example-secret-key\n" +
+        "BACKUP_PASSWORD=a-long-backup-password-for-tests\n",
+    );
+    return env;
+  };
+
+  test("04-offsite-backups --dry-run installs restic, the settings (by scp) and the nightly timer", () => {
+    const result = runScript("04-offsite-backups", ["--dry-run"], { PARLEY_DEPLOY_ENV: offsiteEnv() });
+    expect(result.code).toBe(0);
+    expect(result.err).toContain("s3:https://fra1.digitaloceanspaces.com/parley-backups/parley");
+    for (const expected of [
+      `parley@${SERVER_IP}:/home/parley/.parley-offsite-backup.env`,
+      `parley@${SERVER_IP}:/home/parley/.parley-offsite-backup.password`,
+      "apt-get install -y -q -o DPkg::Lock::Timeout=600 restic",
+      "install -m 600 -o root -g root",
+      "/usr/local/sbin/parley-offsite-backup",
+      "systemctl enable --now parley-offsite-backup.timer",
+      "systemctl start parley-offsite-backup.service",
+    ]) {
+      expect(result.out).toContain(expected);
+    }
+    // The secrets never appear in what runs on the server (its process list shows that).
+    expect(result.out).not.toContain("example-secret-key");
+    expect(result.out).not.toContain("a-long-backup-password-for-tests");
+    expectNoExternalCalls();
+  });
+
+  test("04-offsite-backups says which settings are missing", () => {
+    const result = runScript("04-offsite-backups", ["--dry-run"]);
+    expect(result.code).not.toBe(0);
+    expect(result.err).toContain("BACKUP_S3_ENDPOINT");
+    expect(result.err).toContain("BACKUP_PASSWORD");
+    expectNoExternalCalls();
+  });
+
+  test("restore --date fetches the day's copy from the bucket on the server, then swaps it in", () => {
+    const result = runScript("restore", ["--dry-run", "--date", "2026-11-30"]);
+    expect(result.code).toBe(0);
+    for (const expected of [
+      "DATE=2026-11-30",
+      '/usr/local/sbin/parley-offsite-backup fetch "$DATE" "$OUT"',
+      "docker compose stop app1 app2",
+      "check_health",
+    ]) {
+      expect(result.out).toContain(expected);
+    }
+    expect(result.out).not.toContain("+ scp");
+    expect(result.out.indexOf("parley-offsite-backup fetch")).toBeLessThan(result.out.indexOf("docker compose stop"));
+    for (const bad of [
+      ["--date", "last tuesday"],
+      ["--date", "2026-11-30", "some.db"],
+    ]) {
+      const refused = runScript("restore", ["--dry-run", ...bad]);
+      expect(refused.code).not.toBe(0);
+    }
+    expectNoExternalCalls();
+  });
+});
+
+test("go adds the off-host backups step when a bucket is set", () => {
+  const without = runScript("go", ["--dry-run"]);
+  expect(without.out).not.toContain("parley-offsite-backup.timer");
+  const env = join(tmp, "go-offsite.env.deploy");
+  writeFileSync(
+    env,
+    `${readFileSync(envFile, "utf8")}BACKUP_S3_ENDPOINT=ams3.digitaloceanspaces.com\nBACKUP_S3_BUCKET=b\n` +
+      "BACKUP_S3_ACCESS_KEY=k\nBACKUP_S3_SECRET_KEY=s\nBACKUP_PASSWORD=a-long-backup-password-for-tests\n",
+  );
+  const result = runScript("go", ["--dry-run"], { PARLEY_DEPLOY_ENV: env });
+  expect(result.code).toBe(0);
+  expect(result.out.indexOf("certbot certonly")).toBeLessThan(result.out.indexOf("parley-offsite-backup.timer"));
+  expectNoExternalCalls();
 });

@@ -31,7 +31,7 @@ const state: State = existsSync(statePath)
 const argv = process.argv.slice(2);
 appendFileSync(join(dir, "calls.log"), `${argv.join(" ")}\n`);
 
-const booleanFlags = new Set(["--no-header", "--wait", "--enable-monitoring", "--force"]);
+const booleanFlags = new Set(["--no-header", "--wait", "--enable-monitoring", "--enable-backups", "--force"]);
 const words: string[] = [];
 const flags: Record<string, string> = {};
 for (let i = 0; i < argv.length; i++) {
@@ -115,6 +115,10 @@ switch (true) {
       PublicIPv4: `198.51.100.${id}`,
       Tags: flag("--tag-names"),
       Region: flag("--region"),
+      Features: ["--enable-backups", "--enable-monitoring"]
+        .filter((f) => flags[f])
+        .map((f) => f.slice("--enable-".length))
+        .join(","),
     };
     state.droplets.push(droplet);
     print([droplet], ["ID", "Name", "PublicIPv4", "Status"]);
@@ -124,6 +128,12 @@ switch (true) {
     const droplet = find(state.droplets, "ID", arg0);
     print([droplet], ["ID", "Name", "PublicIPv4", "Status"]);
     droplet.Status = "active";
+    break;
+  }
+  case command.startsWith("compute droplet-action enable-backups "): {
+    const droplet = find(state.droplets, "ID", arg0);
+    if (droplet.Features?.split(",").includes("backups")) fail("backups are already enabled");
+    droplet.Features = ["backups", ...(droplet.Features ? droplet.Features.split(",") : [])].join(",");
     break;
   }
   case command.startsWith("compute droplet delete "):
