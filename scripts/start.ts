@@ -1,4 +1,5 @@
-// `bun start`: builds the web client when it is missing or stale, then runs the server.
+// `bun start`: builds the web client when it is missing or stale, then `parley serve`.
+import { runCli } from "../src/cli/parley.ts";
 import { ensureWebBundle } from "./web-bundle.ts";
 
 try {
@@ -7,4 +8,4 @@ try {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
-await import("../src/index.ts");
+process.exit(await runCli(["serve", ...process.argv.slice(2)]));

@@ -1,6 +1,7 @@
 // Environment → one typed, validated config object. No other file reads process.env.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { parseEnv } from "node:util";
 import { z } from "zod";
 
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
@@ -66,19 +67,15 @@ export type Config = {
 
 export class ConfigError extends Error {}
 
-/** Parse an environment (defaults to process.env). Throws ConfigError naming the variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
-  }
-  const e = parsed.data;
-  if (e.NODE_ENV === "production" && !e.JWT_SECRET) {
-    throw new ConfigError(
-      "Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production (at least 32 characters)",
-    );
-  }
+type Environment = Record<string, string | undefined>;
+
+/**
+ * Parse an environment (defaults to process.env) over the values of a config file (see
+ * readConfigFile): a variable set in the environment wins over the file, as with
+ * `docker compose --env-file`. Throws ConfigError naming the variable.
+ */
+export function loadConfig(env: Environment = process.env, fileValues: Environment = {}): Config {
+  const e = validEnvironment(layered(env, fileValues));
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -97,6 +94,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+function validEnvironment(env: Environment) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === "production" && !e.JWT_SECRET) {
+    throw new ConfigError(
+      "Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production (at least 32 characters)",
+    );
+  }
+  return e;
+}
+
 // Outside production a secret is generated once and kept beside the database, so that
 // sessions survive restarts without any set-up.
 function developmentSecret(databasePath: string): string {
@@ -110,12 +122,90 @@ function developmentSecret(databasePath: string): string {
 }
 
 /** For commands: the config, or the process ends with the message naming the variable. */
-export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfigOrExit(env: Environment = process.env, fileValues: Environment = {}): Config {
   try {
-    return loadConfig(env);
+    return loadConfig(env, fileValues);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
     process.exit(1);
   }
+}
+
+/** The file's values under the environment's; an empty variable counts as unset. */
+function layered(env: Environment, fileValues: Environment): Environment {
+  const merged: Environment = { ...fileValues };
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value !== "") merged[name] = value;
+  }
+  return merged;
+}
+
+/**
+ * Reads a `.env`-style file (NAME=value lines, # comments, quotes) for `--config FILE`.
+ * Names that are not settings are reported in `unknown` (a typo would otherwise be
+ * silently ignored). Throws ConfigError when the file cannot be read.
+ */
+export function readConfigFile(path: string): { values: Record<string, string>; unknown: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(error);
+    throw new ConfigError(`Cannot read the config file ${path}: ${reason}. Pass a .env-style file (NAME=value lines).`);
+  }
+  const values = parseEnv(text) as Record<string, string>;
+  const known = new Set(Object.keys(envSchema.shape));
+  return { values, unknown: Object.keys(values).filter((name) => !known.has(name)) };
+}
+
+export type ConfigSource = "environment" | "file" | "default";
+export type ConfigLine = { name: string; value: string; source: ConfigSource };
+
+/** Variables whose values are never shown: credentials, and URLs that may carry one. */
+const SECRET_NAME = /SECRET|TOKEN|PASSWORD|KEY/;
+
+function shown(name: string, value: unknown): string {
+  if (value === undefined) return "";
+  const text = Array.isArray(value) ? value.join(",") : String(value);
+  if (SECRET_NAME.test(name)) return text === "" ? "" : `******** (${text.length} characters)`;
+  if (/_URL$/.test(name)) {
+    try {
+      const url = new URL(text);
+      if (url.password) url.password = "********";
+      return url.toString();
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/**
+ * The effective value of every setting and where it came from, secrets masked, for
+ * `parley serve --print-config`. Validates like loadConfig, but generates nothing.
+ */
+export function describeConfig(env: Environment = process.env, fileValues: Environment = {}): ConfigLine[] {
+  const values: Record<string, unknown> = validEnvironment(layered(env, fileValues));
+  return Object.keys(envSchema.shape).map((name) => {
+    const fromEnv = env[name] !== undefined && env[name] !== "";
+    const source: ConfigSource = fromEnv ? "environment" : fileValues[name] ? "file" : "default";
+    let value = shown(name, values[name]);
+    if (name === "JWT_SECRET" && value === "") {
+      const path = String(values.DATABASE_PATH);
+      value = `(generated, kept in ${path === ":memory:" ? "memory" : join(dirname(path), ".jwt-secret")})`;
+    }
+    return { name, value, source };
+  });
+}
+
+/** `parley admin create`'s inputs for scripts (ADMIN_*), read here like every variable. */
+export function adminCreateEnvironment(env: Environment = process.env) {
+  return {
+    username: env.ADMIN_USERNAME,
+    email: env.ADMIN_EMAIL,
+    password: env.ADMIN_PASSWORD,
+    "first-name": env.ADMIN_FIRST_NAME,
+    "last-name": env.ADMIN_LAST_NAME,
+  };
 }

@@ -1,9 +1,4 @@
-// Applies the migrations in drizzle/ to DATABASE_PATH and exits (run once before
-// starting several instances on one file).
-import { loadConfig } from "../config.ts";
-import { openDatabase } from "./client.ts";
+// `parley migrate` under its older name, which the compose file's migrate service runs.
+import { runCli } from "../cli/parley.ts";
 
-const config = loadConfig();
-const handle = openDatabase(config.databasePath);
-handle.close();
-console.log(`migrated ${config.databasePath}`);
+process.exit(await runCli(["migrate", ...process.argv.slice(2)]));

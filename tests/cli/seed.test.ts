@@ -1,4 +1,4 @@
-// `bun run seed` as a developer runs it: a subprocess on a temporary database, twice.
+// `parley seed` (`bun run seed`) as a developer runs it: a subprocess on a temporary database, twice.
 import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function seed() {
-  const result = Bun.spawnSync(["bun", "scripts/seed.ts"], {
+  const result = Bun.spawnSync(["bun", "src/cli/parley.ts", "seed"], {
     env: { ...process.env, DATABASE_PATH: join(dir, "parley.db"), NODE_ENV: "development", LOG_LEVEL: "silent" },
     stdout: "pipe",
     stderr: "pipe",

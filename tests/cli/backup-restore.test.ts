@@ -1,3 +1,4 @@
+// `parley backup` and `parley restore` as an operator runs them, beside a live server.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const run = (args: string[]) =>
-  Bun.spawnSync(["bun", ...args], {
+  Bun.spawnSync(["bun", "src/cli/parley.ts", ...args], {
     env: { ...process.env, DATABASE_PATH: join(server.dir, "parley.db"), NODE_ENV: "test" },
     stdout: "pipe",
     stderr: "pipe",
@@ -20,13 +21,13 @@ const run = (args: string[]) =>
 test("backup copies the live database; restore brings it back while the server runs", async () => {
   const before = await signUp(server.url, { username: "kept_user" });
   const file = join(server.dir, "backups", "one.db");
-  const backup = run(["scripts/backup.ts", file]);
+  const backup = run(["backup", file]);
   expect(backup.stderr.toString()).toBe("");
   expect(backup.exitCode).toBe(0);
   expect(existsSync(file)).toBe(true);
 
   const after = await signUp(server.url, { username: "made_after_backup" });
-  const restore = run(["scripts/restore.ts", file]);
+  const restore = run(["restore", file]);
   expect(restore.stderr.toString()).toBe("");
   expect(restore.exitCode).toBe(0);
 
@@ -38,11 +39,11 @@ test("backup copies the live database; restore brings it back while the server r
 test("backup refuses to overwrite, restore refuses a file that is not a Parley database", () => {
   const file = join(server.dir, "exists.db");
   writeFileSync(file, "not a database");
-  const backup = run(["scripts/backup.ts", file]);
+  const backup = run(["backup", file]);
   expect(backup.exitCode).toBe(1);
   expect(backup.stderr.toString()).toContain("exists already");
-  const restore = run(["scripts/restore.ts", file]);
+  const restore = run(["restore", file]);
   expect(restore.exitCode).toBe(1);
   expect(restore.stderr.toString()).toContain("restore failed");
-  expect(run(["scripts/backup.ts"]).exitCode).toBe(2);
+  expect(run(["backup"]).exitCode).toBe(2);
 });
