@@ -209,3 +209,9 @@ export function adminCreateEnvironment(env: Environment = process.env) {
     "last-name": env.ADMIN_LAST_NAME,
   };
 }
+
+/** The commit a container image was built from (the Dockerfile sets PARLEY_COMMIT), if any. */
+export function imageCommit(env: Environment = process.env): string | undefined {
+  const commit = env.PARLEY_COMMIT;
+  return commit && commit !== "unknown" ? commit : undefined;
+}

@@ -1,6 +1,7 @@
 // What this build of Parley is: the package version and the commit it was built from.
 // One source for `parley version`, the logs and the metrics.
 import packageJson from "../package.json" with { type: "json" };
+import { imageCommit } from "./config.ts";
 
 // Replaced with the commit by scripts/release.ts (Bun.build's `define`); undeclared elsewhere.
 declare const PARLEY_BUILD_COMMIT: string | undefined;
@@ -9,11 +10,14 @@ export type BuildInfo = { version: string; commit: string };
 
 let cached: BuildInfo | undefined;
 
-/** The version from package.json; the commit baked into an executable, else the checkout's, else "unknown". */
+/**
+ * The version from package.json; the commit baked into an executable, else the image's
+ * (PARLEY_COMMIT), else the checkout's, else "unknown".
+ */
 export function buildInfo(): BuildInfo {
   cached ??= {
     version: packageJson.version,
-    commit: typeof PARLEY_BUILD_COMMIT === "string" ? PARLEY_BUILD_COMMIT : checkoutCommit(),
+    commit: typeof PARLEY_BUILD_COMMIT === "string" ? PARLEY_BUILD_COMMIT : (imageCommit() ?? checkoutCommit()),
   };
   return cached;
 }

@@ -1,10 +1,13 @@
 // `parley admin create` (`bun run admin:create`) as an operator runs it: a subprocess on a
 // temporary database, from flags and variables, from a pipe, and on a real terminal.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { postJson, signUp } from "../helpers/client.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
+
+// Each test runs the command as subprocesses; the preload's default reaches only the first file of a run.
+setDefaultTimeout(60_000);
 
 const dir = tempDir();
 const databasePath = join(dir, "parley.db");

@@ -1,9 +1,12 @@
 // `parley backup` and `parley restore` as an operator runs them, beside a live server.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { signUp } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+// Each test runs the command as subprocesses; the preload's default reaches only the first file of a run.
+setDefaultTimeout(60_000);
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,11 +1,14 @@
 // The `parley` command's surface: help for every command, exit codes, errors that say
 // what to do, --config and serve --print-config. In-process through runCli, and once as
 // a subprocess the way an operator runs it.
-import { afterEach, expect, spyOn, test } from "bun:test";
+import { afterEach, expect, setDefaultTimeout, spyOn, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { COMMANDS, runCli } from "../../src/cli/parley.ts";
 import { tempDir } from "../helpers/server.ts";
+
+// Each test runs the command as subprocesses; the preload's default reaches only the first file of a run.
+setDefaultTimeout(60_000);
 
 /** Runs a command line in this process, capturing what it prints. */
 async function cli(args: string[]) {

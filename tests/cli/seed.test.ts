@@ -1,9 +1,12 @@
 // `parley seed` (`bun run seed`) as a developer runs it: a subprocess on a temporary database, twice.
-import { afterAll, expect, test } from "bun:test";
+import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { postJson, trpcClient } from "../helpers/client.ts";
 import { startTestServer, tempDir } from "../helpers/server.ts";
+
+// Each test runs the command as subprocesses; the preload's default reaches only the first file of a run.
+setDefaultTimeout(60_000);
 
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

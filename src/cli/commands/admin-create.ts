@@ -2,12 +2,7 @@
 // Values come from flags, then ADMIN_* variables, then (on a terminal) prompts. The
 // password never travels on the command line (shell history, the process list): it is
 // asked for without echo, or read from stdin (--password-stdin) or ADMIN_PASSWORD.
-import input from "@inquirer/input";
-import password from "@inquirer/password";
-import { findUserByUsername, setAdminFlag, signup } from "../../auth/accounts.ts";
 import { adminCreateEnvironment } from "../../config.ts";
-import { logActivity } from "../../db/activity.ts";
-import { openDatabase } from "../../db/client.ts";
 import { type Deps, systemClock } from "../../deps.ts";
 import { signupInput } from "../../shared/api.ts";
 import { AppError } from "../../shared/errors.ts";
@@ -51,6 +46,11 @@ Missing values are asked for on a terminal; elsewhere they are an error.`,
       );
     }
     const config = commandConfig(flags);
+    // Loaded here, so that the other commands do not load accounts and the database.
+    const [{ findUserByUsername, signup }, { openDatabase }] = await Promise.all([
+      import("../../auth/accounts.ts"),
+      import("../../db/client.ts"),
+    ]);
     const inputs = new Inputs(flags);
     const username = (await inputs.text("username", "Username")).trim();
     const database = openDatabase(config.databasePath);
@@ -62,7 +62,7 @@ Missing values are asked for on a terminal; elsewhere they are an error.`,
           console.log(`User "${existing.username}" already exists and is already an admin; nothing changed.`);
           return EXIT.ok;
         }
-        makeAdmin(deps, existing.id, true);
+        await makeAdmin(deps, existing.id, true);
         console.log(`User "${existing.username}" already exists: made them an admin (password and details unchanged).`);
         return EXIT.ok;
       }
@@ -78,7 +78,7 @@ Missing values are asked for on a terminal; elsewhere they are an error.`,
         throw new CommandError(`Invalid input, nothing was created:\n${lines.join("\n")}`, EXIT.usage);
       }
       const user = await signup(deps, parsed.data, null);
-      makeAdmin(deps, user.id, false);
+      await makeAdmin(deps, user.id, false);
       console.log(`Created admin "${user.username}" (id ${user.id}) in ${config.databasePath}.`);
       return EXIT.ok;
     } catch (error) {
@@ -91,7 +91,11 @@ Missing values are asked for on a terminal; elsewhere they are an error.`,
   },
 };
 
-function makeAdmin(deps: Pick<Deps, "db" | "clock">, userId: number, existing: boolean) {
+async function makeAdmin(deps: Pick<Deps, "db" | "clock">, userId: number, existing: boolean) {
+  const [{ setAdminFlag }, { logActivity }] = await Promise.all([
+    import("../../auth/accounts.ts"),
+    import("../../db/activity.ts"),
+  ]);
   setAdminFlag(deps, userId, true);
   logActivity(deps.db, { at: deps.clock.now(), kind: "admin_created", userId, detail: { via: VIA, existing } });
 }
@@ -122,6 +126,7 @@ class Inputs {
     const value = this.given(name) ?? fallback;
     if (value !== undefined) return value;
     if (!this.interactive) this.missing(name, `ADMIN_${name.toUpperCase().replace("-", "_")}`);
+    const { default: input } = await import("@inquirer/input");
     return prompting(() => input({ message: label, required: true }));
   }
 
@@ -134,6 +139,7 @@ class Inputs {
         "No password: run on a terminal to be asked, or give it through ADMIN_PASSWORD or --password-stdin",
       );
     }
+    const { default: password } = await import("@inquirer/password");
     const first = await prompting(() =>
       password({ message: "Password (8–200 characters)", mask: false, toggleMask: false }),
     );

@@ -1,6 +1,5 @@
 // `parley backup FILE` and `parley restore FILE`: a consistent copy of the database, safe
 // while Parley runs, and an in-place restore that running instances see at once.
-import { backupDatabase, restoreDatabase } from "../../db/backup.ts";
 import { type Command, CommandError, commandConfig, errorMessage } from "../command.ts";
 
 export const backup: Command = {
@@ -11,8 +10,9 @@ export const backup: Command = {
 FILE must not exist (a backup never overwrites). The copy is checked for integrity.`,
   readsConfig: true,
   positionals: { min: 1, max: 1 },
-  run({ flags, positionals: [target = ""] }) {
+  async run({ flags, positionals: [target = ""] }) {
     const config = commandConfig(flags);
+    const { backupDatabase } = await import("../../db/backup.ts");
     try {
       backupDatabase(config.databasePath, target);
     } catch (error) {
@@ -33,8 +33,9 @@ in one transaction: running instances see the old data or the new, never a mix, 
 their clients resume. Take a backup first if you may want today's data back.`,
   readsConfig: true,
   positionals: { min: 1, max: 1 },
-  run({ flags, positionals: [source = ""] }) {
+  async run({ flags, positionals: [source = ""] }) {
     const config = commandConfig(flags);
+    const { restoreDatabase } = await import("../../db/backup.ts");
     try {
       const { tables, rows } = restoreDatabase(config.databasePath, source);
       console.log(`restored ${rows} rows in ${tables} tables from ${source} into ${config.databasePath}`);

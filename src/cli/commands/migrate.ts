@@ -1,6 +1,5 @@
 // `parley migrate`: applies the migrations and exits (once, before starting several
 // instances on one database file).
-import { openDatabase } from "../../db/client.ts";
 import { type Command, CommandError, commandConfig, errorMessage } from "../command.ts";
 
 export const migrate: Command = {
@@ -10,8 +9,9 @@ export const migrate: Command = {
 serve migrates at start-up too; run this once before starting several instances on one
 file, so that they do not race. Running it again changes nothing.`,
   readsConfig: true,
-  run({ flags }) {
+  async run({ flags }) {
     const config = commandConfig(flags);
+    const { openDatabase } = await import("../../db/client.ts");
     try {
       openDatabase(config.databasePath).close();
     } catch (error) {

@@ -1,6 +1,6 @@
 // `parley serve`: runs the chat until SIGTERM or SIGINT, then shuts down in order.
 import { describeConfig } from "../../config.ts";
-import { startServer } from "../../server.ts";
+import type { RunningServer } from "../../server.ts";
 import { buildInfo } from "../../version.ts";
 import { type Command, CommandError, commandConfig, configFileValues, EXIT, errorMessage } from "../command.ts";
 
@@ -26,7 +26,9 @@ options:
       return EXIT.ok;
     }
     const config = commandConfig(flags);
-    let running: Awaited<ReturnType<typeof startServer>>;
+    // Loaded here, so that the other commands do not load the whole server.
+    const { startServer } = await import("../../server.ts");
+    let running: RunningServer;
     try {
       running = await startServer(config);
     } catch (error) {
