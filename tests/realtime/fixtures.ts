@@ -2,6 +2,7 @@
 // instance given (so the chat domain's notifier calls are exercised), plus a bulk insert
 // for tests that need thousands of messages.
 import { eq } from "drizzle-orm";
+import { takeSeq } from "../../src/chat/stream.ts";
 import { toMessage } from "../../src/chat/wire.ts";
 import { conversations, messages } from "../../src/db/schema.ts";
 import type { RunningServer } from "../../src/server.ts";
@@ -49,7 +50,12 @@ export async function markRead(server: RunningServer, reader: Member, conversati
  */
 export function insertMessage(server: RunningServer, senderId: number, conversationId: number, body: string) {
   const { db, clock, notifier } = server.deps;
-  const row = db.insert(messages).values({ conversationId, senderId, body, createdAt: clock.now() }).returning().get();
+  const seq = takeSeq(db, conversationId);
+  const row = db
+    .insert(messages)
+    .values({ conversationId, senderId, body, seq, createdAt: clock.now() })
+    .returning()
+    .get();
   db.update(conversations).set({ lastMessageId: row.id }).where(eq(conversations.id, conversationId)).run();
   const message = toMessage(row);
   notifier.message(message);
