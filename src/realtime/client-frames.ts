@@ -1,9 +1,11 @@
 // What a socket may send (resume, typing, ping), checked frame by frame: size, rate and
 // shape problems are answered with an `error` frame and the socket stays open, until it
 // has earned MAX_SOCKET_ERRORS of them. Nothing a client sends can throw out of here.
+// Each socket's state for this (frame rate, typing throttle, replay) lives here too.
 import { authorizeTyping } from "../chat/conversations.ts";
 import { messagesSince } from "../chat/resume.ts";
 import type { Deps } from "../deps.ts";
+import type { Message } from "../shared/api.ts";
 import { AppError, CLOSE_CODES, type ErrorCode } from "../shared/errors.ts";
 import {
   clientFrame,
@@ -20,7 +22,40 @@ import type { Conn, Hub } from "./hub.ts";
 /** A replay stops filling a socket's buffer past this and goes on when it drains. */
 export const REPLAY_HIGH_WATER_BYTES = 256 * 1024;
 
-export type FrameContext = { deps: Deps; hub: Hub };
+export type FrameContext = { deps: Pick<Deps, "db" | "bus" | "clock" | "logger">; hub: Hub };
+
+type SocketFrames = {
+  /** Error frames sent so far; at MAX_SOCKET_ERRORS the socket is closed. */
+  errors: number;
+  /** Token bucket of client frames. */
+  tokens: number;
+  refilledAt: number;
+  /** When this socket last forwarded `typing`, per conversation. */
+  typingAt: Map<number, number>;
+  /** A `resume` being sent, paced by backpressure. */
+  replay: { messages: Message[]; index: number; complete: boolean; after: number } | null;
+  /** A `resume` that arrived during a replay: started when it ends. */
+  pendingResume: number | null;
+};
+
+// Kept beside the hub's Conn, not in it: gone with the socket.
+const states = new WeakMap<Conn, SocketFrames>();
+
+function stateOf(conn: Conn, now: number): SocketFrames {
+  let state = states.get(conn);
+  if (!state) {
+    state = {
+      errors: 0,
+      tokens: MAX_CLIENT_FRAMES_PER_SECOND,
+      refilledAt: now,
+      typingAt: new Map(),
+      replay: null,
+      pendingResume: null,
+    };
+    states.set(conn, state);
+  }
+  return state;
+}
 
 /** Elysia hands over JSON text already parsed; anything else arrives as a string or bytes. */
 function frameBytes(message: unknown): number {
@@ -33,19 +68,20 @@ function frameBytes(message: unknown): number {
 }
 
 function fail(ctx: FrameContext, conn: Conn, code: ErrorCode, message: string) {
-  conn.errors += 1;
+  const state = stateOf(conn, ctx.deps.clock.now());
+  state.errors += 1;
   ctx.hub.send(conn, { type: "error", code, message });
-  if (conn.errors >= MAX_SOCKET_ERRORS) {
+  if (state.errors >= MAX_SOCKET_ERRORS) {
     conn.ws.close(CLOSE_CODES.POLICY_VIOLATION, "Too many bad frames");
   }
 }
 
-function takeToken(conn: Conn, now: number): boolean {
-  const elapsed = Math.max(0, now - conn.refilledAt);
-  conn.tokens = Math.min(MAX_CLIENT_FRAMES_PER_SECOND, conn.tokens + (elapsed * MAX_CLIENT_FRAMES_PER_SECOND) / 1000);
-  conn.refilledAt = now;
-  if (conn.tokens < 1) return false;
-  conn.tokens -= 1;
+function takeToken(state: SocketFrames, now: number): boolean {
+  const elapsed = Math.max(0, now - state.refilledAt);
+  state.tokens = Math.min(MAX_CLIENT_FRAMES_PER_SECOND, state.tokens + (elapsed * MAX_CLIENT_FRAMES_PER_SECOND) / 1000);
+  state.refilledAt = now;
+  if (state.tokens < 1) return false;
+  state.tokens -= 1;
   return true;
 }
 
@@ -53,7 +89,8 @@ export function handleClientMessage(ctx: FrameContext, conn: Conn, message: unkn
   if (conn.closed) return;
   try {
     const now = ctx.deps.clock.now();
-    if (!takeToken(conn, now)) {
+    const state = stateOf(conn, now);
+    if (!takeToken(state, now)) {
       return fail(ctx, conn, "TOO_MANY_REQUESTS", `At most ${MAX_CLIENT_FRAMES_PER_SECOND} frames a second`);
     }
     if (frameBytes(message) > MAX_CLIENT_FRAME_BYTES) {
@@ -74,9 +111,9 @@ export function handleClientMessage(ctx: FrameContext, conn: Conn, message: unkn
         ctx.hub.send(conn, { type: "pong" });
         return;
       case "typing":
-        return typing(ctx, conn, frame.conversationId, now);
+        return typing(ctx, conn, state, frame.conversationId, now);
       case "resume":
-        return resume(ctx, conn, frame.after);
+        return resume(ctx, conn, state, frame.after);
     }
   } catch (error) {
     // The chat domain refused (as it would a tRPC call): its code and message, as an error frame.
@@ -86,11 +123,11 @@ export function handleClientMessage(ctx: FrameContext, conn: Conn, message: unkn
   }
 }
 
-function typing(ctx: FrameContext, conn: Conn, conversationId: number, now: number) {
+function typing(ctx: FrameContext, conn: Conn, state: SocketFrames, conversationId: number, now: number) {
   authorizeTyping(ctx.deps.db, conn.userId, conversationId);
-  const last = conn.typingAt.get(conversationId);
+  const last = state.typingAt.get(conversationId);
   if (last !== undefined && now - last < TYPING_THROTTLE_MS) return;
-  conn.typingAt.set(conversationId, now);
+  state.typingAt.set(conversationId, now);
   ctx.deps.bus.publish({
     type: "frame",
     topic: conversationTopic(conversationId),
@@ -99,14 +136,14 @@ function typing(ctx: FrameContext, conn: Conn, conversationId: number, now: numb
   });
 }
 
-function resume(ctx: FrameContext, conn: Conn, after: number) {
-  if (conn.replay) {
+function resume(ctx: FrameContext, conn: Conn, state: SocketFrames, after: number) {
+  if (state.replay) {
     // One replay at a time per socket; the latest request waits for the current one.
-    conn.pendingResume = after;
+    state.pendingResume = after;
     return;
   }
   const { messages, complete } = messagesSince(ctx.deps.db, conn.userId, after, RESUME_LIMIT);
-  conn.replay = { messages, index: 0, complete, after };
+  state.replay = { messages, index: 0, complete, after };
   pumpReplay(ctx, conn);
 }
 
@@ -115,8 +152,9 @@ function resume(ctx: FrameContext, conn: Conn, after: number) {
  * Bun's `drain`: a large resume never pushes a socket over its backpressure limit.
  */
 export function pumpReplay(ctx: FrameContext, conn: Conn) {
-  const replay = conn.replay;
-  if (!replay || conn.closed) return;
+  const state = states.get(conn);
+  const replay = state?.replay;
+  if (!state || !replay || conn.closed) return;
   try {
     while (replay.index < replay.messages.length) {
       const message = replay.messages[replay.index];
@@ -126,25 +164,25 @@ export function pumpReplay(ctx: FrameContext, conn: Conn) {
       replay.index += 1;
       if (status === 0) {
         // Dropped: the socket is closing. Its client resumes again when it reconnects.
-        conn.replay = null;
+        state.replay = null;
         return;
       }
       if (status === -1 && conn.ws.getBufferedAmount() > REPLAY_HIGH_WATER_BYTES) return;
     }
-    conn.replay = null;
+    state.replay = null;
     ctx.hub.send(conn, {
       type: "resumed",
       count: replay.messages.length,
       complete: replay.complete,
       lastId: replay.messages.at(-1)?.id ?? replay.after,
     });
-    if (conn.pendingResume !== null) {
-      const after = conn.pendingResume;
-      conn.pendingResume = null;
-      resume(ctx, conn, after);
+    if (state.pendingResume !== null) {
+      const after = state.pendingResume;
+      state.pendingResume = null;
+      resume(ctx, conn, state, after);
     }
   } catch (error) {
-    conn.replay = null;
+    state.replay = null;
     ctx.deps.logger.error({ err: error, userId: conn.userId }, "resume failed");
     fail(ctx, conn, "INTERNAL_SERVER_ERROR", "Something went wrong on our side");
   }

@@ -1,16 +1,11 @@
-// This instance's sockets: who is connected, which topics each socket is subscribed to,
-// and the delivery of bus events to them through Bun's server-level publish (which,
+// This instance's sockets: a registry of who is connected and which topics each socket is
+// subscribed to, and the delivery of bus events to them through Bun's server-level publish (which,
 // unlike ws.publish, reaches the publisher's own sockets too). Each frame is serialized
 // once per instance, whatever the number of sockets.
-import { type AuthSession, liveSession } from "../auth/sessions.ts";
-import { conversationPeers } from "../chat/conversations.ts";
-import { recordLastSeen } from "../chat/directory.ts";
-import { resumeStart } from "../chat/resume.ts";
 import type { Deps } from "../deps.ts";
-import type { Message } from "../shared/api.ts";
 import { CLOSE_CODES } from "../shared/errors.ts";
-import { MAX_CLIENT_FRAMES_PER_SECOND, type ServerFrame } from "../shared/events.ts";
-import { type BusEvent, conversationTopic, userTopic } from "./bus.ts";
+import type { ServerFrame } from "../shared/events.ts";
+import { type BusEvent, conversationTopic } from "./bus.ts";
 
 /** A socket's queued bytes past which it is closed (1013) so that its client resumes. */
 export const SLOW_CONSUMER_BYTES = 512 * 1024;
@@ -28,42 +23,24 @@ export type Socket = {
 /** The part of Bun's server the hub needs. */
 export type Publisher = { publish(topic: string, data: string, compress?: boolean): number };
 
+/** One registered socket. What it may send, and its state for that, is client-frames.ts's. */
 export type Conn = {
   ws: Socket;
   userId: number;
   sessionId: string;
   topics: Set<string>;
-  /** Error frames sent so far; at MAX_SOCKET_ERRORS the socket is closed. */
-  errors: number;
-  /** Token bucket of client frames. */
-  tokens: number;
-  refilledAt: number;
-  /** When this socket last forwarded `typing`, per conversation. */
-  typingAt: Map<number, number>;
-  /** A `resume` being sent, paced by backpressure. */
-  replay: { messages: Message[]; index: number; complete: boolean; after: number } | null;
-  /** A `resume` that arrived during a replay: started when it ends. */
-  pendingResume: number | null;
   closed: boolean;
 };
 
 export type Hub = ReturnType<typeof createHub>;
 
-export function createHub(deps: Deps) {
-  const { db, bus, logger, metrics } = deps;
+export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">) {
+  const { bus, logger, metrics } = deps;
   let server: Publisher | null = null;
   let shuttingDown = false;
   const byUser = new Map<number, Set<Conn>>();
   const byTopic = new Map<string, Set<Conn>>();
   const bySocket = new WeakMap<Socket, Conn>();
-  /** Presence updates and announcements in flight, awaited on shutdown. */
-  const pending = new Set<Promise<unknown>>();
-
-  const track = (work: Promise<unknown>) => {
-    const settled = work.catch((error: unknown) => logger.error({ err: error }, "realtime task failed"));
-    pending.add(settled);
-    void settled.finally(() => pending.delete(settled));
-  };
 
   function subscribe(conn: Conn, topic: string) {
     if (conn.closed || conn.topics.has(topic)) return;
@@ -169,22 +146,6 @@ export function createHub(deps: Deps) {
     }
   });
 
-  /** Tell the user's peers (those sharing a conversation, at this moment) that they came or went. */
-  function announcePresence(userId: number, online: boolean) {
-    const peers = conversationPeers(db, userId);
-    if (peers.length === 0) return;
-    bus.publish({ type: "frame", topic: peers.map(userTopic), frame: { type: "presence", userId, online } });
-  }
-
-  deps.presence.onChange((userId, online) => {
-    try {
-      announcePresence(userId, online);
-      if (!online) recordLastSeen(db, userId, deps.clock.now());
-    } catch (error) {
-      logger.error({ err: error }, "presence announcement failed");
-    }
-  });
-
   return {
     attach(started: Publisher) {
       server = started;
@@ -196,62 +157,27 @@ export function createHub(deps: Deps) {
 
     send,
 
-    /** A socket opened: subscribe it, register it, say `ready`. */
-    open(ws: Socket, session: AuthSession): Conn | null {
-      if (shuttingDown) {
-        ws.close(CLOSE_CODES.GOING_AWAY, "Server shutting down");
-        return null;
-      }
-      const { user, sessionId } = session;
-      if (!liveSession(deps, { sid: sessionId, uid: user.id, tv: user.tokenVersion })) {
-        ws.close(CLOSE_CODES.POLICY_VIOLATION, "Session ended");
-        return null;
-      }
-      const now = deps.clock.now();
-      const conn: Conn = {
-        ws,
-        userId: user.id,
-        sessionId,
-        topics: new Set(),
-        errors: 0,
-        tokens: MAX_CLIENT_FRAMES_PER_SECOND,
-        refilledAt: now,
-        typingAt: new Map(),
-        replay: null,
-        pendingResume: null,
-        closed: false,
-      };
+    subscribe,
+
+    /** False once shutdown began: new sockets are closed with 1001. */
+    accepting: () => !shuttingDown,
+
+    /** Registers an opened socket. `first`: the user had no other socket on this instance. */
+    register(ws: Socket, userId: number, sessionId: string): { conn: Conn; first: boolean } {
+      const conn: Conn = { ws, userId, sessionId, topics: new Set(), closed: false };
       bySocket.set(ws, conn);
-      const conns = byUser.get(user.id);
-      const first = !conns;
+      const conns = byUser.get(userId);
       if (conns) conns.add(conn);
-      else byUser.set(user.id, new Set([conn]));
+      else byUser.set(userId, new Set([conn]));
       metrics.openSockets.inc();
-
-      // Subscribed first, then the newest id read: a message committed after the read is
-      // published after the subscription, so it arrives live; anything older is resumable.
-      subscribe(conn, userTopic(user.id));
-      const start = resumeStart(db, user.id);
-      for (const conversationId of start.conversationIds) subscribe(conn, conversationTopic(conversationId));
-      send(conn, { type: "ready", userId: user.id, lastMessageId: start.lastMessageId, maxBody: deps.config.maxBody });
-
-      if (first) {
-        recordLastSeen(db, user.id, now);
-        track(
-          deps.presence.connected(user.id).then((cameOnline) => {
-            if (cameOnline) announcePresence(user.id, true);
-          }),
-        );
-      }
-      return conn;
+      return { conn, first: !conns };
     },
 
-    /** A socket closed (either side). */
-    close(ws: Socket) {
+    /** A socket closed (either side). `last`: the user has no other socket on this instance. */
+    unregister(ws: Socket): { conn: Conn; last: boolean } | null {
       const conn = bySocket.get(ws);
-      if (!conn || conn.closed) return;
+      if (!conn || conn.closed) return null;
       conn.closed = true;
-      conn.replay = null;
       bySocket.delete(ws);
       // Bun drops a closed socket's subscriptions itself; only the index needs updating.
       for (const topic of conn.topics) {
@@ -263,27 +189,14 @@ export function createHub(deps: Deps) {
       metrics.openSockets.dec();
       const conns = byUser.get(conn.userId);
       conns?.delete(conn);
-      if (conns?.size !== 0) return;
+      if (conns?.size !== 0) return { conn, last: false };
       byUser.delete(conn.userId);
-      const userId = conn.userId;
-      try {
-        recordLastSeen(db, userId, deps.clock.now());
-      } catch (error) {
-        logger.warn({ err: error }, "could not record last_seen_at");
-      }
-      track(
-        deps.presence.disconnected(userId).then((wentOffline) => {
-          // Reconnected meanwhile (another tab, a quick reload): not offline after all.
-          if (wentOffline && !byUser.has(userId)) announcePresence(userId, false);
-        }),
-      );
+      return { conn, last: true };
     },
 
-    /** Sockets currently open on this instance. */
-    socketCount() {
-      let count = 0;
-      for (const conns of byUser.values()) count += conns.size;
-      return count;
+    /** Has the user a socket open on this instance? */
+    isConnected(userId: number): boolean {
+      return byUser.has(userId);
     },
 
     /** Refuse new sockets and close every open one with 1001 (clients reconnect elsewhere). */
@@ -292,11 +205,6 @@ export function createHub(deps: Deps) {
       for (const conns of [...byUser.values()]) {
         for (const conn of [...conns]) conn.ws.close(CLOSE_CODES.GOING_AWAY, "Server shutting down");
       }
-    },
-
-    /** Resolves when presence updates and announcements in flight are done. */
-    async settled() {
-      while (pending.size > 0) await Promise.allSettled([...pending]);
     },
   };
 }

@@ -10,6 +10,8 @@ import { originAllowed } from "../http/origin.ts";
 import { errorBody } from "../shared/errors.ts";
 import { handleClientMessage, pumpReplay } from "./client-frames.ts";
 import { createHub, type Socket } from "./hub.ts";
+import { socketClosed, socketOpened } from "./lifecycle.ts";
+import { createPresenceAnnouncements } from "./presence-announcements.ts";
 
 /**
  * Bun's WebSocket limits. Elysia only reads them from `new Elysia({ websocket })` of the
@@ -36,11 +38,12 @@ const socketOf = (ws: { raw: unknown }) => ws.raw as Socket;
 
 export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
   const hub = createHub(deps);
-  const ctx = { deps, hub };
+  const announcements = createPresenceAnnouncements(deps, hub.isConnected);
+  const ctx = { deps, hub, announcements };
   return (
     new Elysia()
-      // server.ts reaches the hub through the app to close sockets on shutdown.
-      .decorate("realtime", hub)
+      // server.ts reaches these through the app to close sockets on shutdown.
+      .decorate("realtime", { shutdown: hub.shutdown, settled: announcements.settled })
       .onStart(({ server }) => {
         if (server) hub.attach(server);
       })
@@ -56,7 +59,7 @@ export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
         detail: { hide: true },
         open(ws) {
           try {
-            hub.open(socketOf(ws), ws.data.session);
+            socketOpened(ctx, socketOf(ws), ws.data.session);
           } catch (error) {
             deps.logger.error({ err: error }, "socket open failed");
             socketOf(ws).close(1011, "Something went wrong on our side");
@@ -72,7 +75,7 @@ export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
         },
         close(ws) {
           try {
-            hub.close(socketOf(ws));
+            socketClosed(ctx, socketOf(ws));
           } catch (error) {
             deps.logger.error({ err: error }, "socket close failed");
           }
