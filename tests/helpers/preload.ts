@@ -1,10 +1,23 @@
 // Runs before the test files (bunfig.toml preload).
-import { setDefaultTimeout } from "bun:test";
+
 import { mkdirSync } from "node:fs";
+import { plugin } from "bun";
 
 // Tests start real servers, redis-server and Chromium; Bun's 5 s default is too tight on
-// a busy 2-core machine (bunfig.toml has no per-test timeout setting).
-setDefaultTimeout(30_000);
+// a busy 2-core machine. bunfig.toml has no per-test timeout setting, and
+// setDefaultTimeout() here would reach only the first test file of a run (it is per
+// file), so every test file is loaded with the call in front of its first line (on that
+// same line, so line numbers in failures stay right).
+const TEST_TIMEOUT_MS = 30_000;
+plugin({
+  name: "per-file default test timeout",
+  setup(build) {
+    build.onLoad({ filter: /\.test\.tsx?$/ }, async ({ path }) => ({
+      contents: `import { setDefaultTimeout as __setDefaultTimeout } from "bun:test"; __setDefaultTimeout(${TEST_TIMEOUT_MS}); ${await Bun.file(path).text()}`,
+      loader: path.endsWith("x") ? "tsx" : "ts",
+    }));
+  },
+});
 
 // The JUnit reporter (bunfig.toml) writes into this folder.
 mkdirSync("test-results", { recursive: true });
