@@ -32,7 +32,18 @@ const t = initTRPC.context<TrpcContext>().create({
     // Stack traces only in tests and development, never to production clients (nor
     // without a context, when the request could not even be read).
     const showStack = ctx !== undefined && ctx.deps.config.env !== "production";
-    return { ...shape, data: { ...data, ...(showStack ? { stack } : {}), ...(fields ? { fields } : {}) } };
+    // A refusal that passes with time (the send limit) says when, in seconds, so that a
+    // client can wait instead of failing; the Retry-After header says it too.
+    const retryAfter = cause instanceof AppError ? cause.retryAfter : undefined;
+    return {
+      ...shape,
+      data: {
+        ...data,
+        ...(showStack ? { stack } : {}),
+        ...(fields ? { fields } : {}),
+        ...(retryAfter ? { retryAfter } : {}),
+      },
+    };
   },
 });
 

@@ -7,7 +7,13 @@ import type { ErrorBody, ErrorCode, FieldErrors } from "../../../src/shared/erro
 import type { AppRouter } from "../../../src/trpc/router.ts";
 
 /** What the UI needs to know about a failed call. The UI shows NETWORK in its language. */
-export type ApiFailure = { code: ErrorCode | "NETWORK"; message: string; fields?: FieldErrors };
+export type ApiFailure = {
+  code: ErrorCode | "NETWORK";
+  message: string;
+  fields?: FieldErrors;
+  /** Seconds until a refusal that passes with time (TOO_MANY_REQUESTS) no longer applies. */
+  retryAfter?: number;
+};
 
 export function createApi(origin: string, onUnauthorized: () => void) {
   // A 401 on any call means the session is over (expired, logged out elsewhere, deactivated).
@@ -42,9 +48,14 @@ function isErrorBody(value: unknown): value is ErrorBody {
 /** Normalises an error from tRPC, Eden or fetch into an ApiFailure. */
 export function toFailure(error: unknown): ApiFailure {
   if (isTRPCClientError(error)) {
-    const data = error.data as { code?: ErrorCode; fields?: FieldErrors } | undefined;
+    const data = error.data as { code?: ErrorCode; fields?: FieldErrors; retryAfter?: number } | undefined;
     if (!data?.code) return { code: "NETWORK", message: NETWORK_MESSAGE };
-    return { code: data.code, message: error.message, ...(data.fields ? { fields: data.fields } : {}) };
+    return {
+      code: data.code,
+      message: error.message,
+      ...(data.fields ? { fields: data.fields } : {}),
+      ...(data.retryAfter ? { retryAfter: data.retryAfter } : {}),
+    };
   }
   if (isErrorBody(error)) return { ...error.error };
   if (typeof error === "object" && error !== null && "value" in error && isErrorBody(error.value)) {

@@ -237,7 +237,7 @@ export function ConversationView(props: {
               );
             }}
           </For>
-          <For each={thread().pending}>{(pending) => <PendingRow pending={pending} target={props.target} />}</For>
+          <For each={thread().pending}>{(pending) => <PendingRow pending={pending} />}</For>
         </div>
       </div>
 
@@ -257,32 +257,47 @@ export function ConversationView(props: {
   );
 }
 
-function PendingRow(props: { pending: PendingMessage; target: SendTarget }): JSX.Element {
+function PendingRow(props: { pending: PendingMessage }): JSX.Element {
   const chat = useChat();
   const { t } = useI18n();
   const failed = () => props.pending.status === "failed";
   // The reason as a clause of "Not sent: …." (without its own full stop).
-  const reason = () => (props.pending.error || t("errors.network")).replace(/[.!?]+$/, "");
+  const reason = () => {
+    const { refusal, error } = props.pending;
+    const text =
+      refusal === "tooLong"
+        ? t("conversation.refusedTooLong")
+        : refusal === "notFound"
+          ? t("conversation.refusedNotFound")
+          : refusal === "forbidden"
+            ? t("conversation.refusedForbidden")
+            : (error ?? "");
+    return text.replace(/[.!?]+$/, "");
+  };
+  // The wait the server asked for (or a network retry), counting down each second.
+  const [now, setNow] = createSignal(Date.now());
+  const tick = setInterval(() => setNow(Date.now()), 1000);
+  onCleanup(() => clearInterval(tick));
+  const waitSeconds = () => Math.ceil(((props.pending.notBefore ?? 0) - now()) / 1000);
   return (
     <div class="message mine pending" classList={{ failed: failed() }}>
       <div class="bubble">
         <MessageText text={props.pending.body} />
       </div>
-      <Show when={failed()} fallback={<span class="receipt">{t("conversation.sending")}</span>}>
+      <Show
+        when={failed()}
+        fallback={
+          <span class="receipt">
+            {waitSeconds() > 0 ? t("conversation.waiting", waitSeconds()) : t("conversation.sending")}
+          </span>
+        }
+      >
         <span class="receipt failed-note" role="alert">
           {t("conversation.notSent", reason())}
-          <button
-            class="link-button"
-            type="button"
-            onClick={() => void chat.threads.retry(props.pending.conversationId, props.pending.clientId, props.target)}
-          >
-            {t("conversation.retry")}
+          <button class="link-button" type="button" onClick={() => chat.threads.retryAll()}>
+            {t("conversation.retryAll")}
           </button>
-          <button
-            class="link-button"
-            type="button"
-            onClick={() => chat.threads.discard(props.pending.conversationId, props.pending.clientId)}
-          >
+          <button class="link-button" type="button" onClick={() => chat.threads.discard(props.pending.clientId)}>
             {t("conversation.discard")}
           </button>
         </span>

@@ -104,8 +104,13 @@ export const de: Dictionary = {
     seen: "Gesehen",
     sending: "Wird gesendet…",
     notSent: (reason: string) => (reason ? `Nicht gesendet: ${reason}.` : "Nicht gesendet."),
-    retry: "Erneut senden",
     discard: "Verwerfen",
+    retryAll: "Alle erneut senden",
+    waiting: (seconds: number) => `Wird in ${seconds} s gesendet…`,
+    refusedTooLong: "die Nachricht ist zu lang",
+    refusedNotFound:
+      "du kannst hier nicht mehr schreiben (du hast die Unterhaltung verlassen, oder das andere Konto wurde geschlossen)",
+    refusedForbidden: "du darfst hier nicht schreiben",
     typing: (names: readonly string[]) =>
       names.length === 0
         ? ""

@@ -102,8 +102,12 @@ export const en = {
     seen: "Seen",
     sending: "Sending…",
     notSent: (reason: string) => (reason ? `Not sent: ${reason}.` : "Not sent."),
-    retry: "Retry",
     discard: "Discard",
+    retryAll: "Retry all",
+    waiting: (seconds: number) => `Waiting to send… ${seconds} s`,
+    refusedTooLong: "this message is too long",
+    refusedNotFound: "you can no longer write here (you left, or the other account was closed)",
+    refusedForbidden: "you may not write here",
     typing: (names: readonly string[]) =>
       names.length === 0
         ? ""

@@ -1,6 +1,7 @@
 // The messages of one conversation as the client holds them: confirmed messages sorted
 // by id without duplicates, and the ones still being sent (by clientId).
 import type { Message } from "../../../src/shared/api.ts";
+import type { Refusal } from "./outbox.ts";
 
 export type PendingMessage = {
   clientId: string;
@@ -9,8 +10,11 @@ export type PendingMessage = {
   body: string;
   createdAt: string;
   status: "pending" | "failed";
-  /** The server's reason for a failure; empty when the server could not be reached. */
+  /** Why it was refused (failed only): the server's sentence for `invalid`, else the catalogue's. */
+  refusal?: Refusal;
   error?: string;
+  /** Waiting until then (epoch ms) before the next attempt: the send limit, or the network. */
+  notBefore?: number;
 };
 
 export type Thread = {

@@ -94,6 +94,7 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
       case "ready":
         setMaxBody(frame.maxBody);
         reloadList();
+        threads.reconnected();
         break;
       case "resync":
         // The connection has already sent `resume` (messages are replayed into the open
@@ -189,6 +190,7 @@ export function ChatProvider(props: ParentProps): JSX.Element {
     const onOnline = () => {
       stores.setBrowserOnline(true);
       stores.connection.retryNow();
+      stores.threads.reconnected();
     };
     const onOffline = () => stores.setBrowserOnline(false);
     document.addEventListener("visibilitychange", onVisibility);

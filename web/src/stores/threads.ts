@@ -1,10 +1,11 @@
 // The messages of each opened conversation: the latest page, older pages on demand, live
-// messages, messages being sent (pending → confirmed, or failed with a retry that reuses
-// its clientId so the server never stores it twice), who is typing and who has read what.
+// messages, messages being sent (from the outbox, lib/outbox.ts: pending until stored,
+// red only when refused for good), who is typing and who has read what.
 import { type Accessor, createSignal, type Setter } from "solid-js";
 import { createStore } from "solid-js/store";
 import { checkMessageBody, type Message } from "../../../src/shared/api.ts";
 import { type Api, toFailure } from "../api/client.ts";
+import { Outbox, type OutboxEntry, type SendTarget } from "../lib/outbox.ts";
 import { addMessages, addOlderPage, emptyThread, type PendingMessage, type Thread } from "../lib/thread.ts";
 
 /** Messages per older page (the first page is the server's MESSAGES_TO_LOAD). */
@@ -13,7 +14,30 @@ const OLDER_PAGE_SIZE = 50;
 /** How long a typing indicator lasts without a new `typing` frame. */
 const TYPING_SHOWN_MS = 6000;
 
-export type SendTarget = { conversationId: number } | { userId: number };
+export type { SendTarget };
+
+function toPending(entry: OutboxEntry): PendingMessage {
+  return {
+    clientId: entry.clientId,
+    conversationId: entry.conversationId,
+    senderId: entry.senderId,
+    body: entry.body,
+    createdAt: entry.createdAt,
+    status: entry.state === "failed" ? "failed" : "pending",
+    ...(entry.refusal ? { refusal: entry.refusal } : {}),
+    ...(entry.error ? { error: entry.error } : {}),
+    ...(entry.notBefore ? { notBefore: entry.notBefore } : {}),
+  };
+}
+
+/** localStorage, when the browser lets the page use it. */
+function browserStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
 
 /** `maxBody`: the server's MAX_BODY, as its `ready` frame said (the default until then). */
 export function createThreadsStore(
@@ -47,31 +71,39 @@ export function createThreadsStore(
     }
   };
 
-  const deliver = async (pending: PendingMessage, to: SendTarget): Promise<Message | null> => {
-    const [, setThread] = slot(pending.conversationId);
-    try {
-      const message = await api.trpc.history.send.mutate({ to, body: pending.body, clientId: pending.clientId });
+  // Messages being sent live in the outbox (kept across reloads); each thread shows its own.
+  const outbox = new Outbox({
+    send: (entry) => api.trpc.history.send.mutate({ to: entry.to, body: entry.body, clientId: entry.clientId }),
+    toFailure,
+    storage: browserStorage(),
+    key: `parley:outbox:${me()}`,
+    // Only a browser that knows it is offline holds the line; elsewhere, try.
+    canSend: () => globalThis.navigator?.onLine !== false,
+    onSent: (message, entry) => {
       // A first direct message (negative key: the peer) settles here; its conversation loads fresh.
-      setThread((t) =>
-        pending.conversationId > 0
-          ? addMessages(t, [message])
-          : { ...t, pending: t.pending.filter((p) => p.clientId !== pending.clientId) },
-      );
+      if (entry.conversationId > 0) slot(entry.conversationId)[1]((t) => addMessages(t, [message]));
       onHistory([message]);
-      return message;
-    } catch (error) {
-      const failure = toFailure(error);
-      setThread((t) => ({
-        ...t,
-        pending: t.pending.map((p) =>
-          p.clientId === pending.clientId
-            ? { ...p, status: "failed", error: failure.code === "NETWORK" ? "" : failure.message }
-            : p,
-        ),
-      }));
-      return null;
+    },
+    onChange: (entries) => showPending(entries),
+  });
+
+  /** Each thread's pending rows are its outbox entries, in writing order. */
+  const showPending = (entries: readonly OutboxEntry[]) => {
+    const byThread = new Map<number, PendingMessage[]>();
+    for (const entry of entries) {
+      const list = byThread.get(entry.conversationId) ?? [];
+      list.push(toPending(entry));
+      byThread.set(entry.conversationId, list);
     }
+    for (const [id, [thread, setThread]] of threads) {
+      const pending = byThread.get(id) ?? [];
+      if (pending.length === 0 && thread().pending.length === 0) continue;
+      setThread((t) => ({ ...t, pending }));
+    }
+    for (const [id, pending] of byThread) if (!threads.has(id)) slot(id)[1]((t) => ({ ...t, pending }));
   };
+  // Kept from the last visit: shown at once, sent when the socket is ready.
+  showPending(outbox.all);
 
   return {
     thread: (id: number): Thread => slot(id)[0](),
@@ -123,39 +155,35 @@ export function createThreadsStore(
     },
 
     /**
-     * Sends a message, shown at once as pending. A negative `conversationId` (minus the peer's
-     * id) is a direct conversation that does not exist yet: the answer says which it became.
+     * Queues a message in the outbox, shown at once as pending; resolves when it is stored
+     * (or refused). A negative `conversationId` (minus the peer's id) is a direct
+     * conversation that does not exist yet: the answer says which it became.
      */
     async send(conversationId: number, to: SendTarget, body: string): Promise<Message | null | { error: string }> {
       const checked = checkMessageBody(body, maxBody());
       if (!checked.ok) return { error: checked.message };
-      const pending: PendingMessage = {
+      return outbox.add({
         clientId: crypto.randomUUID(),
         conversationId,
+        to,
         senderId: me(),
         body: checked.body,
         createdAt: new Date().toISOString(),
-        status: "pending",
-      };
-      const [, setThread] = slot(conversationId);
-      setThread((t) => ({ ...t, pending: [...t.pending, pending] }));
-      return deliver(pending, to);
+      });
     },
 
-    /** Sends a failed message again with the same clientId: at most one copy is ever stored. */
-    async retry(conversationId: number, clientId: string, to: SendTarget) {
-      const [thread, setThread] = slot(conversationId);
-      const pending = thread().pending.find((p) => p.clientId === clientId);
-      if (pending?.status !== "failed") return;
-      const again: PendingMessage = { ...pending, status: "pending" };
-      delete again.error;
-      setThread((t) => ({ ...t, pending: t.pending.map((p) => (p.clientId === clientId ? again : p)) }));
-      await deliver(again, to);
+    /** Sends every refused message again, in order, with the same clientIds: never stored twice. */
+    retryAll() {
+      outbox.retryAll();
     },
 
-    discard(conversationId: number, clientId: string) {
-      const [, setThread] = slot(conversationId);
-      setThread((t) => ({ ...t, pending: t.pending.filter((p) => p.clientId !== clientId) }));
+    discard(clientId: string) {
+      outbox.discard(clientId);
+    },
+
+    /** The socket or the network is back: send what waits, now. */
+    reconnected() {
+      outbox.reconnected();
     },
 
     typingFrom(conversationId: number, userId: number) {
@@ -178,6 +206,7 @@ export function createThreadsStore(
     },
 
     dispose() {
+      outbox.dispose();
       for (const timer of typingTimers.values()) clearTimeout(timer);
       typingTimers.clear();
     },

@@ -1,0 +1,170 @@
+// The outbox, as a person sees it: what they wrote is sent when the network or the
+// server is back, in the order written, stored once, kept across a reload, and quick
+// typing under the default send limit never turns a message red.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import type { Browser, Page, Route } from "playwright-core";
+import {
+  launchBrowser,
+  newPerson,
+  openDirectWith,
+  type Person,
+  sendMessage,
+  signUpInBrowser,
+} from "../helpers/browser.ts";
+import { signUp } from "../helpers/client.ts";
+import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
+
+let server: TestServer;
+let browser: Browser;
+const dir = tempDir("parley-outbox-");
+// The default send limit (SEND_RATE and SEND_BURST unset), not the tests' "off".
+const DEFAULT_LIMIT = { SEND_RATE: "" };
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(DEFAULT_LIMIT, { dir }), launchBrowser()]);
+  await signUp(server.url, { username: "bob", firstName: "Bob", lastName: "Stone" });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Someone new, in a conversation with Bob. */
+async function personTalkingToBob(username: string): Promise<Person> {
+  const person = await newPerson(browser, server.url);
+  await signUpInBrowser(person.page, { firstName: username, lastName: "Writer", username });
+  await openDirectWith(person.page, "bob", "Bob Stone");
+  return person;
+}
+
+/** What the database holds from `username` to Bob, in stored order. */
+function storedFrom(username: string): string[] {
+  return server.deps.database.sqlite
+    .query<{ body: string }, [string]>(
+      "select m.body from messages m join users u on u.id = m.sender_id where u.username = ? order by m.seq",
+    )
+    .all(username)
+    .map((r) => r.body);
+}
+
+async function waitUntil(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(50);
+  }
+}
+
+const log = (page: Page) => page.getByRole("log");
+const notSent = (page: Page) => log(page).getByRole("alert").filter({ hasText: "Not sent" });
+
+test("written offline, sent when the network is back: each once, in the order written", async () => {
+  const { page, context } = await personTalkingToBob("offline");
+  await sendMessage(page, "online first");
+  await log(page).getByText("Sending…").waitFor({ state: "detached" });
+
+  await context.setOffline(true);
+  for (const body of ["offline one", "offline two", "offline three"]) await sendMessage(page, body);
+  // Pending, at the bottom, in writing order; nothing red.
+  const rows = log(page).locator(".message.pending");
+  await waitUntil("three pending rows", async () => (await rows.count()) === 3);
+  expect(await rows.allInnerTexts()).toEqual([
+    expect.stringContaining("offline one"),
+    expect.stringContaining("offline two"),
+    expect.stringContaining("offline three"),
+  ]);
+  expect(storedFrom("offline")).toEqual(["online first"]);
+
+  await context.setOffline(false);
+  await waitUntil("the three stored", () => storedFrom("offline").length === 4);
+  await log(page).locator(".message.pending").first().waitFor({ state: "detached" });
+  expect(storedFrom("offline")).toEqual(["online first", "offline one", "offline two", "offline three"]);
+  expect(await notSent(page).count()).toBe(0);
+  for (const body of ["offline one", "offline two", "offline three"]) {
+    expect(await log(page).getByText(body, { exact: true }).count()).toBe(1);
+  }
+}, 60_000);
+
+test("30 quick sends under the default limit are all stored, in order, none red; more wait their turn, counting down", async () => {
+  const { page } = await personTalkingToBob("quick");
+  const box = page.getByRole("textbox", { name: /^Message / });
+  const bodies = Array.from({ length: 30 }, (_, i) => `quick ${i + 1}`);
+  for (const body of bodies) {
+    await box.fill(body);
+    await box.press("Enter");
+  }
+  await waitUntil("30 stored", () => storedFrom("quick").length === 30);
+  expect(storedFrom("quick")).toEqual(bodies);
+  await log(page).getByText("Sending…").first().waitFor({ state: "detached" });
+  expect(await notSent(page).count()).toBe(0);
+
+  // The bucket is spent now: ten more wait for the server's retryAfter, shown counting down.
+  const more = Array.from({ length: 10 }, (_, i) => `more ${i + 1}`);
+  for (const body of more) {
+    await box.fill(body);
+    await box.press("Enter");
+  }
+  await log(page)
+    .getByText(/Waiting to send… \d+ s/)
+    .first()
+    .waitFor();
+  await waitUntil("all 40 stored", () => storedFrom("quick").length === 40, 30_000);
+  expect(storedFrom("quick")).toEqual([...bodies, ...more]);
+  expect(await notSent(page).count()).toBe(0);
+  await log(page).locator(".message.pending").first().waitFor({ state: "detached" });
+  // On screen once each, in order.
+  const shown = await log(page).locator(".message:not(.pending) .bubble").allInnerTexts();
+  expect(shown).toEqual([...bodies, ...more]);
+}, 90_000);
+
+test("a reload keeps what was not sent yet, and sends it afterwards", async () => {
+  const { page } = await personTalkingToBob("reloader");
+  await sendMessage(page, "hello");
+  await log(page).getByText("Sending…").waitFor({ state: "detached" });
+  // The send requests fail on the network until the test lets them through.
+  const pattern = /\/trpc\/[^?]*history\.send/;
+  const drop = (route: Route) => route.abort("connectionreset");
+  await page.route(pattern, drop);
+  await sendMessage(page, "kept one");
+  await sendMessage(page, "kept two");
+  await waitUntil("two pending", async () => (await log(page).locator(".message.pending").count()) === 2);
+
+  await page.reload();
+  await page.getByRole("heading", { name: "Bob Stone", level: 1 }).waitFor();
+  const rows = log(page).locator(".message.pending");
+  await waitUntil("two pending after the reload", async () => (await rows.count()) === 2);
+  expect(await rows.allInnerTexts()).toEqual([
+    expect.stringContaining("kept one"),
+    expect.stringContaining("kept two"),
+  ]);
+  expect(storedFrom("reloader")).toEqual(["hello"]);
+
+  await page.unroute(pattern, drop);
+  await waitUntil("both stored", () => storedFrom("reloader").length === 3);
+  expect(storedFrom("reloader")).toEqual(["hello", "kept one", "kept two"]);
+  await rows.first().waitFor({ state: "detached" });
+  expect(await log(page).getByText("kept one", { exact: true }).count()).toBe(1);
+}, 60_000);
+
+test("a server restart in the middle: what was written meanwhile is sent when it is back, in order", async () => {
+  const { page } = await personTalkingToBob("restarter");
+  await sendMessage(page, "before");
+  await log(page).getByText("Sending…").waitFor({ state: "detached" });
+
+  const port = server.port;
+  await server.close();
+  await page.getByRole("status").getByText("Reconnecting…").waitFor();
+  await sendMessage(page, "during one");
+  await sendMessage(page, "during two");
+  await waitUntil("two pending", async () => (await log(page).locator(".message.pending").count()) === 2);
+
+  server = await startTestServer({ ...DEFAULT_LIMIT, PORT: String(port) }, { dir });
+  await waitUntil("both stored", () => storedFrom("restarter").length === 3, 30_000);
+  expect(storedFrom("restarter")).toEqual(["before", "during one", "during two"]);
+  await log(page).locator(".message.pending").first().waitFor({ state: "detached", timeout: 20_000 });
+  expect(await notSent(page).count()).toBe(0);
+  expect(await log(page).getByText("during two", { exact: true }).count()).toBe(1);
+}, 90_000);
