@@ -4,10 +4,12 @@ import { openapi } from "@elysiajs/openapi";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { createKnownDevices } from "./auth/known-devices.ts";
 import { createLoginThrottle } from "./auth/login-throttle.ts";
 import { type AddressSource, clientIp, tokenFromRequest } from "./auth/request.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { authenticateToken } from "./auth/sessions.ts";
+import { createSignupThrottle } from "./auth/signup-throttle.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import type { Deps } from "./deps.ts";
 import { appErrorResponse, errorResponse, fieldsFromIssues } from "./http/errors.ts";
@@ -30,6 +32,8 @@ export const MAX_TRPC_BATCH = 20;
 export function createApp(deps: Deps) {
   const signer = createTokenSigner(deps.config.jwtSecret);
   const throttle = createLoginThrottle(deps.db, deps.clock);
+  const signupThrottle = createSignupThrottle(deps.db, deps.clock, deps.config.signupLimit);
+  const devices = createKnownDevices(deps.config.jwtSecret);
 
   const requestStarts = new WeakMap<Request, { id: string; start: number }>();
   let server: AddressSource | null = null;
@@ -123,7 +127,7 @@ export function createApp(deps: Deps) {
         },
       }),
     )
-    .use(authRoutes(deps, { signer, throttle }, serverRef))
+    .use(authRoutes(deps, { signer, throttle, signupThrottle, devices }, serverRef))
     .use(metricsRoutes(deps))
     .use(realtimeRoutes(deps, signer))
     .get(

@@ -38,6 +38,8 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ),
+  SIGNUP_LIMIT: intIn(0, 100_000, 10),
+  MAX_SOCKETS_PER_USER: intIn(1, 10_000, 20),
   TRUST_PROXY: z.preprocess(
     emptyAsUndefined,
     z
@@ -63,6 +65,10 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   /** Take the client address from X-Forwarded-For (only behind our own nginx). */
   trustProxy: boolean;
+  /** New accounts per client address per hour; 0 turns the limit off. */
+  signupLimit: number;
+  /** Open WebSockets per user on one instance; the next one is closed with 4008. */
+  maxSocketsPerUser: number;
 };
 
 export class ConfigError extends Error {}
@@ -91,6 +97,8 @@ export function loadConfig(env: Environment = process.env, fileValues: Environme
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    signupLimit: e.SIGNUP_LIMIT,
+    maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
   };
 }
 

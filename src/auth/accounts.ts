@@ -7,6 +7,7 @@ import type { LoginInput, SignupInput } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 import { type AuthSession, revokeSession } from "./sessions.ts";
+import type { SignupThrottle } from "./signup-throttle.ts";
 
 // Verifying against this when the user is unknown keeps the timing of "no such user"
 // the same as "wrong password".
@@ -16,7 +17,21 @@ export async function signup(
   deps: Pick<Deps, "db" | "clock">,
   input: SignupInput,
   ip: string | null,
+  /** Requests from the network are throttled per address; scripts (seed, admin) are not. */
+  throttle?: SignupThrottle,
 ): Promise<UserRow> {
+  if (throttle && ip !== null) {
+    const wait = throttle.retryAfter(ip);
+    if (wait > 0) {
+      logActivity(deps.db, { at: deps.clock.now(), kind: "signup_throttled", ip });
+      throw new AppError(
+        "TOO_MANY_REQUESTS",
+        "Too many new accounts from your address; try again later",
+        undefined,
+        wait,
+      );
+    }
+  }
   const taken = deps.db
     .select({ username: users.username, email: users.email })
     .from(users)
@@ -62,15 +77,27 @@ export async function login(
   throttle: LoginThrottle,
   input: LoginInput,
   ip: string,
+  /** Has this account logged in from the requesting browser before? (known-devices.ts) */
+  isKnownDevice: (userId: number) => boolean = () => false,
 ): Promise<UserRow> {
-  const wait = throttle.retryAfter(input.username, ip);
-  if (wait > 0) {
+  const throttled = (wait: number, message: string) => {
     logActivity(deps.db, { at: deps.clock.now(), kind: "login_throttled", detail: { username: input.username }, ip });
-    throw new AppError("TOO_MANY_REQUESTS", "Too many failed logins; try again later", undefined, wait);
-  }
+    return new AppError("TOO_MANY_REQUESTS", message, undefined, wait);
+  };
+  const wait = throttle.retryAfter(input.username, ip);
+  if (wait > 0) throw throttled(wait, "Too many failed logins; try again later");
   const user = deps.db.select().from(users).where(sql`lower(${users.username}) = lower(${input.username})`).get();
+  if (user && !isKnownDevice(user.id)) {
+    const accountWait = throttle.accountRetryAfter(user.id);
+    if (accountWait > 0) {
+      throw throttled(
+        accountWait,
+        "Too many failed logins for this account; try again later, or from a device you logged in with before",
+      );
+    }
+  }
   const valid = await Bun.password.verify(input.password, user?.passwordHash ?? (await decoyHash));
-  if (!user || !valid || !user.isActive) {
+  if (!user || !valid) {
     logActivity(deps.db, {
       at: deps.clock.now(),
       kind: "login_failed",
@@ -79,6 +106,11 @@ export async function login(
       ip,
     });
     throw new AppError("UNAUTHORIZED", "Wrong username or password");
+  }
+  // Said only once the password checked out: a guesser learns nothing from it.
+  if (!user.isActive) {
+    logActivity(deps.db, { at: deps.clock.now(), kind: "login_deactivated", userId: user.id, ip });
+    throw new AppError("FORBIDDEN", "This account is deactivated. Ask an administrator to reactivate it.");
   }
   logActivity(deps.db, { at: deps.clock.now(), kind: "login", userId: user.id, ip });
   return user;

@@ -1,5 +1,8 @@
 // Failed-login throttle: 10 failures for one username from one IP, or 100 from one IP,
 // within 15 minutes → refused (even with the right password) until the window passes.
+// And account-wide: 20 failures for one account from any addresses (a botnet behind
+// TRUST_PROXY) lock it for new devices until the window passes; a browser its owner
+// logged in from before still gets through (known-devices.ts).
 // The failures are the `login_failed` rows of the activity log, in the database every
 // instance shares: behind several instances an attacker gets no more attempts than
 // against one.
@@ -11,6 +14,7 @@ import type { Clock } from "../deps.ts";
 const WINDOW_MS = 15 * 60 * 1000;
 const PER_USERNAME_AND_IP = 10;
 const PER_IP = 100;
+const PER_ACCOUNT = 20;
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
 
@@ -40,7 +44,28 @@ export function createLoginThrottle(db: Db, clock: Clock) {
     .offset(PER_USERNAME_AND_IP - 1)
     .prepare();
 
+  // Served by activity_log_user (user_id, id), newest first.
+  const limitingFailureForAccount = db
+    .select({ at: activityLog.at })
+    .from(activityLog)
+    .where(
+      and(eq(activityLog.userId, p("userId")), eq(activityLog.kind, "login_failed"), gt(activityLog.at, p("since"))),
+    )
+    .orderBy(desc(activityLog.id))
+    .limit(1)
+    .offset(PER_ACCOUNT - 1)
+    .prepare();
+
+  const secondsUntilFree = (row: { at: number } | undefined, now: number) =>
+    row ? Math.max(0, Math.ceil((row.at + WINDOW_MS - now) / 1000)) : 0;
+
   return {
+    /** Seconds until this account takes attempts from a new device again, or 0. */
+    accountRetryAfter(userId: number): number {
+      const now = clock.now();
+      return secondsUntilFree(limitingFailureForAccount.get({ userId, since: now - WINDOW_MS }), now);
+    },
+
     /** Seconds until a new attempt is allowed, or 0 when it is allowed now. */
     retryAfter(username: string, ip: string): number {
       const now = clock.now();

@@ -5,11 +5,21 @@ export const SESSION_COOKIE = "session";
 export function tokenFromRequest(request: Request): string | null {
   const header = request.headers.get("authorization");
   if (header?.startsWith("Bearer ")) return header.slice(7).trim() || null;
+  return cookieOf(request, SESSION_COOKIE);
+}
+
+/** A cookie's value, or null. */
+export function cookieOf(request: Request, cookie: string): string | null {
   const cookies = request.headers.get("cookie");
   if (!cookies) return null;
   for (const part of cookies.split(";")) {
     const [name, ...rest] = part.trim().split("=");
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join("=")) || null;
+    if (name !== cookie) continue;
+    try {
+      return decodeURIComponent(rest.join("=")) || null;
+    } catch {
+      return null;
+    }
   }
   return null;
 }

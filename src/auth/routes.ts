@@ -5,14 +5,29 @@ import { toUser } from "../chat/wire.ts";
 import type { Deps } from "../deps.ts";
 import { errorResponse } from "../http/errors.ts";
 import { readJsonBody } from "../http/json-body.ts";
-import { type AuthResult, loginInput, signupInput } from "../shared/api.ts";
+import { type AuthResult, loginInput } from "../shared/api.ts";
 import { login, logout, signup } from "./accounts.ts";
+import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, type KnownDevices } from "./known-devices.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
-import { type AddressSource, clientIp, isSecureRequest, SESSION_COOKIE, tokenFromRequest } from "./request.ts";
+import { signupRequest } from "./password-policy.ts";
+import {
+  type AddressSource,
+  clientIp,
+  cookieOf,
+  isSecureRequest,
+  SESSION_COOKIE,
+  tokenFromRequest,
+} from "./request.ts";
 import { authenticateToken, startSession } from "./sessions.ts";
+import type { SignupThrottle } from "./signup-throttle.ts";
 import { SESSION_TTL_MS, type TokenSigner } from "./tokens.ts";
 
-export type AuthServices = { signer: TokenSigner; throttle: LoginThrottle };
+export type AuthServices = {
+  signer: TokenSigner;
+  throttle: LoginThrottle;
+  signupThrottle: SignupThrottle;
+  devices: KnownDevices;
+};
 
 /** Signup and login bodies are a few hundred bytes; anything near this is not one. */
 export const AUTH_BODY_BYTES = 4 * 1024;
@@ -21,7 +36,12 @@ export const AUTH_BODY_BYTES = 4 * 1024;
 // refused (login CSRF), and so is a deeply nested body before it can cost anything.
 const parseAuthBody = ({ request }: { request: Request }) => readJsonBody(request, AUTH_BODY_BYTES);
 
-export function authRoutes(deps: Deps, { signer, throttle }: AuthServices, server: () => AddressSource | null) {
+export function authRoutes(
+  deps: Deps,
+  { signer, throttle, signupThrottle, devices }: AuthServices,
+  server: () => AddressSource | null,
+) {
+  const secure = (request: Request) => (isSecureRequest(request, deps.config.trustProxy) ? ["Secure"] : []);
   const cookieFor = (request: Request, token: string, maxAgeSeconds: number) =>
     [
       `${SESSION_COOKIE}=${token}`,
@@ -29,7 +49,17 @@ export function authRoutes(deps: Deps, { signer, throttle }: AuthServices, serve
       "SameSite=Lax",
       "Path=/",
       `Max-Age=${maxAgeSeconds}`,
-      ...(isSecureRequest(request, deps.config.trustProxy) ? ["Secure"] : []),
+      ...secure(request),
+    ].join("; ");
+  // Sent only to /api/auth, never readable by scripts.
+  const deviceCookieFor = (request: Request, userId: number) =>
+    [
+      `${DEVICE_COOKIE}=${devices.issue(userId, deps.clock.now())}`,
+      "HttpOnly",
+      "SameSite=Strict",
+      "Path=/api/auth",
+      `Max-Age=${DEVICE_TTL_SECONDS}`,
+      ...secure(request),
     ].join("; ");
 
   type ResponseHeaders = { headers: Record<string, string | number> };
@@ -41,7 +71,10 @@ export function authRoutes(deps: Deps, { signer, throttle }: AuthServices, serve
     set: ResponseHeaders,
   ) => {
     const token = await startSession(deps, signer, user, { userAgent: request.headers.get("user-agent"), ip });
-    set.headers["set-cookie"] = cookieFor(request, token, SESSION_TTL_MS / 1000);
+    (set.headers as Record<string, string | string[]>)["set-cookie"] = [
+      cookieFor(request, token, SESSION_TTL_MS / 1000),
+      deviceCookieFor(request, user.id),
+    ];
     set.headers["cache-control"] = "no-store";
     const result: AuthResult = { user: toUser(user, false), token };
     return result;
@@ -52,17 +85,20 @@ export function authRoutes(deps: Deps, { signer, throttle }: AuthServices, serve
       "/signup",
       async ({ body, request, set }) => {
         const ip = clientIp(request, server(), deps.config.trustProxy);
-        const user = await signup(deps, body, ip);
+        const user = await signup(deps, body, ip, signupThrottle);
         set.status = 201;
         return beginSession(request, user, ip, set);
       },
-      { parse: parseAuthBody, body: signupInput, detail: { summary: "Create an account and start a session" } },
+      { parse: parseAuthBody, body: signupRequest, detail: { summary: "Create an account and start a session" } },
     )
     .post(
       "/login",
       async ({ body, request, set }) => {
         const ip = clientIp(request, server(), deps.config.trustProxy);
-        const user = await login(deps, throttle, body, ip);
+        const device = cookieOf(request, DEVICE_COOKIE);
+        const user = await login(deps, throttle, body, ip, (userId) =>
+          devices.recognizes(device, userId, deps.clock.now()),
+        );
         return beginSession(request, user, ip, set);
       },
       { parse: parseAuthBody, body: loginInput, detail: { summary: "Log in with username and password" } },

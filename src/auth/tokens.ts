@@ -28,7 +28,9 @@ export function createTokenSigner(secret: string): TokenSigner {
         if (known.expiresAt > Date.now()) return known.claims;
         verified.delete(token);
       }
-      const payload = await signer.verify(token).catch(() => false as const);
+      // jose accepts any HMAC algorithm for a symmetric key unless told which: HS512 tokens
+      // passed. Only what we sign is accepted.
+      const payload = await signer.verify(token, { algorithms: ["HS256"] }).catch(() => false as const);
       if (!payload) return null;
       const { sid, uid, tv, exp } = payload as Record<string, unknown>;
       if (typeof sid !== "string" || typeof uid !== "number" || typeof tv !== "number") return null;

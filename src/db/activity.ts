@@ -7,6 +7,8 @@ export type ActivityKind =
   | "login"
   | "login_failed"
   | "login_throttled"
+  | "login_deactivated"
+  | "signup_throttled"
   | "logout"
   | "send_throttled"
   | "admin_set_active"

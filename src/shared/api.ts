@@ -1,10 +1,20 @@
 // Wire types and input schemas of the HTTP and tRPC contract, shared with the web client.
 import { z } from "zod";
+import { nameProblem } from "./names.ts";
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
 
+/** A first, last or room name: trimmed, 1–64 characters, no control or direction characters. */
 const trimmedName = (label: string) =>
-  z.string().trim().min(1, `${label} is required`).max(64, `${label} must be at most 64 characters`);
+  z
+    .string()
+    .trim()
+    .min(1, `${label} is required`)
+    .max(64, `${label} must be at most 64 characters`)
+    .superRefine((name, context) => {
+      const problem = nameProblem(name);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    });
 
 export const signupInput = z.object({
   username: z.string().trim().regex(USERNAME_PATTERN, "3–32 letters, digits, '_', '.' or '-'"),
@@ -146,9 +156,7 @@ export const messageIdInput = z.object({ id });
 export const markReadInput = z.object({ conversationId: id, upTo: z.number().int().min(0) });
 export type MarkReadInput = z.infer<typeof markReadInput>;
 
-export const roomNameInput = z.object({
-  name: z.string().trim().min(1, "A room needs a name").max(64, "Room names are at most 64 characters"),
-});
+export const roomNameInput = z.object({ name: trimmedName("A room name") });
 export const roomIdInput = z.object({ id });
 export const roomsListInput = z
   .object({ search, cursor, limit: pageLimit })

@@ -28,6 +28,8 @@ export async function startTestServer(
     DATABASE_PATH: join(dir, "parley.db"),
     LOG_LEVEL: "silent",
     SEND_RATE: "0",
+    // Test files sign many people up from 127.0.0.1; the throttle's own tests set it.
+    SIGNUP_LIMIT: "0",
     ...env,
   });
   const running = await startServer(config, options);

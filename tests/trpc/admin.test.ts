@@ -90,7 +90,8 @@ describe("admin.setActive", () => {
       username: target.user.username,
       password: target.password,
     });
-    expect(refused.status).toBe(401);
+    // Told that the account is deactivated (the password checked out): tests/auth/hardening.test.ts.
+    expect(refused.status).toBe(403);
     expect((await member.trpc.users.list.query({ search: target.user.username })).items).toEqual([]);
     expect(await failureCode(member.trpc.history.send.mutate({ to: { userId: target.user.id }, body: "x" }))).toBe(
       "NOT_FOUND",

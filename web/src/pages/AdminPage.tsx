@@ -18,6 +18,8 @@ const KINDS = [
   "login",
   "login_failed",
   "login_throttled",
+  "login_deactivated",
+  "signup_throttled",
   "logout",
   "send_throttled",
   "admin_set_active",
