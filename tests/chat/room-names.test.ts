@@ -2,7 +2,7 @@
 // "ärger" used to be two rooms (SQLite's lower() folds ASCII only). Existing rooms get
 // their key when the server starts on an older database.
 import { Database } from "bun:sqlite";
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { drizzle } from "drizzle-orm/bun-sqlite";
@@ -10,6 +10,9 @@ import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import { signUp } from "../helpers/client.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { failure } from "../trpc/support.ts";
+
+// The preload's default timeout reaches only the first file of a run (Bun 1.4).
+setDefaultTimeout(60_000);
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,8 +1,11 @@
 // Attacks on the HTTP layer, each refused before it costs anything: deeply nested and
 // oversized bodies, form posts from other sites (login CSRF), unbounded tRPC batches.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { postJson, signUp } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+// The preload's default timeout reaches only the first file of a run (Bun 1.4).
+setDefaultTimeout(60_000);
 
 let server: TestServer;
 beforeAll(async () => {

@@ -2,9 +2,10 @@
 // Values come from flags, then ADMIN_* variables, then (on a terminal) prompts. The
 // password never travels on the command line (shell history, the process list): it is
 // asked for without echo, or read from stdin (--password-stdin) or ADMIN_PASSWORD.
+
+import { signupRequest } from "../../auth/password-policy.ts";
 import { adminCreateEnvironment } from "../../config.ts";
 import { type Deps, systemClock } from "../../deps.ts";
-import { signupInput } from "../../shared/api.ts";
 import { AppError } from "../../shared/errors.ts";
 import { type Command, CommandError, commandConfig, EXIT, type Flags, UsageError } from "../command.ts";
 
@@ -66,7 +67,7 @@ Missing values are asked for on a terminal; elsewhere they are an error.`,
         console.log(`User "${existing.username}" already exists: made them an admin (password and details unchanged).`);
         return EXIT.ok;
       }
-      const parsed = signupInput.safeParse({
+      const parsed = signupRequest.safeParse({
         username,
         email: await inputs.text("email", "Email"),
         password: await inputs.password(),
