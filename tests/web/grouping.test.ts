@@ -1,46 +1,51 @@
 // Grouping a conversation by day and by runs of one sender.
 import { describe, expect, test } from "bun:test";
-import { dayLabel, groupByDayAndSender, RUN_GAP_MS } from "../../web/src/lib/grouping.ts";
+import { dayLabel, markRows, RUN_GAP_MS } from "../../web/src/lib/grouping.ts";
 
 const at = (day: number, hour: number, minute = 0) => new Date(2026, 2, day, hour, minute).toISOString();
 const item = (id: number, senderId: number, createdAt: string) => ({ id, senderId, createdAt });
 
-describe("groupByDayAndSender", () => {
+/** The marks as text: "D" starts a day (and a run), "R" starts a run, "." continues one. */
+const shape = (marks: { runStart: boolean; day?: Date }[]) =>
+  marks.map((m) => (m.day ? "D" : m.runStart ? "R" : ".")).join("");
+
+describe("markRows", () => {
   test("splits by day, then by sender", () => {
-    const days = groupByDayAndSender(
-      [
-        item(1, 1, at(3, 9)),
-        item(2, 1, at(3, 9, 1)),
-        item(3, 2, at(3, 9, 2)),
-        item(4, 1, at(3, 9, 3)),
-        item(5, 1, at(4, 8)),
-      ],
-      (m) => String(m.id),
-    );
-    expect(days.map((d) => d.runs.map((r) => r.items.map((m) => m.id)))).toEqual([[[1, 2], [3], [4]], [[5]]]);
-    expect(days[0]?.runs[0]?.startedAt).toBe(at(3, 9));
+    const items = [
+      item(1, 1, at(3, 9)),
+      item(2, 1, at(3, 9, 1)),
+      item(3, 2, at(3, 9, 2)),
+      item(4, 1, at(3, 9, 3)),
+      item(5, 1, at(4, 8)),
+    ];
+    const marks = markRows(items);
+    expect(shape(marks)).toBe("D.RRD");
+    expect(marks[4]?.day).toEqual(new Date(2026, 2, 4));
   });
 
   test("a long silence from the same sender starts a new run", () => {
     const first = new Date(2026, 2, 3, 10).getTime();
-    const days = groupByDayAndSender(
-      [
-        item(1, 1, new Date(first).toISOString()),
-        item(2, 1, new Date(first + RUN_GAP_MS).toISOString()),
-        item(3, 1, new Date(first + 2 * RUN_GAP_MS + 1).toISOString()),
-      ],
-      (m) => String(m.id),
-    );
-    expect(days[0]?.runs.map((r) => r.items.length)).toEqual([2, 1]);
+    const marks = markRows([
+      item(1, 1, new Date(first).toISOString()),
+      item(2, 1, new Date(first + RUN_GAP_MS).toISOString()),
+      item(3, 1, new Date(first + 2 * RUN_GAP_MS + 1).toISOString()),
+    ]);
+    expect(shape(marks)).toBe("D.R");
   });
 
   test("the same sender across midnight is two runs on two days", () => {
-    const days = groupByDayAndSender([item(1, 1, at(3, 23, 59)), item(2, 1, at(4, 0, 1))], (m) => String(m.id));
-    expect(days).toHaveLength(2);
+    expect(shape(markRows([item(1, 1, at(3, 23, 59)), item(2, 1, at(4, 0, 1))]))).toBe("DD");
+  });
+
+  test("marks from an index on are those of the whole list from there", () => {
+    const items = [item(1, 1, at(3, 9)), item(2, 1, at(3, 9, 1)), item(3, 2, at(3, 9, 2)), item(4, 2, at(4, 9))];
+    for (let from = 0; from < items.length; from += 1) {
+      expect(markRows(items, from)).toEqual(markRows(items).slice(from));
+    }
   });
 
   test("nothing in, nothing out", () => {
-    expect(groupByDayAndSender([], () => "")).toEqual([]);
+    expect(markRows([])).toEqual([]);
   });
 });
 

@@ -57,7 +57,10 @@ describe("the catalogues", () => {
   test("German has every entry English has, and no empty one", () => {
     const english = flatten(en);
     const german = flatten(de);
-    expect(Object.keys(german).sort()).toEqual(Object.keys(english).sort());
+    // Key names are the one table a language may fill only where its keyboards differ.
+    const keys = (dictionary: object) =>
+      Object.keys(dictionary).filter((key) => !key.startsWith("shortcuts.keyNames."));
+    expect(keys(german).sort()).toEqual(keys(english).sort());
     for (const [key, value] of Object.entries(german)) {
       if (typeof value === "string") expect({ key, empty: value.trim() === "" }).toEqual({ key, empty: false });
     }

@@ -17,7 +17,7 @@ import {
   untrack,
 } from "solid-js";
 import type { Message, UserSummary } from "../../../src/shared/api.ts";
-import { dayLabel, fullWhen, groupByDayAndSender, timeLabel } from "../lib/grouping.ts";
+import { dayLabel, fullWhen, markRows, timeLabel } from "../lib/grouping.ts";
 import type { PendingMessage } from "../lib/thread.ts";
 import { useChat, useI18n } from "../stores/context.tsx";
 import { displayName } from "../stores/people.ts";
@@ -27,7 +27,8 @@ import { Composer } from "./Composer.tsx";
 import { Icon } from "./Icon.tsx";
 import { MessageText } from "./MessageText.tsx";
 
-type RowMark = { day?: string; runStart: boolean };
+/** A row's mark as shown: its day as a label. */
+type ShownMark = { day?: string; runStart: boolean };
 
 const NEAR_BOTTOM_PX = 120;
 const LOAD_OLDER_PX = 200;
@@ -58,32 +59,40 @@ export function ConversationView(props: {
   };
 
   // Where each message starts a day or a run of one sender. One signal per message, set
-  // only when its mark changes: a new message re-renders a row or two, not thousands.
-  const marks = new Map<number, Signal<RowMark>>();
-  const sameMark = (a: RowMark, b: RowMark) => a.runStart === b.runStart && a.day === b.day;
+  // only when its mark changes: a new message re-renders a row or two, not thousands. When
+  // messages were only added at the end (a live message), only those are judged.
+  const marks = new Map<number, Signal<ShownMark>>();
+  const sameMark = (a: ShownMark, b: ShownMark) => a.runStart === b.runStart && a.day === b.day;
   const markSignal = (id: number) => {
     let mark = marks.get(id);
     if (!mark) {
-      mark = createSignal<RowMark>({ runStart: false }, { equals: sameMark });
+      mark = createSignal<ShownMark>({ runStart: false }, { equals: sameMark });
       marks.set(id, mark);
     }
     return mark;
   };
+  let marked: { items: readonly Message[]; locale: string } = { items: [], locale: "" };
   createComputed(() => {
     const items = thread().items;
     const locale = intlLocale();
     untrack(() => {
+      const before = marked.items;
+      const appended =
+        locale === marked.locale &&
+        before.length > 0 &&
+        items.length >= before.length &&
+        items[0] === before[0] &&
+        items[before.length - 1] === before[before.length - 1];
+      const from = appended ? before.length : 0;
       const now = new Date();
-      for (const day of groupByDayAndSender(items, (m) => String(m.id))) {
-        day.runs.forEach((run, runIndex) => {
-          run.items.forEach((message, index) => {
-            const first = runIndex === 0 && index === 0;
-            markSignal(message.id)[1](
-              first ? { runStart: true, day: dayLabel(day.day, now, locale) } : { runStart: index === 0 },
-            );
-          });
+      markRows(items, from).forEach((mark, offset) => {
+        const message = items[from + offset] as Message;
+        markSignal(message.id)[1]({
+          runStart: mark.runStart,
+          ...(mark.day ? { day: dayLabel(mark.day, now, locale) } : {}),
         });
-      }
+      });
+      marked = { items, locale };
     });
   });
 
@@ -158,7 +167,18 @@ export function ConversationView(props: {
   };
 
   return (
-    <section class="conversation" aria-labelledby="conversation-title">
+    <section
+      class="conversation"
+      aria-labelledby="conversation-title"
+      onKeyDown={(event) => {
+        // Page Up/Down scroll the messages from anywhere in the conversation (the list
+        // itself scrolls natively when it has the focus).
+        const page = event.key === "PageUp" ? -1 : event.key === "PageDown" ? 1 : 0;
+        if (page === 0 || event.target === scroller || event.altKey || event.ctrlKey || event.metaKey) return;
+        event.preventDefault();
+        scroller.scrollBy({ top: page * scroller.clientHeight * 0.9 });
+      }}
+    >
       <header class="pane-head">
         <A class="icon-button back" href="/" aria-label={t("conversation.back")}>
           <Icon name="back" />

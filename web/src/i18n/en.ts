@@ -155,6 +155,27 @@ export const en = {
     noMatch: (search: string) => `No room matches “${search}”.`,
     empty: "No rooms yet: create the first one.",
   },
+  shortcuts: {
+    title: "Keyboard shortcuts",
+    help: "Help",
+    skipLink: "Skip to main content",
+    close: "Close",
+    actions: {
+      previousConversation: "Previous conversation",
+      nextConversation: "Next conversation",
+      previousUnread: "Previous unread conversation",
+      nextUnread: "Next unread conversation",
+      close: "Close what is open, back to the message box",
+      showShortcuts: "Show this list",
+      search: "Search",
+      editLast: "Edit your last message (in an empty message box)",
+    },
+    pageKeys: "Page Up / Page Down",
+    page: "Scroll the messages by a screen",
+    or: "or",
+    /** Key names as printed on this language's keyboards. */
+    keyNames: {} as Record<string, string>,
+  },
   admin: {
     title: "Administration",
     subtitle: "People and activity",

@@ -1,42 +1,39 @@
-// Groups a conversation's messages by day, then by runs of one sender, as people read them.
+// Marks where a conversation's days and runs of one sender start, as people read them, and
+// the labels of its times.
 import { formatDate, relativeDay } from "../i18n/format.ts";
 
 export type Groupable = { senderId: number; createdAt: string };
 
-export type SenderRun<T> = { key: string; senderId: number; startedAt: string; items: T[] };
-export type DayGroup<T> = { key: string; day: Date; runs: SenderRun<T>[] };
+/** Where a message sits: the first of its day (with that day), the first of a run. */
+export type RowMark = { runStart: boolean; day?: Date };
 
 /** A new run starts after this much silence from the same sender. */
 export const RUN_GAP_MS = 5 * 60 * 1000;
 
-const dayKey = (date: Date) => `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
+const sameDay = (a: Date, b: Date) =>
+  a.getDate() === b.getDate() && a.getMonth() === b.getMonth() && a.getFullYear() === b.getFullYear();
 
-export function groupByDayAndSender<T extends Groupable>(
-  items: readonly T[],
-  keyOf: (item: T) => string,
-  gapMs = RUN_GAP_MS,
-): DayGroup<T>[] {
-  const days: DayGroup<T>[] = [];
-  let previous: { at: number; senderId: number } | null = null;
-  for (const item of items) {
+/**
+ * The marks of `items[from..]`, each judged against the message before it only: a live
+ * message costs one comparison, not a regrouping of the whole conversation.
+ */
+export function markRows<T extends Groupable>(items: readonly T[], from = 0, gapMs = RUN_GAP_MS): RowMark[] {
+  const marks: RowMark[] = [];
+  let previous = items[from - 1];
+  let previousAt = previous ? new Date(previous.createdAt) : null;
+  for (let index = from; index < items.length; index += 1) {
+    const item = items[index] as T;
     const at = new Date(item.createdAt);
-    const key = dayKey(at);
-    let day = days.at(-1);
-    if (!day || day.key !== key) {
-      day = { key, day: new Date(at.getFullYear(), at.getMonth(), at.getDate()), runs: [] };
-      days.push(day);
-      previous = null;
+    if (!previous || !previousAt || !sameDay(previousAt, at)) {
+      marks.push({ runStart: true, day: new Date(at.getFullYear(), at.getMonth(), at.getDate()) });
+    } else {
+      const continues = previous.senderId === item.senderId && at.getTime() - previousAt.getTime() <= gapMs;
+      marks.push({ runStart: !continues });
     }
-    let run = day.runs.at(-1);
-    const continues = run && previous && previous.senderId === item.senderId && at.getTime() - previous.at <= gapMs;
-    if (!run || !continues) {
-      run = { key: keyOf(item), senderId: item.senderId, startedAt: item.createdAt, items: [] };
-      day.runs.push(run);
-    }
-    run.items.push(item);
-    previous = { at: at.getTime(), senderId: item.senderId };
+    previous = item;
+    previousAt = at;
   }
-  return days;
+  return marks;
 }
 
 /** "Today", "Yesterday" (in the language), a weekday within the week, else a date. */

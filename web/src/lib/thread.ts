@@ -29,6 +29,11 @@ export const emptyThread = (): Thread => ({ items: [], pending: [], hasMore: tru
 /** Merges messages into a sorted, duplicate-free list (a message seen twice keeps its first copy). */
 export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): Message[] {
   if (incoming.length === 0) return existing as Message[];
+  // The common case, a live message newer than all held: append without re-sorting.
+  const newest = existing.at(-1)?.id ?? 0;
+  if (incoming.every((message, index) => message.id > (incoming[index - 1]?.id ?? newest))) {
+    return [...existing, ...incoming];
+  }
   const byId = new Map<number, Message>();
   for (const message of existing) byId.set(message.id, message);
   let changed = false;

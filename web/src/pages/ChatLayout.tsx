@@ -1,13 +1,16 @@
 // The signed-in frame: the sidebar (who you are, navigation, conversations) and the open
 // page. On a phone only one of the two shows at a time.
-import { A, Navigate, useLocation } from "@solidjs/router";
-import { For, type JSX, type ParentProps, Show } from "solid-js";
+import { A, Navigate, useLocation, useNavigate } from "@solidjs/router";
+import { createSignal, For, type JSX, onCleanup, onMount, type ParentProps, Show } from "solid-js";
 import { Avatar } from "../components/Avatar.tsx";
 import { ConnectionBanner } from "../components/ConnectionBanner.tsx";
+import { HelpMenu } from "../components/HelpMenu.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { LanguagePicker } from "../components/LanguagePicker.tsx";
 import { MessageText } from "../components/MessageText.tsx";
+import { ShortcutsDialog } from "../components/ShortcutsDialog.tsx";
 import { shortWhen } from "../lib/grouping.ts";
+import { shortcutFor, stepConversation } from "../lib/shortcuts.ts";
 import { ChatProvider, useApp, useChat, useI18n } from "../stores/context.tsx";
 import { conversationTitle } from "../stores/conversations.ts";
 import { displayName } from "../stores/people.ts";
@@ -52,9 +55,21 @@ function Shell(props: ParentProps): JSX.Element {
   const location = useLocation();
   const atHome = () => location.pathname === "/";
   const user = () => session.user();
+  const keys = useKeyboard();
 
   return (
     <div class="shell" classList={{ "at-home": atHome() }}>
+      {/* biome-ignore lint/a11y/useValidAnchor: a skip link is a link to #main; the click moves the focus there without a route change */}
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById("main")?.focus();
+        }}
+      >
+        {t("shortcuts.skipLink")}
+      </a>
       <aside class="sidebar" aria-label={t("shell.sidebar")}>
         <header class="sidebar-head">
           <Show when={user()}>
@@ -68,6 +83,7 @@ function Shell(props: ParentProps): JSX.Element {
               </div>
             )}
           </Show>
+          <HelpMenu onShortcuts={keys.openShortcuts} ref={keys.setHelpMenu} />
           <button
             class="icon-button"
             type="button"
@@ -104,12 +120,99 @@ function Shell(props: ParentProps): JSX.Element {
           <LanguagePicker />
         </footer>
       </aside>
-      <main class="main" id="main">
+      <main class="main" id="main" tabindex="-1">
         {props.children}
       </main>
+      <ShortcutsDialog
+        registry={chat.shortcuts}
+        open={keys.dialogOpen()}
+        ref={keys.setDialog}
+        onClose={keys.dialogClosed}
+      />
       <ConnectionBanner state={chat.connectionState()} browserOnline={chat.browserOnline()} />
     </div>
   );
+}
+
+/** Reads the keys (one listener) and handles the shell's shortcuts. */
+function useKeyboard() {
+  const chat = useChat();
+  const navigate = useNavigate();
+  const [dialogOpen, setDialogOpen] = createSignal(false);
+  let dialog: HTMLDialogElement | undefined;
+  let closeHelpMenu = () => false;
+  const focusComposer = () => document.getElementById("composer-input")?.focus();
+  const openShortcuts = () => {
+    setDialogOpen(true);
+    if (!dialog?.open) dialog?.showModal();
+  };
+  const go = (step: 1 | -1, unreadOnly: boolean) => {
+    const { conversations } = chat;
+    const ids = conversations.list().map((c) => c.id);
+    const unread = (id: number) => (conversations.get(id)?.unread ?? 0) > 0;
+    const next = stepConversation(ids, conversations.activeId(), step, unreadOnly ? unread : undefined);
+    if (next !== null) navigate(`/c/${next}`);
+    return true;
+  };
+
+  onMount(() => {
+    const { shortcuts } = chat;
+    const unregister = [
+      shortcuts.register("previousConversation", () => go(-1, false)),
+      shortcuts.register("nextConversation", () => go(1, false)),
+      shortcuts.register("previousUnread", () => go(-1, true)),
+      shortcuts.register("nextUnread", () => go(1, true)),
+      shortcuts.register("showShortcuts", () => {
+        openShortcuts();
+        return true;
+      }),
+      shortcuts.register("close", () => {
+        if (dialog?.open) dialog.close();
+        else closeHelpMenu();
+        focusComposer();
+        return true;
+      }),
+    ];
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.isComposing) return;
+      const target = event.target instanceof HTMLElement ? event.target : null;
+      const field =
+        target instanceof HTMLTextAreaElement ||
+        (target instanceof HTMLInputElement && !["checkbox", "radio", "button", "submit"].includes(target.type))
+          ? target
+          : null;
+      const action = shortcutFor({
+        key: event.key,
+        altKey: event.altKey,
+        shiftKey: event.shiftKey,
+        ctrlKey: event.ctrlKey,
+        metaKey: event.metaKey,
+        inTextField: field !== null || Boolean(target?.isContentEditable),
+        emptyTextField: field !== null && field.value === "",
+      });
+      if (action && shortcuts.run(action)) event.preventDefault();
+    };
+    window.addEventListener("keydown", onKeyDown);
+    onCleanup(() => {
+      window.removeEventListener("keydown", onKeyDown);
+      for (const off of unregister) off();
+    });
+  });
+
+  return {
+    dialogOpen,
+    openShortcuts,
+    setDialog: (element: HTMLDialogElement) => {
+      dialog = element;
+    },
+    dialogClosed: () => {
+      setDialogOpen(false);
+      focusComposer();
+    },
+    setHelpMenu: (close: () => boolean) => {
+      closeHelpMenu = close;
+    },
+  };
 }
 
 function ConversationList(): JSX.Element {

@@ -16,6 +16,7 @@ import { type ServerFrame, TYPING_THROTTLE_MS } from "../../../src/shared/events
 import type { Api } from "../api/client.ts";
 import type { I18n } from "../i18n/index.ts";
 import { Connection, type ConnectionState } from "../lib/connection.ts";
+import { createShortcutRegistry } from "../lib/shortcuts.ts";
 import { conversationTitle, createConversationsStore } from "./conversations.ts";
 import { createNotificationsStore } from "./notifications.ts";
 import { createPeopleStore, displayName } from "./people.ts";
@@ -153,6 +154,7 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
   return {
     me,
     people,
+    shortcuts: createShortcutRegistry(),
     conversations,
     threads,
     notifications,
