@@ -15,6 +15,7 @@ import type { Deps } from "./deps.ts";
 import { appErrorResponse, errorResponse, fieldsFromIssues } from "./http/errors.ts";
 import { readJsonText } from "./http/json-body.ts";
 import { refuseCrossSite } from "./http/origin.ts";
+import { requestIdOf } from "./http/request-id.ts";
 import { SECURITY_HEADERS } from "./http/security-headers.ts";
 import { webRoutes } from "./http/web.ts";
 import { metricsRoutes } from "./metrics/routes.ts";
@@ -35,7 +36,7 @@ export function createApp(deps: Deps) {
   const signupThrottle = createSignupThrottle(deps.db, deps.clock, deps.config.signupLimit);
   const devices = createKnownDevices(deps.config.jwtSecret);
 
-  const requestStarts = new WeakMap<Request, { id: string; start: number }>();
+  const requestStarts = new WeakMap<Request, number>();
   let server: AddressSource | null = null;
   const serverRef = () => server;
 
@@ -52,7 +53,9 @@ export function createApp(deps: Deps) {
         resHeaders,
       }),
       onError({ error, path }) {
-        if (error.code === "INTERNAL_SERVER_ERROR") deps.logger.error({ err: error, path }, "trpc error");
+        if (error.code === "INTERNAL_SERVER_ERROR") {
+          deps.logger.error({ err: error, path, reqId: requestIdOf(request) }, "trpc error");
+        }
       },
     });
 
@@ -64,10 +67,9 @@ export function createApp(deps: Deps) {
       server = started ?? null;
     })
     .onRequest(({ request, set }) => {
-      const id = request.headers.get("x-request-id")?.slice(0, 64) || crypto.randomUUID();
-      requestStarts.set(request, { id, start: performance.now() });
+      requestStarts.set(request, performance.now());
       Object.assign(set.headers, SECURITY_HEADERS);
-      set.headers["x-request-id"] = id;
+      set.headers["x-request-id"] = requestIdOf(request);
       const crossSite = refuseCrossSite(request, deps.config);
       if (crossSite) return crossSite;
       const length = Number(request.headers.get("content-length") ?? 0);
@@ -77,27 +79,33 @@ export function createApp(deps: Deps) {
     })
     .onAfterResponse(({ request, set, path, route, responseValue }) => {
       const started = requestStarts.get(request);
-      const status = responseValue instanceof Response ? responseValue.status : set.status;
+      const status = upgradedStatus(
+        request,
+        route,
+        responseValue instanceof Response ? responseValue.status : set.status,
+      );
       const label = routeLabel(route, path);
       deps.metrics.httpRequests.inc({ method: request.method, route: label, status: String(status) });
-      if (started) {
+      if (started !== undefined) {
         deps.metrics.httpDuration.observe(
           { method: request.method, route: label },
-          (performance.now() - started.start) / 1000,
+          (performance.now() - started) / 1000,
         );
       }
-      deps.logger.info(
+      // Health checks come every few seconds from Docker and nginx: visible at debug only.
+      const level = path === "/api/health" ? "debug" : "info";
+      deps.logger[level](
         {
-          reqId: started?.id,
+          reqId: requestIdOf(request),
           method: request.method,
           path,
           status,
-          ms: started ? Math.round((performance.now() - started.start) * 100) / 100 : undefined,
+          ms: started !== undefined ? Math.round((performance.now() - started) * 100) / 100 : undefined,
         },
         "request",
       );
     })
-    .onError(({ code, error }) => {
+    .onError(({ code, error, request }) => {
       if (error instanceof AppError) return appErrorResponse(error);
       // A body parser's own refusal (src/http/json-body.ts), wrapped by Elysia.
       if (code === "PARSE" && error.cause instanceof AppError) return appErrorResponse(error.cause);
@@ -109,7 +117,7 @@ export function createApp(deps: Deps) {
         case "NOT_FOUND":
           return errorResponse("NOT_FOUND", "No such route");
         default:
-          deps.logger.error({ err: error }, "unhandled error");
+          deps.logger.error({ err: error, reqId: requestIdOf(request) }, "unhandled error");
           return errorResponse("INTERNAL_SERVER_ERROR", "Something went wrong on our side");
       }
     })
@@ -168,6 +176,12 @@ async function boundedTrpcRequest(request: Request): Promise<Request> {
 }
 
 const procedures = new Set(Object.keys(appRouter._def.procedures));
+
+// A WebSocket upgrade that went through answered 101 (Elysia's status says 200).
+function upgradedStatus(request: Request, route: string | undefined, status: unknown) {
+  const upgrade = request.headers.get("upgrade")?.toLowerCase() === "websocket";
+  return upgrade && route === "/ws" && (status === 200 || status === undefined) ? 101 : status;
+}
 
 // A bounded set of labels: the route pattern, or the tRPC procedure when it exists.
 function routeLabel(route: string | undefined, path: string): string {

@@ -7,6 +7,7 @@ import { authenticateToken } from "../auth/sessions.ts";
 import type { TokenSigner } from "../auth/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { originAllowed } from "../http/origin.ts";
+import { requestIdOf } from "../http/request-id.ts";
 import { errorBody } from "../shared/errors.ts";
 import { handleClientMessage, pumpReplay } from "./client-frames.ts";
 import { createHub, type Socket } from "./hub.ts";
@@ -53,7 +54,8 @@ export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
         }
         const session = await authenticateToken(deps, signer, tokenFromRequest(request));
         if (!session) return status(401, errorBody("UNAUTHORIZED", "Sign in first"));
-        return { session };
+        // The upgrade's request id, on this socket's error lines.
+        return { session, reqId: requestIdOf(request) };
       })
       .ws("/ws", {
         detail: { hide: true },
@@ -61,7 +63,7 @@ export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
           try {
             socketOpened(ctx, socketOf(ws), ws.data.session);
           } catch (error) {
-            deps.logger.error({ err: error }, "socket open failed");
+            deps.logger.error({ err: error, reqId: ws.data.reqId }, "socket open failed");
             socketOf(ws).close(1011, "Something went wrong on our side");
           }
         },
@@ -77,7 +79,7 @@ export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
           try {
             socketClosed(ctx, socketOf(ws));
           } catch (error) {
-            deps.logger.error({ err: error }, "socket close failed");
+            deps.logger.error({ err: error, reqId: ws.data.reqId }, "socket close failed");
           }
         },
       })

@@ -780,3 +780,54 @@ describe("backups", () => {
     expectNoExternalCalls();
   });
 });
+
+describe("02-config-server options", () => {
+  test("by default: fail2ban on ssh, reboots at 04:30 UTC when updates need one, bounded journald and Docker logs", () => {
+    const result = runScript("02-config-server", ["--dry-run"]);
+    expect(result.code).toBe(0);
+    expectAllIn(result.out, [
+      "FAIL2BAN=1",
+      "AUTO_REBOOT=1",
+      "AUTO_REBOOT_TIME=04:30",
+      'Unattended-Upgrade::Automatic-Reboot-Time "$AUTO_REBOOT_TIME";',
+      "apt_get install fail2ban",
+      "maxretry = 5",
+      "SystemMaxUse=$JOURNAL_MAX_USE",
+      "JOURNAL_MAX_USE=500M",
+      '"log-opts": { "max-size": "10m", "max-file": "5" }',
+      "SSH_SOURCES=0.0.0.0/0\\ ::/0",
+    ]);
+    expectNoExternalCalls();
+  });
+
+  test("SSH_ALLOWED_FROM narrows ssh in ufw; FAIL2BAN=0 and AUTO_REBOOT=0 turn those off", () => {
+    const env = settingsWith(
+      "narrow.env.deploy",
+      "SSH_ALLOWED_FROM=203.0.113.7/32,2001:db8::/48\nFAIL2BAN=0\nAUTO_REBOOT=0\n",
+    );
+    const result = runScript("02-config-server", ["--dry-run"], { PARLEY_DEPLOY_ENV: env });
+    expect(result.code).toBe(0);
+    expectAllIn(result.out, [
+      "SSH_SOURCES=203.0.113.7/32\\ 2001:db8::/48",
+      'ufw allow from "$source" to any port 22 proto tcp',
+      "ufw delete allow 22/tcp",
+      "FAIL2BAN=0",
+      "AUTO_REBOOT=0",
+    ]);
+    expectNoExternalCalls();
+  });
+
+  test("unsafe or mistyped values are refused before anything runs", () => {
+    for (const [line, message] of <[string, string][]>[
+      ["SSH_ALLOWED_FROM=203.0.113.7/32,example.com", "example.com is not an address or CIDR"],
+      ["FAIL2BAN=yes", "FAIL2BAN must be 0 or 1"],
+      ["AUTO_REBOOT_TIME=4am", "AUTO_REBOOT_TIME must be HH:MM"],
+    ]) {
+      const env = settingsWith("bad-option.env.deploy", `${line}\n`);
+      const result = runScript("02-config-server", ["--dry-run"], { PARLEY_DEPLOY_ENV: env });
+      expect(result.code).not.toBe(0);
+      expect(result.err).toContain(message);
+    }
+    expectNoExternalCalls();
+  });
+});
