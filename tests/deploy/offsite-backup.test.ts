@@ -169,12 +169,11 @@ describe("off-host backup", () => {
 
     const fresh = await startTestServer({ MESSAGES_TO_LOAD: "100" });
     try {
-      const restore = Bun.spawnSync(["bun", "scripts/restore.ts", file], {
+      const restore = Bun.spawnSync(["bun", "run", "restore", file], {
         cwd: root,
         env: { ...process.env, DATABASE_PATH: join(fresh.dir, "parley.db"), NODE_ENV: "test" },
       });
-      expect(restore.stderr.toString()).toBe("");
-      expect(restore.exitCode).toBe(0);
+      expect({ code: restore.exitCode, err: restore.stderr.toString() }).toMatchObject({ code: 0 });
 
       const login = await fetch(`${fresh.url}/api/auth/login`, {
         method: "POST",
