@@ -2,16 +2,17 @@
 // The only module that imports drizzle's bun:sqlite driver.
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import { MIGRATIONS_DIR } from "../runtime-files.ts";
 import { backfillRoomNameKeys } from "./room-name-keys.ts";
 import * as schema from "./schema.ts";
 
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
 export type DbHandle = { db: Db; sqlite: Database; close(): void };
 
-export const migrationsFolder = join(import.meta.dir, "../../drizzle");
+export const migrationsFolder = MIGRATIONS_DIR;
 
 /**
  * `build(db)` run once per database and kept: for statements on hot paths, prepared once.

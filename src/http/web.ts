@@ -4,12 +4,12 @@
 // No session check here: static files are public and must not cost a token verification.
 import { existsSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Elysia } from "elysia";
+import { WEB_DIST_DIR } from "../runtime-files.ts";
 import { errorResponse } from "./errors.ts";
 import { SECURITY_HEADERS } from "./security-headers.ts";
 
-export const DEFAULT_WEB_DIR = fileURLToPath(new URL("../../web/dist", import.meta.url));
+export const DEFAULT_WEB_DIR = WEB_DIST_DIR;
 
 /** Paths owned by the server: a miss there is a JSON 404, never the app. */
 const SERVER_PATHS = /^\/(api|trpc|ws|metrics)(\/|$)/;

@@ -1,0 +1,19 @@
+// Where Parley finds the files it reads at run time: the built web client and the
+// migrations. In the repository they are beside src/; in the executable built by
+// `bun run release` they are embedded (Bun.build's compile.assets) and read from Bun's
+// in-memory file system, where every module's import.meta.dir is /$bunfs/root and each
+// embedded folder sits under it by its last name (web/dist as dist, drizzle as drizzle).
+import { join } from "node:path";
+
+const INSIDE_EXECUTABLE = Bun.isStandaloneExecutable;
+const REPOSITORY = join(import.meta.dir, "..");
+
+/** The folders scripts/release.ts embeds, as paths in the repository. */
+export const EMBEDDED_FOLDERS = ["web/dist", "drizzle"] as const;
+
+function runtimeFolder(path: (typeof EMBEDDED_FOLDERS)[number]): string {
+  return INSIDE_EXECUTABLE ? join(import.meta.dir, path.split("/").at(-1) ?? path) : join(REPOSITORY, path);
+}
+
+export const WEB_DIST_DIR = runtimeFolder("web/dist");
+export const MIGRATIONS_DIR = runtimeFolder("drizzle");
