@@ -194,6 +194,11 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">) {
       return { conn, last: true };
     },
 
+    /** How many sockets the user has open on this instance. */
+    socketCount(userId: number): number {
+      return byUser.get(userId)?.size ?? 0;
+    },
+
     /** Has the user a socket open on this instance? */
     isConnected(userId: number): boolean {
       return byUser.has(userId);

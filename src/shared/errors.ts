@@ -66,4 +66,6 @@ export const CLOSE_CODES = {
   POLICY_VIOLATION: 1008,
   /** The socket fell too far behind (backpressure): reconnect and resume. */
   TRY_AGAIN_LATER: 1013,
+  /** The account has MAX_SOCKETS_PER_USER sockets open on this instance already. */
+  TOO_MANY_SOCKETS: 4008,
 } as const;
