@@ -129,6 +129,22 @@ require_tools() {
   done
 }
 
+# The production settings both deploy scripts upload: checked before anything runs.
+# env_value NAME FILE: the last NAME=value of an env file, without quotes.
+env_value() {
+  sed -n "s/^$1=//p" "$2" | tail -n 1 | sed -e 's/^"\(.*\)"$/\1/' -e "s/^'\(.*\)'$/\1/"
+}
+
+check_env_production() {
+  local file=$ENV_PRODUCTION_FILE secret origins
+  [[ -f $file ]] || die "no $file: copy deploy/.env.production.example to it and fill it in"
+  secret="$(env_value JWT_SECRET "$file")"
+  origins="$(env_value ALLOWED_ORIGINS "$file")"
+  ((${#secret} >= 32)) || die "JWT_SECRET in $file must be at least 32 characters (openssl rand -hex 32)"
+  [[ -n "$(env_value METRICS_TOKEN "$file")" ]] || die "set METRICS_TOKEN in $file (openssl rand -hex 24)"
+  [[ ,$origins, == *",https://$DOMAIN,"* ]] || die "ALLOWED_ORIGINS in $file must include https://$DOMAIN"
+}
+
 # --- printing and running commands -----------------------------------------
 
 # Quote a word only when it needs it, so that printed commands stay readable.

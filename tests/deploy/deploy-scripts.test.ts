@@ -24,6 +24,8 @@ const scripts = [
   "cleanup",
   "rollback",
   "04-offsite-backups",
+  "03-deploy-binary",
+  "rollback-binary",
 ];
 const DOMAIN = "chat.example.test";
 // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder the nginx image substitutes
@@ -828,6 +830,103 @@ describe("02-config-server options", () => {
       expect(result.code).not.toBe(0);
       expect(result.err).toContain(message);
     }
+    expectNoExternalCalls();
+  });
+});
+
+describe("the single executable under systemd (03-deploy-binary)", () => {
+  const unitFile = join(deployDir, "binary", "parley.service");
+
+  test("the unit is hardened: its own user, read-only system, no new privileges, only the data dir writable", () => {
+    const unit = readFileSync(unitFile, "utf8");
+    expectAllIn(unit, [
+      "User=parley-app",
+      "ExecStart=/opt/parley/parley serve --config /etc/parley/parley.env",
+      "NoNewPrivileges=yes",
+      "ProtectSystem=strict",
+      "ReadWritePaths=/var/lib/parley",
+      "StateDirectory=parley",
+      "ProtectHome=yes",
+      "PrivateTmp=yes",
+      "CapabilityBoundingSet=\n",
+      "KillSignal=SIGTERM",
+    ]);
+    expect(unit).not.toMatch(/^User=root/m);
+    // systemd's own assessment of the unit file: "OK" is an exposure below 2.0 of 10.
+    const security = Bun.spawnSync(["systemd-analyze", "security", "--offline=true", unitFile]);
+    const report = security.stdout.toString() + security.stderr.toString();
+    const exposure = Number(/Overall exposure level for parley\.service: ([\d.]+)/.exec(report)?.[1]);
+    expect(exposure).toBeLessThan(2);
+  });
+
+  test("--dry-run with --file uploads it, swaps it in atomically keeping the previous one, migrates, restarts and checks health", () => {
+    const executable = join(tmp, "parley-linux-x64");
+    writeFileSync(executable, "#!/bin/sh\n");
+    const result = runScript("03-deploy-binary", ["--dry-run", "--file", executable]);
+    expect(result.err).not.toContain("error:");
+    expect(result.code).toBe(0);
+    expectAllIn(result.out, [
+      `scp -q -i ${join(home, ".ssh", "id_ed25519")}`,
+      `${executable} parley@${SERVER_IP}:/home/parley/parley-upload.bin`,
+      "binary/parley.service parley@",
+      "useradd --system --home-dir /var/lib/parley --no-create-home --shell /usr/sbin/nologin parley-app",
+      "chown root:parley-app /etc/parley/parley.env.new",
+      "DATABASE_PATH=/var/lib/parley/parley.db",
+      "install -d -m 700 -o parley-app -g parley-app /var/lib/parley",
+      "ln -f /opt/parley/parley /opt/parley/parley.previous",
+      "mv -f /opt/parley/parley.new /opt/parley/parley",
+      "runuser -u parley-app -- /opt/parley/parley migrate --config /etc/parley/parley.env || put_back_previous",
+      "systemctl restart parley",
+      '[ "$healthy" = 1 ] || put_back_previous',
+      "ln -f /opt/parley/parley.previous /opt/parley/parley.new",
+      "certbot --nginx",
+    ]);
+    // The new file is checked (it runs) before it replaces the old one.
+    expect(result.out.indexOf("/opt/parley/parley.new version")).toBeLessThan(
+      result.out.indexOf("mv -f /opt/parley/parley.new /opt/parley/parley"),
+    );
+    expect(result.out).not.toContain("bun ");
+    expectNoExternalCalls();
+  });
+
+  test("without --file it builds the executable for BINARY_ARCH; a wrong arch or missing file is refused", () => {
+    const built = runScript("03-deploy-binary", ["--dry-run"]);
+    expect(built.code).toBe(0);
+    expect(built.out).toContain("scripts/release.ts --target linux-x64 --out");
+    const arm = runScript("03-deploy-binary", ["--dry-run"], {
+      PARLEY_DEPLOY_ENV: settingsWith("env.arm64", "BINARY_ARCH=arm64\n"),
+    });
+    expect(arm.out).toContain("--target linux-arm64");
+    expect(arm.out).toContain("parley-0.1.0-linux-arm64 parley@");
+    const sparc = runScript("03-deploy-binary", ["--dry-run"], {
+      PARLEY_DEPLOY_ENV: settingsWith("env.sparc", "BINARY_ARCH=sparc\n"),
+    });
+    expect(sparc.code).not.toBe(0);
+    expect(sparc.err).toContain("BINARY_ARCH must be x64 or arm64");
+    const missing = runScript("03-deploy-binary", ["--dry-run", "--file", join(tmp, "nothing-here")]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain("no executable at");
+    expectNoExternalCalls();
+  });
+
+  test("rollback-binary swaps the previous executable back in and keeps the replaced one", () => {
+    const result = runScript("rollback-binary", ["--dry-run"]);
+    expect(result.code).toBe(0);
+    expectAllIn(result.out, [
+      "ln -f /opt/parley/parley /opt/parley/parley.rollback",
+      "mv -f /opt/parley/parley.new /opt/parley/parley",
+      "mv -f /opt/parley/parley.rollback /opt/parley/parley.previous",
+      "systemctl restart parley",
+    ]);
+    expectNoExternalCalls();
+  });
+
+  test("go --binary deploys the executable instead of Compose", () => {
+    const result = runScript("go", ["--binary", "--dry-run"]);
+    expect(result.code).toBe(0);
+    expect(result.err).toContain("step 03-deploy-binary");
+    expect(result.err).not.toContain("step 03-deploy-repo");
+    expect(result.err).not.toContain("step tls");
     expectNoExternalCalls();
   });
 });
