@@ -8,7 +8,7 @@ import "./styles.css";
 
 let session: ReturnType<typeof createSessionStore> | undefined;
 const api = createApi(location.origin, () => session?.ended());
-session = createSessionStore(api);
+session = createSessionStore(api, globalThis.localStorage);
 const i18n = createI18n({ languages: navigator.languages, storage: globalThis.localStorage });
 
 const root = document.getElementById("root");

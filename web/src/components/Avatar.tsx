@@ -1,6 +1,6 @@
 // A round avatar with initials (colour from the id) and, for people, a presence dot.
 import { type JSX, Show } from "solid-js";
-import { useI18n } from "../stores/context.tsx";
+import { useI18n, usePresenceKnown } from "../stores/context.tsx";
 
 const HUES = 8;
 
@@ -21,15 +21,20 @@ export function Avatar(props: {
   size?: "sm" | "md" | "lg";
 }): JSX.Element {
   const { t } = useI18n();
+  const known = usePresenceKnown();
+  const label = () => {
+    if (!known()) return t("presence.unknown");
+    return props.online ? t("presence.online") : t("presence.offline");
+  };
   return (
     <span class={`avatar avatar-${props.size ?? "md"} hue-${props.id % HUES}`} classList={{ room: props.room }}>
-      <span aria-hidden="true">{props.room ? "#" : initials(props.name)}</span>
+      <span aria-hidden="true">{initials(props.name)}</span>
       <Show when={props.online !== undefined && !props.room}>
         <span
           class="presence"
-          classList={{ online: props.online }}
+          classList={{ online: known() && props.online, unknown: !known() }}
           role="img"
-          aria-label={props.online ? t("presence.online") : t("presence.offline")}
+          aria-label={label()}
         />
       </Show>
     </span>

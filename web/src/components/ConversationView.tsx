@@ -6,6 +6,7 @@ import {
   createComputed,
   createEffect,
   createMemo,
+  createResource,
   createSignal,
   For,
   type JSX,
@@ -19,7 +20,7 @@ import {
 import type { Message, UserSummary } from "../../../src/shared/api.ts";
 import { dayLabel, fullWhen, markRows, timeLabel } from "../lib/grouping.ts";
 import type { PendingMessage } from "../lib/thread.ts";
-import { useChat, useI18n } from "../stores/context.tsx";
+import { useApp, useChat, useI18n } from "../stores/context.tsx";
 import { displayName } from "../stores/people.ts";
 import type { SendTarget } from "../stores/threads.ts";
 import { Avatar } from "./Avatar.tsx";
@@ -44,7 +45,16 @@ export function ConversationView(props: {
   onFirstMessage?: (message: Message) => void;
 }): JSX.Element {
   const chat = useChat();
+  const { api } = useApp();
   const { t, intlLocale } = useI18n();
+  // A room's member count: the contract has it on the rooms list (found by the name).
+  const [memberCount] = createResource(
+    () => (props.kind === "room" && props.conversationId > 0 ? props.title : null),
+    async (name) => {
+      const page = await api.trpc.rooms.list.query({ search: name, limit: 20 });
+      return page.items.find((room) => room.id === props.conversationId)?.memberCount;
+    },
+  );
   const thread = () => chat.threads.thread(props.conversationId);
   let scroller!: HTMLDivElement;
   let composer: HTMLTextAreaElement | undefined;
@@ -192,10 +202,21 @@ export function ConversationView(props: {
         <div class="pane-title">
           <h1 id="conversation-title">{props.title}</h1>
           <Show when={props.kind === "direct" && props.peer}>
-            {(peer) => <p class="pane-sub">{peer().online ? t("presence.onlineTitle") : `@${peer().username}`}</p>}
+            {(peer) => (
+              <p class="pane-sub" classList={{ "presence-unknown": !chat.presenceKnown() }}>
+                {!chat.presenceKnown()
+                  ? `@${peer().username} · ${t("presence.unknown")}`
+                  : peer().online
+                    ? t("presence.onlineTitle")
+                    : `@${peer().username}`}
+              </p>
+            )}
           </Show>
           <Show when={props.kind === "room"}>
-            <p class="pane-sub">{t("conversation.room")}</p>
+            <p class="pane-sub">
+              <Show when={memberCount()}>{(count) => `${t("rooms.members", count())} · `}</Show>
+              {t("conversation.noTopic")}
+            </p>
           </Show>
         </div>
         {props.actions}

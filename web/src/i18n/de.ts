@@ -89,6 +89,7 @@ export const de: Dictionary = {
     online: "online",
     offline: "offline",
     onlineTitle: "Online",
+    unknown: "Status unbekannt, solange du offline bist",
   },
   conversation: {
     back: "Zurück zu den Unterhaltungen",
@@ -121,6 +122,7 @@ export const de: Dictionary = {
     composerPlaceholder: (title: string) => `Nachricht an ${title}`,
     send: "Senden",
     leaveRoom: "Raum verlassen",
+    noTopic: "Kein Thema festgelegt",
     missing: "Diese Unterhaltung gibt es nicht.",
     opening: "Wird geöffnet…",
     unreachablePerson: "Diese Person ist nicht erreichbar.",

@@ -87,6 +87,7 @@ export const en = {
     online: "online",
     offline: "offline",
     onlineTitle: "Online",
+    unknown: "status unknown while you are offline",
   },
   conversation: {
     back: "Back to conversations",
@@ -118,6 +119,7 @@ export const en = {
     composerPlaceholder: (title: string) => `Message ${title}`,
     send: "Send",
     leaveRoom: "Leave room",
+    noTopic: "No topic set",
     missing: "This conversation does not exist.",
     opening: "Opening…",
     unreachablePerson: "This person cannot be reached.",

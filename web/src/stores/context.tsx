@@ -160,6 +160,8 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
     notifications,
     connection,
     connectionState,
+    /** Presence is known only while this client's own socket is up. */
+    presenceKnown: () => connectionState() === "online" && browserOnline(),
     visible,
     setVisible,
     browserOnline,
@@ -214,6 +216,12 @@ export function ChatProvider(props: ParentProps): JSX.Element {
   });
 
   return <ChatContext.Provider value={stores}>{props.children}</ChatContext.Provider>;
+}
+
+/** Whether presence dots can be trusted now (always, outside a signed-in page). */
+export function usePresenceKnown(): () => boolean {
+  const chat = useContext(ChatContext);
+  return () => chat?.presenceKnown() ?? true;
 }
 
 export function useChat(): ChatStores {
