@@ -1,15 +1,13 @@
 // What every part of the server is given: built once in index.ts, or by a test.
 import type { Logger } from "pino";
 import type { SendLimiter } from "./chat/send-limiter.ts";
+import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Db, DbHandle } from "./db/client.ts";
 import type { Metrics } from "./metrics/metrics.ts";
 import type { Bus } from "./realtime/bus.ts";
 import type { Notifier } from "./realtime/notifier.ts";
 import type { Presence } from "./realtime/presence.ts";
-
-export type Clock = { now(): number };
-export const systemClock: Clock = { now: () => Date.now() };
 
 export type Deps = {
   config: Config;

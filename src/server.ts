@@ -2,17 +2,22 @@
 // orderly stop. Used by index.ts and by tests that need a real server.
 import type { Logger } from "pino";
 import { createApp } from "./app.ts";
-import { createSendLimiter } from "./chat/send-limiter.ts";
+import { createLocalSendLimiter } from "./chat/local-send-limiter.ts";
+import { createRedisSendLimiter } from "./chat/redis-send-limiter.ts";
+import { type SendLimiter, unlimitedSends } from "./chat/send-limiter.ts";
+import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
-import { type Clock, type Deps, systemClock } from "./deps.ts";
+import type { Deps } from "./deps.ts";
 import { createLogger } from "./log.ts";
 import { createMetrics } from "./metrics/metrics.ts";
 import type { Bus } from "./realtime/bus.ts";
 import { createLocalBus } from "./realtime/local-bus.ts";
+import { createLocalPresence } from "./realtime/local-presence.ts";
 import { createNotifier } from "./realtime/notifier.ts";
-import { createLocalPresence, createRedisPresence, type Presence } from "./realtime/presence.ts";
+import type { Presence } from "./realtime/presence.ts";
 import { createRedisBus } from "./realtime/redis-bus.ts";
+import { createRedisPresence } from "./realtime/redis-presence.ts";
 
 export type RunningServer = {
   deps: Deps;
@@ -34,6 +39,18 @@ export async function createBus(config: Config, options: RealtimeOptions): Promi
 export async function createPresence(config: Config, options: RealtimeOptions): Promise<Presence> {
   if (!config.redisUrl) return createLocalPresence();
   return createRedisPresence({ url: config.redisUrl, ...options });
+}
+
+/** Off (SEND_RATE=0), in-process, or in Redis when REDIS_URL is set (falling back in-process). */
+export async function createSendLimiter(
+  config: Pick<Config, "sendRate" | "sendBurst" | "redisUrl">,
+  clock: Clock,
+  logger?: Logger,
+): Promise<SendLimiter> {
+  if (config.sendRate <= 0) return unlimitedSends;
+  const rule = { ratePerSecond: config.sendRate, burst: config.sendBurst };
+  if (!config.redisUrl) return createLocalSendLimiter(rule.ratePerSecond, rule.burst, clock);
+  return createRedisSendLimiter({ url: config.redisUrl, ...rule, clock, logger });
 }
 
 export async function buildDeps(config: Config, options: { clock?: Clock } = {}): Promise<Deps> {

@@ -6,9 +6,9 @@
 // through Parley's authentication.
 import { startSession } from "../../src/auth/sessions.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
+import { systemClock } from "../../src/clock.ts";
 import { type DbHandle, openDatabase } from "../../src/db/client.ts";
 import type { UserRow } from "../../src/db/schema.ts";
-import { systemClock } from "../../src/deps.ts";
 import { JWT_SECRET } from "./processes.ts";
 
 export type BenchUser = { id: number; token: string };

@@ -7,9 +7,9 @@
 // instance shares: behind several instances an attacker gets no more attempts than
 // against one.
 import { and, desc, eq, gt, sql } from "drizzle-orm";
+import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import { activityLog } from "../db/schema.ts";
-import type { Clock } from "../deps.ts";
 
 const WINDOW_MS = 15 * 60 * 1000;
 const PER_USERNAME_AND_IP = 10;

@@ -4,7 +4,7 @@
 import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { activityLog } from "../db/schema.ts";
-import type { Clock } from "../deps.ts";
+import type { Clock } from "../clock.ts";
 
 const WINDOW_MS = 60 * 60 * 1000;
 

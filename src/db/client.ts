@@ -40,7 +40,7 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
   sqlite.exec("PRAGMA journal_mode = WAL");
   sqlite.exec("PRAGMA synchronous = NORMAL");
   sqlite.exec("PRAGMA foreign_keys = ON");
-  const db = drizzle({ client: withStatementCache(sqlite), schema });
+  const db = drizzle({ client: sqlite, schema });
   if (options.migrate ?? true) {
     migrateWithRetry(db);
     backfillRoomNameKeys(sqlite);
@@ -55,36 +55,6 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
       sqlite.close();
     },
   };
-}
-
-/** Compiled statements kept per connection, by SQL text (least recently used out first). */
-const STATEMENTS_KEPT = 500;
-
-// drizzle compiles a new statement for every query it runs (prepare, run once, left to the
-// GC); with Parley's queries that compilation is a tenth of a send's CPU (bench/README.md,
-// scenario 1). Handing drizzle a connection whose prepare() reuses compiled statements
-// removes it. Safe here: drizzle runs each statement to completion synchronously and
-// never finalizes one, and parameters are bound anew on every run.
-function withStatementCache(sqlite: Database): Database {
-  const statements = new Map<string, ReturnType<Database["prepare"]>>();
-  const prepare = (sql: string) => {
-    let statement = statements.get(sql);
-    if (statement) {
-      statements.delete(sql);
-    } else {
-      statement = sqlite.prepare(sql);
-      if (statements.size >= STATEMENTS_KEPT) statements.delete(statements.keys().next().value as string);
-    }
-    statements.set(sql, statement);
-    return statement;
-  };
-  return new Proxy(sqlite, {
-    get(target, property) {
-      if (property === "prepare") return prepare;
-      const value = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
 }
 
 // Several instances starting on a fresh file at once can race in drizzle's migrator: it

@@ -5,6 +5,7 @@
 import { authorizeTyping } from "../chat/conversations.ts";
 import { messagesSince } from "../chat/resume.ts";
 import type { Deps } from "../deps.ts";
+import { type Bucket, takeToken } from "../infra/token-bucket.ts";
 import type { Message } from "../shared/api.ts";
 import { AppError, CLOSE_CODES, type ErrorCode } from "../shared/errors.ts";
 import {
@@ -27,9 +28,8 @@ export type FrameContext = { deps: Pick<Deps, "db" | "bus" | "clock" | "logger">
 type SocketFrames = {
   /** Error frames sent so far; at MAX_SOCKET_ERRORS the socket is closed. */
   errors: number;
-  /** Token bucket of client frames. */
-  tokens: number;
-  refilledAt: number;
+  /** Token bucket of client frames (none yet: full). */
+  bucket: Bucket | undefined;
   /** When this socket last forwarded `typing`, per conversation. */
   typingAt: Map<number, number>;
   /** A `resume` being sent, paced by backpressure. */
@@ -41,13 +41,12 @@ type SocketFrames = {
 // Kept beside the hub's Conn, not in it: gone with the socket.
 const states = new WeakMap<Conn, SocketFrames>();
 
-function stateOf(conn: Conn, now: number): SocketFrames {
+function stateOf(conn: Conn): SocketFrames {
   let state = states.get(conn);
   if (!state) {
     state = {
       errors: 0,
-      tokens: MAX_CLIENT_FRAMES_PER_SECOND,
-      refilledAt: now,
+      bucket: undefined,
       typingAt: new Map(),
       replay: null,
       pendingResume: null,
@@ -68,7 +67,7 @@ function frameBytes(message: unknown): number {
 }
 
 function fail(ctx: FrameContext, conn: Conn, code: ErrorCode, message: string) {
-  const state = stateOf(conn, ctx.deps.clock.now());
+  const state = stateOf(conn);
   state.errors += 1;
   ctx.hub.send(conn, { type: "error", code, message });
   if (state.errors >= MAX_SOCKET_ERRORS) {
@@ -76,21 +75,21 @@ function fail(ctx: FrameContext, conn: Conn, code: ErrorCode, message: string) {
   }
 }
 
-function takeToken(state: SocketFrames, now: number): boolean {
-  const elapsed = Math.max(0, now - state.refilledAt);
-  state.tokens = Math.min(MAX_CLIENT_FRAMES_PER_SECOND, state.tokens + (elapsed * MAX_CLIENT_FRAMES_PER_SECOND) / 1000);
-  state.refilledAt = now;
-  if (state.tokens < 1) return false;
-  state.tokens -= 1;
-  return true;
+const FRAME_RATE = { ratePerSecond: MAX_CLIENT_FRAMES_PER_SECOND, burst: MAX_CLIENT_FRAMES_PER_SECOND };
+
+/** Takes one of the socket's frame tokens: false when it sends too fast. */
+function frameAllowed(state: SocketFrames, now: number): boolean {
+  const { bucket, waitMs } = takeToken(FRAME_RATE, state.bucket, now);
+  state.bucket = bucket;
+  return waitMs === 0;
 }
 
 export function handleClientMessage(ctx: FrameContext, conn: Conn, message: unknown) {
   if (conn.closed) return;
   try {
     const now = ctx.deps.clock.now();
-    const state = stateOf(conn, now);
-    if (!takeToken(state, now)) {
+    const state = stateOf(conn);
+    if (!frameAllowed(state, now)) {
       return fail(ctx, conn, "TOO_MANY_REQUESTS", `At most ${MAX_CLIENT_FRAMES_PER_SECOND} frames a second`);
     }
     if (frameBytes(message) > MAX_CLIENT_FRAME_BYTES) {

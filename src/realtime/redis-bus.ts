@@ -2,8 +2,8 @@
 // on one Redis channel for the other instances. Pub/sub is at-most-once, and nothing on
 // the send path waits for Redis: while it is down, local delivery goes on, the health
 // check says "degraded", and when it is back the sockets are told to `resume`.
-import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "pino";
+import { openRedis, quit, waitUntil } from "../infra/redis.ts";
 import type { Bus, BusEvent } from "./bus.ts";
 
 export const BUS_CHANNEL = "parley:bus";
@@ -22,25 +22,23 @@ export type RedisBusOptions = {
   connectTimeoutMs?: number;
 };
 
-// Reconnect quickly at first, then every 2 s: a restarted Redis is found within seconds.
-const retryStrategy = (attempt: number) => Math.min(100 * attempt, 2000);
-
-export function redisConnectionOptions(name: string, extra: RedisOptions = {}): RedisOptions {
-  return { connectionName: name, retryStrategy, maxRetriesPerRequest: 1, ...extra };
-}
-
 export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   const { instanceId, logger } = options;
   const handlers: ((event: BusEvent) => void)[] = [];
   // The publisher never queues: a publish while Redis is down fails at once and the
   // event is gone for the other instances (their sockets are told to resume later).
-  const publisher = new Redis(
-    options.url,
-    redisConnectionOptions("parley-bus-pub", { enableOfflineQueue: false, maxRetriesPerRequest: 0 }),
-  );
+  const publisher = openRedis(options.url, "parley-bus-pub", {
+    extra: { enableOfflineQueue: false, maxRetriesPerRequest: 0 },
+    logger,
+    what: "bus",
+  });
   // The subscriber resubscribes itself on each `ready`, so that "subscribed" is known
   // before the sockets are told to resume (ioredis's autoResubscribe does not say when).
-  const subscriber = new Redis(options.url, redisConnectionOptions("parley-bus-sub", { autoResubscribe: false }));
+  const subscriber = openRedis(options.url, "parley-bus-sub", {
+    extra: { autoResubscribe: false },
+    logger,
+    what: "bus",
+  });
 
   let closed = false;
   let subscribed = false;
@@ -109,19 +107,6 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     deliverLocally(envelope.event);
   });
 
-  // ioredis reports every failed reconnect as an `error` event; without a listener it
-  // would print each one. The state is what matters, and the health check shows it.
-  let lastErrorLog = 0;
-  const onError = (error: Error) => {
-    const now = Date.now();
-    if (now - lastErrorLog > 10_000) {
-      lastErrorLog = now;
-      logger.warn({ err: error.message }, "bus: Redis connection error");
-    }
-  };
-  publisher.on("error", onError);
-  subscriber.on("error", onError);
-
   // Start "redis" when Redis is there; start "degraded" (and keep trying) when it is not.
   await waitUntil(() => subscribed && publisher.status === "ready", options.connectTimeoutMs ?? 3000);
 
@@ -142,18 +127,4 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       await Promise.allSettled([quit(publisher), quit(subscriber)]);
     },
   };
-}
-
-/** QUIT when connected (flushes what is pending), otherwise just stop reconnecting. */
-export async function quit(connection: Redis) {
-  if (connection.status === "ready") {
-    await connection.quit().catch(() => connection.disconnect());
-  } else {
-    connection.disconnect();
-  }
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await Bun.sleep(10);
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createMemoryBuckets, createSendLimiter } from "../../src/chat/send-limiter.ts";
+import { createMemoryBuckets } from "../../src/chat/local-send-limiter.ts";
+import { createSendLimiter } from "../../src/server.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { fakeClock } from "../helpers/server.ts";
 

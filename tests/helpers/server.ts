@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Clock } from "../../src/clock.ts";
 import { loadConfig } from "../../src/config.ts";
-import type { Clock } from "../../src/deps.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
 
 export type TestServer = RunningServer & {

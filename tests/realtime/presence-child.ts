@@ -1,7 +1,7 @@
 // Run by presence.test.ts as a separate process that then gets SIGKILLed: an instance that
 // crashes with a user online, leaving its presence entry behind in Redis.
 import { createLogger } from "../../src/log.ts";
-import { createRedisPresence } from "../../src/realtime/presence.ts";
+import { createRedisPresence } from "../../src/realtime/redis-presence.ts";
 
 const [url, userId, ttlMs] = process.argv.slice(2);
 const presence = await createRedisPresence({

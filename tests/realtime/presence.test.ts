@@ -4,7 +4,9 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { spawn } from "bun";
 import { Redis } from "ioredis";
 import { createLogger } from "../../src/log.ts";
-import { createLocalPresence, createRedisPresence, type Presence } from "../../src/realtime/presence.ts";
+import { createLocalPresence } from "../../src/realtime/local-presence.ts";
+import type { Presence } from "../../src/realtime/presence.ts";
+import { createRedisPresence } from "../../src/realtime/redis-presence.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { eventually } from "./fixtures.ts";
 

@@ -4,8 +4,9 @@
 // asked for without echo, or read from stdin (--password-stdin) or ADMIN_PASSWORD.
 
 import { signupRequest } from "../../auth/password-policy.ts";
+import { systemClock } from "../../clock.ts";
 import { adminCreateEnvironment } from "../../config.ts";
-import { type Deps, systemClock } from "../../deps.ts";
+import type { Deps } from "../../deps.ts";
 import { AppError } from "../../shared/errors.ts";
 import { type Command, CommandError, commandConfig, EXIT, type Flags, UsageError } from "../command.ts";
 
