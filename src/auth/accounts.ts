@@ -1,6 +1,7 @@
 // Signing up, logging in and logging out.
 import { eq, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
+import { isUniqueViolation } from "../db/errors.ts";
 import { type UserRow, users } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import type { LoginInput, SignupInput } from "../shared/api.ts";
@@ -63,7 +64,7 @@ export async function signup(
     return user;
   } catch (error) {
     // Two signups racing for one name: the unique index decides.
-    if (String(error).includes("UNIQUE")) {
+    if (isUniqueViolation(error)) {
       throw new AppError("CONFLICT", "Username or email already in use", {
         username: "This username is taken",
       });

@@ -1,7 +1,7 @@
 // /api/auth: signup, login, logout. The token is returned in the body and set as the
 // HttpOnly `session` cookie: the same credential for browsers and other clients.
 import { Elysia } from "elysia";
-import { toUser } from "../chat/wire.ts";
+import { toUser } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import { errorResponse } from "../http/errors.ts";
 import { readJsonBody } from "../http/json-body.ts";

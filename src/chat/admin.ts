@@ -4,26 +4,23 @@ import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import { endAllSessions } from "../auth/sessions.ts";
 import { logActivity } from "../db/activity.ts";
 import { activityLog, type UserRow, users } from "../db/schema.ts";
+import { toActivityEntry, toAdminUser } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { ActivityEntry, ActivityInput, AdminListUsersInput, AdminUser, Page } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
 import { userPage } from "./directory.ts";
+import { withOnline } from "./online.ts";
+import { keysetPage } from "./paging.ts";
 import { lowerPrefix } from "./search.ts";
-import { toActivityEntry, toAdminUser } from "./wire.ts";
 
-const DEFAULT_PAGE = 50;
-
-async function withPresence(deps: Pick<Deps, "presence">, rows: UserRow[]): Promise<AdminUser[]> {
-  const online = rows.length ? await deps.presence.online(rows.map((r) => r.id)) : new Set<number>();
-  return rows.map((row) => toAdminUser(row, online.has(row.id)));
-}
+const withPresence = (deps: Pick<Deps, "presence">, rows: UserRow[]) =>
+  withOnline(deps, rows, (row) => row.id, toAdminUser);
 
 /** Every account by username, optionally those whose username or email starts with `search`. */
 export async function listAccounts(deps: Deps, input: AdminListUsersInput): Promise<Page<AdminUser>> {
-  const limit = input.limit ?? DEFAULT_PAGE;
   const filters: (SQL | undefined)[] = [];
   if (input.search) filters.push(or(lowerPrefix(users.username, input.search), lowerPrefix(users.email, input.search)));
-  const { rows, nextCursor } = userPage(deps.db, filters, input.cursor, limit);
+  const { rows, nextCursor } = userPage(deps.db, filters, input.cursor, input.limit);
   return { items: await withPresence(deps, rows), nextCursor };
 }
 
@@ -92,23 +89,23 @@ export async function setAccountAdmin(
 
 /** The activity log, newest first, optionally of one kind or one user; `before` an id. */
 export function listActivity(deps: Pick<Deps, "db">, input: ActivityInput): Page<ActivityEntry> {
-  const limit = input.limit ?? DEFAULT_PAGE;
-  const rows = deps.db
-    .select()
-    .from(activityLog)
-    .where(
-      and(
-        input.kind === undefined ? undefined : eq(activityLog.kind, input.kind),
-        input.userId === undefined ? undefined : eq(activityLog.userId, input.userId),
-        input.before === undefined ? undefined : lt(activityLog.id, input.before),
-      ),
-    )
-    .orderBy(desc(activityLog.id))
-    .limit(limit + 1)
-    .all();
-  const page = rows.slice(0, limit);
-  return {
-    items: page.map(toActivityEntry),
-    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  const { rows, nextCursor } = keysetPage(
+    input.limit,
+    (count) =>
+      deps.db
+        .select()
+        .from(activityLog)
+        .where(
+          and(
+            input.kind === undefined ? undefined : eq(activityLog.kind, input.kind),
+            input.userId === undefined ? undefined : eq(activityLog.userId, input.userId),
+            input.before === undefined ? undefined : lt(activityLog.id, input.before),
+          ),
+        )
+        .orderBy(desc(activityLog.id))
+        .limit(count)
+        .all(),
+    (row) => row.id,
+  );
+  return { items: rows.map(toActivityEntry), nextCursor };
 }

@@ -4,11 +4,12 @@ import { and, desc, eq, inArray, ne, type SQL, sql } from "drizzle-orm";
 import { alias, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { type Db, perDatabase } from "../db/client.ts";
 import type * as schema from "../db/schema.ts";
-import { type ConversationRow, conversations, members, messages, type UserRow, users } from "../db/schema.ts";
+import { type ConversationRow, conversations, members, messages, users } from "../db/schema.ts";
+import { toMessage, toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { Conversation } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
-import { toMessage, toUserSummary } from "./wire.ts";
+import { withOnline } from "./online.ts";
 
 /** The database or a transaction on it: chat functions run in either. */
 export type Queryable = BaseSQLiteDatabase<"sync", unknown, typeof schema>;
@@ -125,16 +126,19 @@ export async function conversationViews(
     .where(filters.length ? and(...filters) : undefined)
     .orderBy(desc(sql`coalesce(${last.createdAt}, ${me.joinedAt})`), desc(conversations.id))
     .all();
-  const peers = rows.map((r) => r.peer).filter((p): p is UserRow => p !== null);
-  const online = peers.length ? await deps.presence.online(peers.map((p) => p.id)) : new Set<number>();
-  return rows.map(({ conversation, peer, last, unread }) => ({
-    id: conversation.id,
-    kind: conversation.kind,
-    ...(conversation.kind === "room" && conversation.name !== null ? { name: conversation.name } : {}),
-    ...(peer ? { peer: toUserSummary(peer, online.has(peer.id)) } : {}),
-    ...(last ? { lastMessage: toMessage(last) } : {}),
-    unread,
-  }));
+  return withOnline(
+    deps,
+    rows,
+    (row) => row.peer?.id ?? null,
+    ({ conversation, peer, last, unread }, online) => ({
+      id: conversation.id,
+      kind: conversation.kind,
+      ...(conversation.kind === "room" && conversation.name !== null ? { name: conversation.name } : {}),
+      ...(peer ? { peer: toUserSummary(peer, online) } : {}),
+      ...(last ? { lastMessage: toMessage(last) } : {}),
+      unread,
+    }),
+  );
 }
 
 /** One conversation as `userId` sees it (they must be a member). */

@@ -2,12 +2,12 @@
 import { and, asc, eq, ne, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { type UserRow, users } from "../db/schema.ts";
+import { toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { Page, UserSummary, UsersListInput } from "../shared/api.ts";
+import { withOnline } from "./online.ts";
+import { keysetPage } from "./paging.ts";
 import { lowerPrefix } from "./search.ts";
-import { toUserSummary } from "./wire.ts";
-
-const DEFAULT_PAGE = 50;
 
 /**
  * Active users other than the caller, by username, whose username, first or last name
@@ -18,7 +18,6 @@ export async function listUsers(
   callerId: number,
   input: UsersListInput,
 ): Promise<Page<UserSummary>> {
-  const limit = input.limit ?? DEFAULT_PAGE;
   const filters: (SQL | undefined)[] = [eq(users.isActive, true), ne(users.id, callerId)];
   if (input.search) {
     filters.push(
@@ -29,9 +28,8 @@ export async function listUsers(
       ),
     );
   }
-  const { rows, nextCursor } = userPage(deps.db, filters, input.cursor, limit);
-  const online = rows.length ? await deps.presence.online(rows.map((u) => u.id)) : new Set<number>();
-  return { items: rows.map((row) => toUserSummary(row, online.has(row.id))), nextCursor };
+  const { rows, nextCursor } = userPage(deps.db, filters, input.cursor, input.limit);
+  return { items: await withOnline(deps, rows, (row) => row.id, toUserSummary), nextCursor };
 }
 
 /** Records when the user was last connected (shown as "last seen" while they are away). */
@@ -41,23 +39,26 @@ export function recordLastSeen(db: Deps["db"], userId: number, at: number) {
 
 /**
  * One page of users matching `filters`, by username (case-insensitively), after the user
- * `cursor`. One row more than the page is read to know whether another page follows.
+ * `cursor`.
  */
 export function userPage(
   db: Deps["db"],
   filters: (SQL | undefined)[],
   cursor: number | undefined,
-  limit: number,
+  limit: number | undefined,
 ): { rows: UserRow[]; nextCursor: number | null } {
-  const rows = db
-    .select()
-    .from(users)
-    .where(and(...filters, cursor === undefined ? undefined : afterUser(cursor)))
-    .orderBy(asc(sql`lower(${users.username})`))
-    .limit(limit + 1)
-    .all();
-  const page = rows.slice(0, limit);
-  return { rows: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  return keysetPage(
+    limit,
+    (count) =>
+      db
+        .select()
+        .from(users)
+        .where(and(...filters, cursor === undefined ? undefined : afterUser(cursor)))
+        .orderBy(asc(sql`lower(${users.username})`))
+        .limit(count)
+        .all(),
+    (row) => row.id,
+  );
 }
 
 /** Users that sort after the user `cursor` (usernames are unique case-insensitively). */

@@ -5,6 +5,7 @@ import { and, desc, eq, lt, lte, max, ne, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { type Db, perDatabase } from "../db/client.ts";
 import { activityLog, conversations, type MessageRow, members, messages, users } from "../db/schema.ts";
+import { toMessage } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import {
   checkMessageBody,
@@ -23,7 +24,6 @@ import {
   requireMembership,
 } from "./conversations.ts";
 import { takeSeq } from "./stream.ts";
-import { toMessage } from "./wire.ts";
 
 const THROTTLE_LOG_INTERVAL_MS = 60_000;
 

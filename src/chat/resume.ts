@@ -4,8 +4,8 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { members, messages } from "../db/schema.ts";
+import { toMessage } from "../db/wire.ts";
 import type { Message } from "../shared/api.ts";
-import { toMessage } from "./wire.ts";
 
 /** The user's conversations and the newest message id among them (0 if none). */
 export function resumeStart(db: Db, userId: number): { conversationIds: number[]; lastMessageId: number } {

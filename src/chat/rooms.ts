@@ -1,15 +1,15 @@
 // Rooms: named conversations anyone may find, join and leave.
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
+import { isUniqueViolation } from "../db/errors.ts";
 import { conversations, members, messages } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import type { Conversation, Page, RoomSummary, RoomsListInput } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
 import { roomNameKey } from "../shared/names.ts";
 import { conversationView } from "./conversations.ts";
+import { keysetPage } from "./paging.ts";
 import { prefixRange } from "./search.ts";
-
-const DEFAULT_PAGE = 50;
 
 /** One answer for a room that does not exist and for a conversation that is not a room. */
 const roomNotFound = () => new AppError("NOT_FOUND", "No such room");
@@ -50,7 +50,7 @@ function insertRoom(deps: Deps, userId: number, name: string, now: number) {
     );
   } catch (error) {
     // The unique index on name_key has the last word if two creations race.
-    if (String(error).includes("UNIQUE")) throw nameTaken();
+    if (isUniqueViolation(error)) throw nameTaken();
     throw error;
   }
 }
@@ -106,7 +106,6 @@ export function leaveRoom(deps: Deps, userId: number, roomId: number): void {
 
 /** Rooms by name, optionally those starting with `search`, with the caller's membership. */
 export function listRooms(deps: Pick<Deps, "db">, userId: number, input: RoomsListInput): Page<RoomSummary> {
-  const limit = input.limit ?? DEFAULT_PAGE;
   const last = alias(messages, "last");
   const filters: (SQL | undefined)[] = [eq(conversations.kind, "room")];
   if (input.search) filters.push(prefixRange(conversations.nameKey, roomNameKey(input.search)));
@@ -116,29 +115,33 @@ export function listRooms(deps: Pick<Deps, "db">, userId: number, input: RoomsLi
       sql`${conversations.nameKey} > (select ${at.nameKey} from ${conversations} as ${sql.identifier("cursor_room")} where ${at.id} = ${input.cursor})`,
     );
   }
-  const rows = deps.db
-    .select({
-      id: conversations.id,
-      name: conversations.name,
-      memberCount: sql<number>`(select count(*) from ${members} where ${members.conversationId} = ${conversations.id})`,
-      lastActivityAt: sql<number>`coalesce(${last.createdAt}, ${conversations.createdAt})`,
-      joined: sql<number>`exists (select 1 from ${members} where ${members.conversationId} = ${conversations.id} and ${members.userId} = ${userId})`,
-    })
-    .from(conversations)
-    .leftJoin(last, eq(last.id, conversations.lastMessageId))
-    .where(and(...filters))
-    .orderBy(asc(conversations.nameKey))
-    .limit(limit + 1)
-    .all();
-  const page = rows.slice(0, limit);
+  const { rows, nextCursor } = keysetPage(
+    input.limit,
+    (count) =>
+      deps.db
+        .select({
+          id: conversations.id,
+          name: conversations.name,
+          memberCount: sql<number>`(select count(*) from ${members} where ${members.conversationId} = ${conversations.id})`,
+          lastActivityAt: sql<number>`coalesce(${last.createdAt}, ${conversations.createdAt})`,
+          joined: sql<number>`exists (select 1 from ${members} where ${members.conversationId} = ${conversations.id} and ${members.userId} = ${userId})`,
+        })
+        .from(conversations)
+        .leftJoin(last, eq(last.id, conversations.lastMessageId))
+        .where(and(...filters))
+        .orderBy(asc(conversations.nameKey))
+        .limit(count)
+        .all(),
+    (row) => row.id,
+  );
   return {
-    items: page.map((row) => ({
+    items: rows.map((row) => ({
       id: row.id,
       name: row.name ?? "",
       memberCount: row.memberCount,
       lastActivityAt: new Date(row.lastActivityAt).toISOString(),
       joined: Boolean(row.joined),
     })),
-    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+    nextCursor,
   };
 }

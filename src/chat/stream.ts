@@ -11,9 +11,9 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { type Db, perDatabase } from "../db/client.ts";
 import { conversations, members, messages } from "../db/schema.ts";
+import { toMessage } from "../db/wire.ts";
 import type { ChangesPage, ReadMark } from "../shared/stream.ts";
 import { requireMembership } from "./conversations.ts";
-import { toMessage } from "./wire.ts";
 
 /** Most changes one `changesSince` answer carries; `complete: false` says ask again. */
 export const CHANGES_LIMIT = 500;

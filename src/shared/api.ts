@@ -36,7 +36,7 @@ export const loginInput = z.object({
 export type LoginInput = z.infer<typeof loginInput>;
 
 // What the server answers: one schema per shape, the types derived from them. The server
-// builds these (chat/wire.ts); tests and development builds of the client parse them.
+// builds these (db/wire.ts); tests and development builds of the client parse them.
 
 const id = z.number().int().positive();
 /** Times are ISO-8601 strings on the wire. */

@@ -3,8 +3,8 @@
 // for tests that need thousands of messages.
 import { eq } from "drizzle-orm";
 import { takeSeq } from "../../src/chat/stream.ts";
-import { toMessage } from "../../src/chat/wire.ts";
 import { conversations, messages } from "../../src/db/schema.ts";
+import { toMessage } from "../../src/db/wire.ts";
 import type { RunningServer } from "../../src/server.ts";
 import type { Message } from "../../src/shared/api.ts";
 import { trpcClient } from "../helpers/client.ts";

@@ -1,5 +1,5 @@
 import { listUsers } from "../../chat/directory.ts";
-import { toUser } from "../../chat/wire.ts";
+import { toUser } from "../../db/wire.ts";
 import { usersListInput } from "../../shared/api.ts";
 import { protectedProcedure, router } from "../init.ts";
 

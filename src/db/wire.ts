@@ -1,6 +1,7 @@
 // Database rows → the wire types of the contract (times as ISO strings).
-import type { activityLog, MessageRow, UserRow } from "../db/schema.ts";
+
 import type { ActivityEntry, AdminUser, Message, User, UserSummary } from "../shared/api.ts";
+import type { activityLog, MessageRow, UserRow } from "./schema.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
