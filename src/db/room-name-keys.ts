@@ -3,6 +3,7 @@
 // start-up after the migrations, on the rows still without one: once, in effect.
 import type { Database } from "bun:sqlite";
 import { roomNameKey } from "../shared/names.ts";
+import { isUniqueViolation } from "./errors.ts";
 
 export function backfillRoomNameKeys(sqlite: Database): number {
   const rooms = sqlite
@@ -18,7 +19,7 @@ export function backfillRoomNameKeys(sqlite: Database): number {
       try {
         setKey.run(key, room.id);
       } catch (error) {
-        if (!String(error).includes("UNIQUE")) throw error;
+        if (!isUniqueViolation(error)) throw error;
         // Two rooms the old ASCII-only comparison told apart ("Ärger" and "ärger"): the
         // older keeps the name's key, the newer a key of its own, so both stay findable.
         setKey.run(`${key}\u0000${room.id}`, room.id);
