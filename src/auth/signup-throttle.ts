@@ -2,9 +2,9 @@
 // 3.5 s from one address went through before). Counted in the activity log's `signup`
 // rows, in the database every instance shares, like the login throttle.
 import { and, desc, eq, gt, sql } from "drizzle-orm";
+import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import { activityLog } from "../db/schema.ts";
-import type { Clock } from "../clock.ts";
 
 const WINDOW_MS = 60 * 60 * 1000;
 
