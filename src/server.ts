@@ -10,7 +10,8 @@ import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import type { Deps } from "./deps.ts";
 import { createLogger } from "./log.ts";
-import { createMetrics } from "./metrics/metrics.ts";
+import { createMetrics, registerWalSize } from "./metrics/metrics.ts";
+import { timeStatements } from "./metrics/statement-timing.ts";
 import type { Bus } from "./realtime/bus.ts";
 import { createLocalBus } from "./realtime/local-bus.ts";
 import { createLocalPresence } from "./realtime/local-presence.ts";
@@ -58,6 +59,8 @@ export async function buildDeps(config: Config, options: { clock?: Clock } = {})
   const clock = options.clock ?? systemClock;
   const logger = createLogger(config);
   const metrics = createMetrics();
+  timeStatements(database.sqlite, metrics);
+  registerWalSize(metrics, config.databasePath);
   // Tags this process on the Redis bus (to ignore its own echo) and in presence entries.
   const instanceId = crypto.randomUUID();
   // Each waits a bounded time for Redis: together, so a Redis that is down delays start-up once.

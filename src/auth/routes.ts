@@ -5,6 +5,7 @@ import { toUser } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import { errorResponse } from "../http/errors.ts";
 import { readJsonBody } from "../http/json-body.ts";
+import { recordLoginFailure } from "../metrics/metrics.ts";
 import { type AuthResult, loginInput } from "../shared/api.ts";
 import { login, logout, signup } from "./accounts.ts";
 import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, type KnownDevices } from "./known-devices.ts";
@@ -98,7 +99,10 @@ export function authRoutes(
         const device = cookieOf(request, DEVICE_COOKIE);
         const user = await login(deps, throttle, body, ip, (userId) =>
           devices.recognizes(device, userId, deps.clock.now()),
-        );
+        ).catch((error: unknown) => {
+          recordLoginFailure(deps.metrics, error);
+          throw error;
+        });
         return beginSession(request, user, ip, set);
       },
       { parse: parseAuthBody, body: loginInput, detail: { summary: "Log in with username and password" } },

@@ -3,7 +3,7 @@ import { timingSafeEqual } from "node:crypto";
 import { Elysia } from "elysia";
 import type { Deps } from "../deps.ts";
 import { errorResponse } from "../http/errors.ts";
-import { recordBusState } from "./metrics.ts";
+import { recordBusState, recordOneOf } from "./metrics.ts";
 
 function sameSecret(given: string, expected: string) {
   const a = Buffer.from(given);
@@ -25,6 +25,8 @@ export function metricsRoutes(deps: Deps) {
         }
       }
       recordBusState(deps.metrics, deps.bus.state());
+      recordOneOf(deps.metrics.presenceState, "state", ["local", "redis", "degraded"], deps.presence.state());
+      recordOneOf(deps.metrics.sendLimiterBackend, "backend", ["off", "memory", "redis"], deps.sendLimiter.backend());
       return new Response(await deps.metrics.registry.metrics(), {
         headers: { "Content-Type": deps.metrics.registry.contentType, "Cache-Control": "no-store" },
       });

@@ -23,7 +23,7 @@ import type { Conn, Hub } from "./hub.ts";
 /** A replay stops filling a socket's buffer past this and goes on when it drains. */
 export const REPLAY_HIGH_WATER_BYTES = 256 * 1024;
 
-export type FrameContext = { deps: Pick<Deps, "db" | "bus" | "clock" | "logger">; hub: Hub };
+export type FrameContext = { deps: Pick<Deps, "db" | "bus" | "clock" | "logger" | "metrics">; hub: Hub };
 
 type SocketFrames = {
   /** Error frames sent so far; at MAX_SOCKET_ERRORS the socket is closed. */
@@ -142,6 +142,8 @@ function resume(ctx: FrameContext, conn: Conn, state: SocketFrames, after: numbe
     return;
   }
   const { messages, complete } = messagesSince(ctx.deps.db, conn.userId, after, RESUME_LIMIT);
+  ctx.deps.metrics.resumeReplays.inc();
+  ctx.deps.metrics.resumeMessages.inc(messages.length);
   state.replay = { messages, index: 0, complete, after };
   pumpReplay(ctx, conn);
 }

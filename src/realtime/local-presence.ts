@@ -13,6 +13,7 @@ export function createLocalPresence(): Presence {
     disconnected: async (userId) => here.delete(userId),
     onChange() {},
     async heartbeat() {},
+    state: () => "local",
     async close() {
       here.clear();
     },

@@ -14,5 +14,7 @@ export interface Presence {
   onChange(handler: (userId: number, online: boolean) => void): void;
   /** Refreshes this instance's entries and expires those of crashed instances (also on a timer). */
   heartbeat(): Promise<void>;
+  /** Where presence is kept now: this process only, Redis, or Redis configured but away. */
+  state(): "local" | "redis" | "degraded";
   close(): Promise<void>;
 }

@@ -168,6 +168,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
   await waitUntil(ready, options.connectTimeoutMs ?? 3000);
 
   return {
+    state: () => (ready() ? "redis" : "degraded"),
     async online(userIds) {
       if (userIds.length === 0) return new Set();
       if (ready()) {

@@ -8,6 +8,7 @@ import type { TokenSigner } from "../auth/tokens.ts";
 import type { Deps } from "../deps.ts";
 import { originAllowed } from "../http/origin.ts";
 import { requestIdOf } from "../http/request-id.ts";
+import { recordSocketClose } from "../metrics/metrics.ts";
 import { errorBody } from "../shared/errors.ts";
 import { handleClientMessage, pumpReplay } from "./client-frames.ts";
 import { createHub, type Socket } from "./hub.ts";
@@ -60,6 +61,7 @@ export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
       .ws("/ws", {
         detail: { hide: true },
         open(ws) {
+          deps.metrics.websocketUpgrades.inc();
           try {
             socketOpened(ctx, socketOf(ws), ws.data.session);
           } catch (error) {
@@ -75,7 +77,8 @@ export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
           const conn = hub.connOf(socketOf(ws));
           if (conn) pumpReplay(ctx, conn);
         },
-        close(ws) {
+        close(ws, code) {
+          recordSocketClose(deps.metrics, code);
           try {
             socketClosed(ctx, socketOf(ws));
           } catch (error) {
