@@ -129,17 +129,6 @@ function developmentSecret(databasePath: string): string {
   return secret;
 }
 
-/** For commands: the config, or the process ends with the message naming the variable. */
-export function loadConfigOrExit(env: Environment = process.env, fileValues: Environment = {}): Config {
-  try {
-    return loadConfig(env, fileValues);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(1);
-  }
-}
-
 /** The file's values under the environment's; an empty variable counts as unset. */
 function layered(env: Environment, fileValues: Environment): Environment {
   const merged: Environment = { ...fileValues };

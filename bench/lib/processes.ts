@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { type Subprocess, spawn } from "bun";
 import { freePort } from "../../tests/helpers/redis.ts";
 
-export { startRedis, type TestRedis } from "../../tests/helpers/redis.ts";
+export { startRedis } from "../../tests/helpers/redis.ts";
 export { freePort };
 
 export const ROOT = join(import.meta.dir, "../..");

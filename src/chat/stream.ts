@@ -113,6 +113,7 @@ export function changesSince(
 /**
  * Who has read how far in a conversation, the user excepted: the most recent marks, at
  * most READ_MARKS_LIMIT, each with the number of its change.
+ * @public for the change stream's socket catch-up (issue 12), not called yet.
  */
 export function readMarks(db: Db, userId: number, conversationId: number): ReadMark[] {
   return db

@@ -154,7 +154,6 @@ export type MessagesInput = z.infer<typeof messagesInput>;
 
 export const messageIdInput = z.object({ id });
 export const markReadInput = z.object({ conversationId: id, upTo: z.number().int().min(0) });
-export type MarkReadInput = z.infer<typeof markReadInput>;
 
 export const roomNameInput = z.object({ name: trimmedName("A room name") });
 export const roomIdInput = z.object({ id });

@@ -7,6 +7,7 @@ const seq = z.number().int().min(0);
 
 /** `history.changes`: a conversation's changes after `after` (a number the client holds). */
 export const changesInput = z.object({ conversationId: id, after: seq });
+/** @public for the web client's outbox (issue 12), not used yet. */
 export type ChangesInput = z.infer<typeof changesInput>;
 
 /** How far `userId` has read in a conversation, and the stream number of that change. */

@@ -1,5 +1,6 @@
 // The checks CI runs beside the tests, as tests: the type checker over the whole tree
-// (server, client, tests, bench, scripts) and Biome's format and lint rules.
+// (server, client, tests, bench, scripts), Biome's format and lint rules, and knip's
+// dead-code check (unused files, exports and dependencies; entry points in knip.json).
 import { describe, expect, test } from "bun:test";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -26,4 +27,10 @@ describe("code checks", () => {
     if (code !== 0) console.error(output.slice(-4000));
     expect(code).toBe(0);
   }, 60_000);
+
+  test("knip finds no unused file, export or dependency (bun run deadcode)", async () => {
+    const { code, output } = await run(["knip", "--no-config-hints"]);
+    if (code !== 0) console.error(output.slice(-4000));
+    expect(code).toBe(0);
+  }, 120_000);
 });

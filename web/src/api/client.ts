@@ -32,7 +32,6 @@ export function createApi(origin: string, onUnauthorized: () => void) {
 }
 
 export type Api = ReturnType<typeof createApi>;
-export type Trpc = Api["trpc"];
 
 const NETWORK_MESSAGE = "Parley cannot be reached. Check your connection.";
 

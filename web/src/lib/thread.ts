@@ -67,7 +67,3 @@ export function addMessages(thread: Thread, messages: readonly Message[]): Threa
 export function addOlderPage(thread: Thread, page: { items: readonly Message[]; hasMore: boolean }): Thread {
   return { ...addMessages(thread, page.items), hasMore: page.hasMore, loaded: true };
 }
-
-export function lastMessageId(thread: Thread): number {
-  return thread.items.at(-1)?.id ?? 0;
-}

@@ -98,8 +98,6 @@ export function createConversationsStore(api: Api, me: () => number) {
   return store;
 }
 
-export type ConversationsStore = ReturnType<typeof createConversationsStore>;
-
 export function conversationTitle(conversation: Conversation, t: Translate): string {
   if (conversation.kind === "room") return conversation.name ?? t("conversation.room");
   const peer = conversation.peer;

@@ -27,5 +27,3 @@ export function createNotificationsStore() {
     },
   };
 }
-
-export type NotificationsStore = ReturnType<typeof createNotificationsStore>;

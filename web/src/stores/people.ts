@@ -68,8 +68,6 @@ export function createPeopleStore(api: Api) {
   };
 }
 
-export type PeopleStore = ReturnType<typeof createPeopleStore>;
-
 export function displayName(person: Pick<UserSummary, "firstName" | "lastName" | "username">): string {
   const name = `${person.firstName} ${person.lastName}`.trim();
   return name || person.username;

@@ -212,5 +212,3 @@ export function createThreadsStore(
     },
   };
 }
-
-export type ThreadsStore = ReturnType<typeof createThreadsStore>;
