@@ -6,7 +6,15 @@ import { join } from "node:path";
 const ROOT = join(import.meta.dir, "..");
 
 /** Inputs of the bundle: the sources, the page, the build config and the dependencies. */
-const INPUTS = ["web/src", "web/public", "web/index.html", "web/vite.config.ts", "package.json", "bun.lock"];
+const INPUTS = [
+  "web/src",
+  "web/public",
+  "web/index.html",
+  "web/vite.config.ts",
+  "web/service-worker.js",
+  "package.json",
+  "bun.lock",
+];
 const OUTPUT = "web/dist/index.html";
 
 function newestMtime(path: string): number {

@@ -63,6 +63,21 @@ function fileIn(dir: string, urlPath: string): string | null {
   }
 }
 
+/**
+ * The service worker: always revalidated (a deploy must be seen at once), with a policy
+ * of its own, since a worker runs under its script's CSP and must fetch the app shell.
+ */
+function serveServiceWorker(file: string): Response {
+  return new Response(Bun.file(file), {
+    headers: {
+      "content-type": "text/javascript; charset=utf-8",
+      "cache-control": "no-cache",
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "default-src 'self'; connect-src 'self'",
+    },
+  });
+}
+
 export function webRoutes(options: { dir?: string } = {}) {
   const dir = resolve(options.dir ?? DEFAULT_WEB_DIR);
   // Hashed assets never change: compress each once.
@@ -114,6 +129,7 @@ export function webRoutes(options: { dir?: string } = {}) {
       // Files at the root of the bundle (favicon.svg): a short cache, their names are not hashed.
       if (path !== "/" && !path.slice(1).includes("/")) {
         const file = fileIn(dir, path);
+        if (file && path === "/sw.js") return serveServiceWorker(file);
         if (file && !file.endsWith(".html")) {
           return new Response(Bun.file(file), {
             headers: { "cache-control": "public, max-age=3600", "x-content-type-options": "nosniff" },

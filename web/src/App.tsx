@@ -1,8 +1,9 @@
 // Pages and the providers around them.
 import { A, Route, Router } from "@solidjs/router";
-import { createEffect, type JSX, onMount, type ParentProps } from "solid-js";
+import { createEffect, type JSX, onMount, type ParentProps, Show } from "solid-js";
 import type { Api } from "./api/client.ts";
 import type { I18n } from "./i18n/index.ts";
+import type { ServiceWorkerUpdates } from "./lib/service-worker.ts";
 import { AdminPage } from "./pages/AdminPage.tsx";
 import { ChatLayout } from "./pages/ChatLayout.tsx";
 import { ConversationPage, DirectPage, HomePage } from "./pages/ConversationPage.tsx";
@@ -13,7 +14,12 @@ import { SignupPage } from "./pages/SignupPage.tsx";
 import { AppProvider, useI18n } from "./stores/context.tsx";
 import type { SessionStore } from "./stores/session.ts";
 
-export function App(props: { api: Api; session: SessionStore; i18n: I18n }): JSX.Element {
+export function App(props: {
+  api: Api;
+  session: SessionStore;
+  i18n: I18n;
+  updates: ServiceWorkerUpdates;
+}): JSX.Element {
   onMount(() => void props.session.load());
   // Screen readers and hyphenation follow the page's language.
   createEffect(() => {
@@ -22,6 +28,9 @@ export function App(props: { api: Api; session: SessionStore; i18n: I18n }): JSX
   const Root = (root: ParentProps) => (
     <AppProvider api={props.api} session={props.session} i18n={props.i18n}>
       {root.children}
+      <Show when={props.updates.updateReady()}>
+        <UpdatePrompt onReload={props.updates.update} />
+      </Show>
     </AppProvider>
   );
   return (
@@ -38,6 +47,19 @@ export function App(props: { api: Api; session: SessionStore; i18n: I18n }): JSX
       </Route>
       <Route path="*" component={NotFound} />
     </Router>
+  );
+}
+
+/** A new deploy is ready: the person chooses when to reload (a draft may be open). */
+function UpdatePrompt(props: { onReload: () => void }): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <div class="update-prompt" role="status">
+      <span>{t("app.updateReady")}</span>
+      <button class="button primary" type="button" onClick={() => props.onReload()}>
+        {t("app.reload")}
+      </button>
+    </div>
   );
 }
 

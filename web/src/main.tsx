@@ -1,15 +1,17 @@
-// Entry point: one API client, the session store, the language, the app.
+// Entry point: one API client, the session store, the language, the service worker, the app.
 import { render } from "solid-js/web";
 import { App } from "./App.tsx";
 import { createApi } from "./api/client.ts";
 import { createI18n } from "./i18n/index.ts";
+import { registerServiceWorker } from "./lib/service-worker.ts";
 import { createSessionStore } from "./stores/session.ts";
 import "./styles.css";
 
 let session: ReturnType<typeof createSessionStore> | undefined;
 const api = createApi(location.origin, () => session?.ended());
 session = createSessionStore(api, globalThis.localStorage);
+const updates = registerServiceWorker();
 const i18n = createI18n({ languages: navigator.languages, storage: globalThis.localStorage });
 
 const root = document.getElementById("root");
-if (root) render(() => <App api={api} session={session} i18n={i18n} />, root);
+if (root) render(() => <App api={api} session={session} i18n={i18n} updates={updates} />, root);

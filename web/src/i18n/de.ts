@@ -15,6 +15,10 @@ export const de: Dictionary = {
     loading: "Parley wird geladen…",
     unreachable: "Parley ist gerade nicht erreichbar.",
     tryAgain: "Erneut versuchen",
+    offline:
+      "Du bist offline. Parley öffnet sich, sobald die Verbindung wieder steht; wartende Nachrichten bleiben erhalten.",
+    updateReady: "Eine neue Version von Parley ist bereit.",
+    reload: "Neu laden",
     loadingShort: "Wird geladen…",
     notFoundTitle: "Hier ist nichts",
     notFoundText: "Diese Seite gibt es nicht.",

@@ -36,10 +36,25 @@ export function ChatLayout(props: ParentProps): JSX.Element {
 function Splash(): JSX.Element {
   const { session } = useApp();
   const { t } = useI18n();
+  // Offline (the app shell came from the service worker): open as soon as the network is back.
+  const [offline, setOffline] = createSignal(!navigator.onLine);
+  onMount(() => {
+    const online = () => {
+      setOffline(false);
+      if (session.status() === "unreachable") void session.load();
+    };
+    const gone = () => setOffline(true);
+    window.addEventListener("online", online);
+    window.addEventListener("offline", gone);
+    onCleanup(() => {
+      window.removeEventListener("online", online);
+      window.removeEventListener("offline", gone);
+    });
+  });
   return (
     <main class="splash">
       <Show when={session.status() === "unreachable"} fallback={<p class="muted">{t("app.loading")}</p>}>
-        <p>{t("app.unreachable")}</p>
+        <p>{offline() ? t("app.offline") : t("app.unreachable")}</p>
         <button class="button" type="button" onClick={() => void session.load()}>
           {t("app.tryAgain")}
         </button>
