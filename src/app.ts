@@ -11,6 +11,7 @@ import { authRoutes } from "./auth/routes.ts";
 import { authenticateToken } from "./auth/sessions.ts";
 import { createSignupThrottle } from "./auth/signup-throttle.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
+import { isStorageFailure, STORAGE_RETRY_AFTER_SECONDS } from "./db/write-health.ts";
 import type { Deps } from "./deps.ts";
 import { appErrorResponse, errorResponse, fieldsFromIssues } from "./http/errors.ts";
 import { readJsonText } from "./http/json-body.ts";
@@ -21,7 +22,7 @@ import { webRoutes } from "./http/web.ts";
 import { metricsRoutes } from "./metrics/routes.ts";
 import { realtimeRoutes, WEBSOCKET_OPTIONS } from "./realtime/ws.ts";
 import type { Health } from "./shared/api.ts";
-import { AppError } from "./shared/errors.ts";
+import { AppError, errorBody, INTERNAL_ERROR_MESSAGE, STORAGE_UNAVAILABLE_MESSAGE } from "./shared/errors.ts";
 import { appRouter } from "./trpc/router.ts";
 
 /** Largest HTTP body accepted (the contract's 64 KiB). */
@@ -51,6 +52,7 @@ export function createApp(deps: Deps) {
         session: await authenticateToken(deps, signer, tokenFromRequest(request)),
         ip: clientIp(request, serverRef(), deps.config.trustProxy),
         resHeaders,
+        requestId: requestIdOf(request),
       }),
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR") {
@@ -116,9 +118,20 @@ export function createApp(deps: Deps) {
           return errorResponse("BAD_REQUEST", "The body is not valid JSON");
         case "NOT_FOUND":
           return errorResponse("NOT_FOUND", "No such route");
-        default:
-          deps.logger.error({ err: error, reqId: requestIdOf(request) }, "unhandled error");
-          return errorResponse("INTERNAL_SERVER_ERROR", "Something went wrong on our side");
+        default: {
+          const requestId = requestIdOf(request);
+          if (isStorageFailure(error)) {
+            deps.writeHealth.failed();
+            deps.logger.error({ err: error, reqId: requestId }, "storage failure");
+            return appErrorResponse(
+              new AppError("SERVICE_UNAVAILABLE", STORAGE_UNAVAILABLE_MESSAGE, undefined, STORAGE_RETRY_AFTER_SECONDS),
+            );
+          }
+          deps.logger.error({ err: error, reqId: requestId }, "unhandled error");
+          return Response.json(errorBody("INTERNAL_SERVER_ERROR", INTERNAL_ERROR_MESSAGE, undefined, requestId), {
+            status: 500,
+          });
+        }
       }
     })
     .use(
@@ -141,9 +154,10 @@ export function createApp(deps: Deps) {
     .get(
       "/api/health",
       ({ set }) => {
-        let db: Health["db"] = "ok";
+        let db: Health["db"];
         try {
           deps.database.sqlite.query("select 1").get();
+          db = deps.writeHealth.state();
         } catch {
           db = "down";
         }

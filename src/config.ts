@@ -8,6 +8,9 @@ const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const intIn = (min: number, max: number, fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+const flag = z.enum(["true", "false"]).transform((v) => v === "true");
+const flagDefault = (fallback: "true" | "false") =>
+  z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default(fallback).pipe(flag));
 
 const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(["development", "production", "test"]).default("development")),
@@ -39,14 +42,11 @@ const envSchema = z.object({
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ),
   SIGNUP_LIMIT: intIn(0, 100_000, 10),
+  ERROR_STACKS: flagDefault("false"),
+  // Unset: on in development, off in production.
+  API_DOCS: z.preprocess(emptyAsUndefined, flag.optional()),
   MAX_SOCKETS_PER_USER: intIn(1, 10_000, 20),
-  TRUST_PROXY: z.preprocess(
-    emptyAsUndefined,
-    z
-      .enum(["true", "false"])
-      .default("false")
-      .transform((v) => v === "true"),
-  ),
+  TRUST_PROXY: flagDefault("false"),
 });
 
 export type Config = {
@@ -65,6 +65,10 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   /** Take the client address from X-Forwarded-For (only behind our own nginx). */
   trustProxy: boolean;
+  /** Stack traces in tRPC error answers: an explicit opt-in, for debugging only. */
+  errorStacks: boolean;
+  /** Serve the OpenAPI documentation at /api/docs. */
+  apiDocs: boolean;
   /** New accounts per client address per hour; 0 turns the limit off. */
   signupLimit: number;
   /** Open WebSockets per user on one instance; the next one is closed with 4008. */
@@ -98,6 +102,8 @@ export function loadConfig(env: Environment = process.env, fileValues: Environme
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     signupLimit: e.SIGNUP_LIMIT,
+    errorStacks: e.ERROR_STACKS,
+    apiDocs: e.API_DOCS ?? e.NODE_ENV !== "production",
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
   };
 }

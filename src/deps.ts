@@ -4,6 +4,7 @@ import type { SendLimiter } from "./chat/send-limiter.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Db, DbHandle } from "./db/client.ts";
+import type { WriteHealth } from "./db/write-health.ts";
 import type { Metrics } from "./metrics/metrics.ts";
 import type { Bus } from "./realtime/bus.ts";
 import type { Notifier } from "./realtime/notifier.ts";
@@ -19,6 +20,8 @@ export type Deps = {
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
+  /** Whether the database takes writes (health, and the 503 for storage failures). */
+  writeHealth: WriteHealth;
   /** The per-user token bucket on history.send. */
   sendLimiter: SendLimiter;
 };

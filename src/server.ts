@@ -8,6 +8,7 @@ import { type SendLimiter, unlimitedSends } from "./chat/send-limiter.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
+import { createWriteHealth } from "./db/write-health.ts";
 import type { Deps } from "./deps.ts";
 import { createLogger } from "./log.ts";
 import { createMetrics, registerWalSize } from "./metrics/metrics.ts";
@@ -78,6 +79,7 @@ export async function buildDeps(config: Config, options: { clock?: Clock } = {})
     clock,
     logger,
     metrics,
+    writeHealth: createWriteHealth(database.sqlite, clock, metrics),
     sendLimiter: await createSendLimiter(config, clock, logger),
   };
 }

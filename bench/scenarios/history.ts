@@ -54,7 +54,13 @@ async function inServer(db: HistoryDb, iterations: number): Promise<Summary[]> {
   try {
     const session = await authenticateToken(deps, createTokenSigner(JWT_SECRET), db.hubToken);
     if (!session) throw new Error("the hub's token did not authenticate in-process");
-    const caller = createCallerFactory(appRouter)({ deps, session, ip: "127.0.0.1", resHeaders: new Headers() });
+    const caller = createCallerFactory(appRouter)({
+      deps,
+      session,
+      ip: "127.0.0.1",
+      resHeaders: new Headers(),
+      requestId: "bench",
+    });
     const call = (q: Query): Promise<unknown> => {
       const [area, name] = q.path.split(".") as [string, string];
       // Looked up by their contract names, so this file builds before the procedures exist.

@@ -60,6 +60,11 @@ export function createMetrics() {
       help: "history.send calls refused by the rate limiter",
       registers: [registry],
     }),
+    storageFailures: new Counter({
+      name: "parley_storage_failures_total",
+      help: "Writes the database refused (I/O error, read-only or full files), requests and health probes",
+      registers: [registry],
+    }),
     busReconnects: new Counter({
       name: "parley_bus_reconnects_total",
       help: "Times the Redis bus came back after losing its connection",

@@ -79,7 +79,8 @@ export const authResultSchema = z.object({ user: userSchema, token: z.string() }
 export type AuthResult = z.infer<typeof authResultSchema>;
 export const healthSchema = z.object({
   ok: z.boolean(),
-  db: z.enum(["ok", "down"]),
+  /** "failing": reads work, writes do not (unwritable or full files, I/O errors). */
+  db: z.enum(["ok", "failing", "down"]),
   bus: z.enum(["local", "redis", "degraded"]),
 });
 export type Health = z.infer<typeof healthSchema>;

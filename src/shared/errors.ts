@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   "PAYLOAD_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",
   "INTERNAL_SERVER_ERROR",
+  "SERVICE_UNAVAILABLE",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -24,6 +25,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 /** Field name → message, for form validation errors. */
@@ -35,14 +37,22 @@ export const errorBodySchema = z.object({
     code: z.enum(ERROR_CODES),
     message: z.string(),
     fields: z.record(z.string(), z.string()).optional(),
+    /** On INTERNAL_SERVER_ERROR: the id the server's log line carries too. */
+    requestId: z.string().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** The one place an error body is built (HTTP routes and the refused socket upgrade). */
-export function errorBody(code: ErrorCode, message: string, fields?: FieldErrors): ErrorBody {
-  return { error: { code, message, ...(fields ? { fields } : {}) } };
+export function errorBody(code: ErrorCode, message: string, fields?: FieldErrors, requestId?: string): ErrorBody {
+  return { error: { code, message, ...(fields ? { fields } : {}), ...(requestId ? { requestId } : {}) } };
 }
+
+/** What a client is told of a bug: nothing but the id to quote (details are in the log). */
+export const INTERNAL_ERROR_MESSAGE = "Internal error";
+
+/** What a client is told when the database cannot take writes. */
+export const STORAGE_UNAVAILABLE_MESSAGE = "Storage is unavailable for the moment; try again shortly";
 
 /** The one error type domain code throws; tRPC and HTTP layers map it by its code. */
 export class AppError extends Error {
@@ -50,7 +60,7 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields?: FieldErrors,
-    /** Seconds, for TOO_MANY_REQUESTS. */
+    /** Seconds, for TOO_MANY_REQUESTS and SERVICE_UNAVAILABLE. */
     readonly retryAfter?: number,
   ) {
     super(message);

@@ -2,9 +2,10 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { AuthSession } from "../auth/sessions.ts";
+import { isStorageFailure, STORAGE_RETRY_AFTER_SECONDS } from "../db/write-health.ts";
 import type { Deps } from "../deps.ts";
 import { fieldsFromIssues } from "../http/errors.ts";
-import { AppError } from "../shared/errors.ts";
+import { AppError, INTERNAL_ERROR_MESSAGE, STORAGE_UNAVAILABLE_MESSAGE } from "../shared/errors.ts";
 
 // 1. Context ---------------------------------------------------------------------------
 
@@ -13,12 +14,14 @@ export type TrpcContext = {
   session: AuthSession | null;
   ip: string;
   resHeaders: Headers;
+  /** The request's id, also on its log lines: a 500 answer names it. */
+  requestId: string;
 };
 
 // 2. Initialisation ------------------------------------------------------------------
 
 const t = initTRPC.context<TrpcContext>().create({
-  // The shape carries a stack trace; the formatter removes it outside tests and development.
+  // The shape carries a stack trace; the formatter keeps it only with ERROR_STACKS=true.
   isDev: true,
   errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
@@ -29,16 +32,20 @@ const t = initTRPC.context<TrpcContext>().create({
           ? cause.fields
           : undefined;
     const { stack, ...data } = shape.data;
-    // Stack traces only in tests and development, never to production clients (nor
-    // without a context, when the request could not even be read).
-    const showStack = ctx !== undefined && ctx.deps.config.env !== "production";
+    // Stack traces (absolute paths included) only on explicit opt-in, whatever NODE_ENV.
+    const showStack = ctx?.deps.config.errorStacks === true;
+    // A bug's own message (a raw "disk I/O error", an SQL fragment) stays in the log; the
+    // client gets the request id to quote.
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
     // A refusal that passes with time (the send limit) says when, in seconds, so that a
     // client can wait instead of failing; the Retry-After header says it too.
     const retryAfter = cause instanceof AppError ? cause.retryAfter : undefined;
     return {
       ...shape,
+      ...(internal ? { message: INTERNAL_ERROR_MESSAGE } : {}),
       data: {
         ...data,
+        ...(internal && ctx ? { requestId: ctx.requestId } : {}),
         ...(showStack ? { stack } : {}),
         ...(fields ? { fields } : {}),
         ...(retryAfter ? { retryAfter } : {}),
@@ -50,6 +57,17 @@ const t = initTRPC.context<TrpcContext>().create({
 // Domain code throws AppError; tRPC's codes carry the same names.
 const mapAppErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
+  if (!result.ok && isStorageFailure(result.error.cause)) {
+    ctx.deps.writeHealth.failed();
+    ctx.resHeaders.set("Retry-After", String(STORAGE_RETRY_AFTER_SECONDS));
+    const cause = new AppError(
+      "SERVICE_UNAVAILABLE",
+      STORAGE_UNAVAILABLE_MESSAGE,
+      undefined,
+      STORAGE_RETRY_AFTER_SECONDS,
+    );
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
+  }
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
     if (cause.retryAfter) ctx.resHeaders.set("Retry-After", String(cause.retryAfter));

@@ -73,18 +73,23 @@ test("signup and health answer in their schemas, errors in the one error body", 
   expect(Object.keys(body.error.fields ?? {})).toContain("username");
 });
 
-test("tRPC errors carry a stack trace in tests and development, never in production", async () => {
+test("tRPC errors carry a stack trace only with ERROR_STACKS=true, whatever NODE_ENV", async () => {
   const production = await startTestServer({ NODE_ENV: "production", JWT_SECRET: "x".repeat(40) });
+  const development = await startTestServer({ NODE_ENV: "development" });
+  const debugging = await startTestServer({ ERROR_STACKS: "true" });
   try {
     for (const [running, shown] of [
-      [server, true],
+      [server, false],
+      [development, false],
       [production, false],
+      [debugging, true],
     ] as const) {
       const answer = await (await fetch(`${running.url}/trpc/users.me`)).json();
       expect(answer.error.data.code).toBe("UNAUTHORIZED");
       expect(typeof answer.error.data.stack === "string").toBe(shown);
+      expect(JSON.stringify(answer)).not.toContain(shown ? "\u0000" : process.cwd());
     }
   } finally {
-    await production.close();
+    await Promise.all([production.close(), development.close(), debugging.close()]);
   }
 });
