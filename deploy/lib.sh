@@ -92,6 +92,7 @@ load_env() {
   : "${SWAP_SIZE:=2G}"
   : "${BACKUP_KEEP_REMOTE:=14}"
   : "${KEEP_RELEASES:=5}"
+  : "${MONITORING:=0}"
   : "${BACKUP_KEEP_DAILY:=7}"
   : "${BACKUP_KEEP_WEEKLY:=4}"
   : "${DO_BACKUPS:=0}"

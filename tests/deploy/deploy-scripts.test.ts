@@ -930,3 +930,11 @@ describe("the single executable under systemd (03-deploy-binary)", () => {
     expectNoExternalCalls();
   });
 });
+
+test("03-deploy-repo with MONITORING=1 turns the monitoring profile on and hands Prometheus the metrics token", () => {
+  const env = settingsWith("monitoring.env.deploy", "MONITORING=1\n");
+  const result = runScript("03-deploy-repo", ["--dry-run"], { PARLEY_DEPLOY_ENV: env });
+  expect(result.code).toBe(0);
+  expectAllIn(result.out, ["MONITORING=1", "env_set COMPOSE_PROFILES monitoring", ">.metrics-token"]);
+  expectNoExternalCalls();
+});
