@@ -54,6 +54,8 @@ export async function generateHistoryDb(path: string, shape: HistoryShape): Prom
   const lastIds = new Float64Array(conversations);
   const previousIds = new Float64Array(conversations * 2);
   const deepIds: number[] = [];
+  // Each conversation's change-stream numbers, as the send path hands them out.
+  const seqs = new Int32Array(conversations);
 
   sqlite.transaction(() => {
     const insertConversation = sqlite.prepare<{ id: number }, [string, number, number]>(
@@ -68,8 +70,8 @@ export async function generateHistoryDb(path: string, shape: HistoryShape): Prom
       insertMember.run(id, b, base);
     }
 
-    const insertMessage = sqlite.prepare<never, [number, number, string, number]>(
-      "insert into messages (conversation_id, sender_id, body, created_at) values (?, ?, ?, ?)",
+    const insertMessage = sqlite.prepare<never, [number, number, string, number, number]>(
+      "insert into messages (conversation_id, sender_id, body, seq, created_at) values (?, ?, ?, ?, ?)",
     );
     const deepShare = deepConversationMessages / messages;
     for (let i = 0; i < messages; i++) {
@@ -79,8 +81,10 @@ export async function generateHistoryDb(path: string, shape: HistoryShape): Prom
       const words = 4 + Math.floor(random() * 12);
       let body = `#${i}`;
       for (let w = 0; w < words; w++) body += ` ${WORDS[Math.floor(random() * WORDS.length)]}`;
+      const seq = (seqs[index] ?? 0) + 1;
+      seqs[index] = seq;
       const id = Number(
-        insertMessage.run(conversationIds[index] as number, sender, body, base + i * 1000).lastInsertRowid,
+        insertMessage.run(conversationIds[index] as number, sender, body, seq, base + i * 1000).lastInsertRowid,
       );
       previousIds[index * 2 + 1] = previousIds[index * 2] as number;
       previousIds[index * 2] = lastIds[index] as number;
@@ -88,11 +92,11 @@ export async function generateHistoryDb(path: string, shape: HistoryShape): Prom
       if (index === 0) deepIds.push(id);
     }
 
-    const setLast = sqlite.prepare("update conversations set last_message_id = ? where id = ?");
+    const setLast = sqlite.prepare("update conversations set last_message_id = ?, last_seq = ? where id = ?");
     const setRead = sqlite.prepare("update members set last_read_message_id = ? where conversation_id = ?");
     for (let index = 0; index < conversations; index++) {
       const id = conversationIds[index] as number;
-      if (lastIds[index]) setLast.run(lastIds[index] as number, id);
+      if (lastIds[index]) setLast.run(lastIds[index] as number, seqs[index] as number, id);
       setRead.run(previousIds[index * 2 + 1] as number, id);
     }
   })();
