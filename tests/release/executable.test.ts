@@ -120,6 +120,16 @@ test("serves the web page and every asset it references, byte for byte the built
   expect((await fetch(`${url}/assets/not-there.js`)).status).toBe(404);
 });
 
+test("serves the API docs with every same-origin file they load (anything read at run time must be embedded)", async () => {
+  const docs = await fetch(`${url}/api/docs`);
+  expect(docs.status).toBe(200);
+  const html = await docs.text();
+  for (const [, path] of html.matchAll(/(?:src|href)="(\/[^"/][^"]*)"/g)) {
+    expect([path, (await fetch(`${url}${path}`)).status]).toEqual([path, 200]);
+  }
+  expect((await fetch(`${url}/api/docs/json`)).status).toBe(200);
+});
+
 test("backs up and restores through its own subcommands while it runs", async () => {
   const kept = await signUp(url, { username: "kept_in_backup" });
   const backup = parley(["backup", "backups/before.db"]);
