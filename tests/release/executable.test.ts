@@ -3,7 +3,7 @@
 // PATH, no node_modules above it), then used: health, signup, send, live delivery over
 // the socket, the web page and its assets, backup and restore through its subcommands,
 // and SIGTERM. The build takes a few seconds; the web client is rebuilt only when stale.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { buildExecutable } from "../../scripts/release.ts";
@@ -11,8 +11,6 @@ import { ensureWebBundle } from "../../scripts/web-bundle.ts";
 import { signUp } from "../helpers/client.ts";
 import { tempDir } from "../helpers/server.ts";
 import { openSocket } from "../helpers/ws.ts";
-
-setDefaultTimeout(60_000);
 
 const ROOT = join(import.meta.dir, "../..");
 const build = tempDir("parley-release-build-");
