@@ -4,8 +4,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { sendMessage } from "../../src/chat/messages.ts";
 import type { Presence } from "../../src/realtime/presence.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
+import { recordQueries } from "../helpers/query-log.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { recordQueries } from "./query-log.ts";
 
 let server: TestServer;
 beforeAll(async () => {

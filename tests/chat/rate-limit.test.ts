@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { fakeClock, startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
-import { failure } from "../trpc/support.ts";
+import { failure } from "../helpers/trpc.ts";
 
 const rawSend = (url: string, user: TestUser, input: unknown) =>
   fetch(`${url}/trpc/history.send`, {

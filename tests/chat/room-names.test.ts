@@ -9,7 +9,7 @@ import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import { signUp } from "../helpers/client.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
-import { failure } from "../trpc/support.ts";
+import { failure } from "../helpers/trpc.ts";
 
 // The preload's default timeout reaches only the first file of a run (Bun 1.4).
 setDefaultTimeout(60_000);

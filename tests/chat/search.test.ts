@@ -4,8 +4,8 @@ import { listAccounts } from "../../src/chat/admin.ts";
 import { listUsers } from "../../src/chat/directory.ts";
 import { listRooms } from "../../src/chat/rooms.ts";
 import { lowerAscii } from "../../src/chat/search.ts";
+import { recordQueries } from "../helpers/query-log.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { recordQueries } from "./query-log.ts";
 
 let server: TestServer;
 beforeAll(async () => {

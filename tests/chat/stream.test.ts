@@ -12,7 +12,7 @@ import { changesSince } from "../../src/chat/stream.ts";
 import { migrationsFolder, openDatabase } from "../../src/db/client.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
-import { failureCode } from "../trpc/support.ts";
+import { failureCode } from "../helpers/trpc.ts";
 
 let server: TestServer;
 beforeAll(async () => {

@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ServerFrame } from "../../src/shared/events.ts";
 import { signUp } from "../helpers/client.ts";
+import { busState, createRoom, send } from "../helpers/conversations.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { startTwoInstances, type TestServer, type TwoInstances } from "../helpers/server.ts";
 import { openSocket, type TestSocket } from "../helpers/ws.ts";
-import { busState, createRoom, send } from "./fixtures.ts";
 
 let redis: TestRedis;
 let instances: TwoInstances;

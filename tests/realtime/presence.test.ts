@@ -7,8 +7,8 @@ import { createLogger } from "../../src/log.ts";
 import { createLocalPresence } from "../../src/realtime/local-presence.ts";
 import type { Presence } from "../../src/realtime/presence.ts";
 import { createRedisPresence } from "../../src/realtime/redis-presence.ts";
+import { eventually } from "../helpers/conversations.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
-import { eventually } from "./fixtures.ts";
 
 const TTL_MS = 300;
 let redis: TestRedis;

@@ -3,10 +3,10 @@
 // what crossed nowhere, and cross-instance delivery and presence come back by themselves.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { signUp } from "../helpers/client.ts";
+import { busState, createRoom, eventually, send } from "../helpers/conversations.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { startTestServer, startTwoInstances, type TestServer, type TwoInstances } from "../helpers/server.ts";
 import { openSocket, type TestSocket } from "../helpers/ws.ts";
-import { busState, createRoom, eventually, send } from "./fixtures.ts";
 
 let redis: TestRedis;
 let instances: TwoInstances;

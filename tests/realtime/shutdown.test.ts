@@ -7,10 +7,10 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "bun";
 import { signUp } from "../helpers/client.ts";
+import { eventually } from "../helpers/conversations.ts";
 import { freePort } from "../helpers/redis.ts";
 import { startTestServer, tempDir } from "../helpers/server.ts";
 import { openSocket } from "../helpers/ws.ts";
-import { eventually } from "./fixtures.ts";
 
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

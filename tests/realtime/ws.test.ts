@@ -5,9 +5,9 @@ import { eq } from "drizzle-orm";
 import { users } from "../../src/db/schema.ts";
 import { MAX_CLIENT_FRAME_BYTES, RESUME_LIMIT } from "../../src/shared/events.ts";
 import { signUp } from "../helpers/client.ts";
+import { createRoom, insertMessage, joinRoom, leaveRoom, markRead, send } from "../helpers/conversations.ts";
 import { fakeClock, startTestServer, type TestServer } from "../helpers/server.ts";
 import { openSocket, type TestSocket, upgradeStatus } from "../helpers/ws.ts";
-import { createRoom, insertMessage, joinRoom, leaveRoom, markRead, send } from "./fixtures.ts";
 
 let server: TestServer;
 const sockets: TestSocket[] = [];

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { setAdminFlag } from "../../src/auth/accounts.ts";
 import { postJson, signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { failure, failureCode, recordNotifications } from "./support.ts";
+import { failure, failureCode, recordNotifications } from "../helpers/trpc.ts";
 
 let server: TestServer;
 let admin: TestUser;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Message } from "../../src/shared/api.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { failure } from "./support.ts";
+import { failure } from "../helpers/trpc.ts";
 
 let server: TestServer;
 let ada: TestUser;

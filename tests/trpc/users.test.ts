@@ -3,7 +3,7 @@ import type { Presence } from "../../src/realtime/presence.ts";
 import type { UserSummary } from "../../src/shared/api.ts";
 import { signUp, type TestUser, trpcClient } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { failureCode } from "./support.ts";
+import { failureCode } from "../helpers/trpc.ts";
 
 let server: TestServer;
 let me: TestUser;

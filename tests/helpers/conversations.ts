@@ -7,7 +7,7 @@ import { conversations, messages } from "../../src/db/schema.ts";
 import { toMessage } from "../../src/db/wire.ts";
 import type { RunningServer } from "../../src/server.ts";
 import type { Message } from "../../src/shared/api.ts";
-import { trpcClient } from "../helpers/client.ts";
+import { trpcClient } from "./client.ts";
 
 /** Someone signed up: their id and token (a TestUser fits). */
 export type Member = { user: { id: number }; token: string };
