@@ -23,7 +23,7 @@ import {
   findDirectConversation,
   requireMembership,
 } from "./conversations.ts";
-import { takeSeq } from "./stream.ts";
+import { currentSeq, readMarks, takeSeq } from "./stream.ts";
 
 const THROTTLE_LOG_INTERVAL_MS = 60_000;
 
@@ -210,22 +210,33 @@ export function listMessages(deps: Deps, userId: number, input: MessagesInput): 
   } else {
     conversationId = input.conversationId;
   }
-  requireMembership(deps.db, userId, conversationId);
   const limit = input.limit ?? deps.config.messagesToLoad;
-  const rows = deps.db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        input.before === undefined ? undefined : lt(messages.id, input.before),
-      ),
-    )
-    .orderBy(desc(messages.id))
-    .limit(limit + 1)
-    .all();
-  const hasMore = rows.length > limit;
-  return { items: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+  // One read transaction: the latest page and where the stream stands come from the same
+  // snapshot, so the reader holds exactly what the page shows up to `stream.seq`.
+  return deps.db.transaction((tx) => {
+    const { lastReadMessageId } = requireMembership(deps.db, userId, conversationId);
+    const rows = tx
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, conversationId),
+          input.before === undefined ? undefined : lt(messages.id, input.before),
+        ),
+      )
+      .orderBy(desc(messages.id))
+      .limit(limit + 1)
+      .all();
+    const page: MessagesPage = { items: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
+    if (input.before === undefined) {
+      page.stream = {
+        seq: currentSeq(deps.db, conversationId),
+        readUpTo: lastReadMessageId,
+        reads: readMarks(deps.db, userId, conversationId),
+      };
+    }
+    return page;
+  });
 }
 
 /** One message, for members of its conversation only. */
@@ -280,6 +291,6 @@ export function markRead(deps: Deps, userId: number, conversationId: number, upT
     },
     { behavior: "immediate" },
   );
-  if (outcome.moved) deps.notifier.read(conversationId, userId, outcome.mark);
+  if (outcome.moved) deps.notifier.read(conversationId, userId, outcome.mark, outcome.seq);
   return { conversationId, upTo: outcome.mark, unread: outcome.unread };
 }

@@ -12,7 +12,7 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { type Db, perDatabase } from "../db/client.ts";
 import { conversations, members, messages } from "../db/schema.ts";
 import { toMessage } from "../db/wire.ts";
-import type { ChangesPage, ReadMark } from "../shared/stream.ts";
+import type { ChangesPage, ReadMark } from "../shared/api.ts";
 import { requireMembership } from "./conversations.ts";
 
 /** Most changes one `changesSince` answer carries; `complete: false` says ask again. */

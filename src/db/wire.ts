@@ -33,6 +33,7 @@ export function toMessage(row: MessageRow): Message {
     body: row.body,
     ...(row.clientId === null ? {} : { clientId: row.clientId }),
     createdAt: new Date(row.createdAt).toISOString(),
+    seq: row.seq,
   };
 }
 

@@ -22,11 +22,11 @@ export function createNotifier(bus: Bus) {
     conversationRemoved(userId: number, conversationId: number) {
       bus.publish({ type: "membership", userId, conversationId, joined: false });
     },
-    read(conversationId: number, userId: number, upTo: number) {
+    read(conversationId: number, userId: number, upTo: number, seq: number) {
       bus.publish({
         type: "frame",
         topic: conversationTopic(conversationId),
-        frame: { type: "read", conversationId, userId, upTo },
+        frame: { type: "read", conversationId, userId, upTo, seq },
       });
     },
     /** Every session of the user ended (deactivated). */

@@ -62,6 +62,8 @@ export const messageSchema = z.object({
   body: z.string(),
   clientId: z.string().optional(),
   createdAt: time,
+  /** The number of this message's latest change in its conversation's stream. */
+  seq: z.number().int().min(1),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -181,7 +183,45 @@ export const activityInput = z
   .transform((v) => v ?? {});
 
 export type Page<T> = { items: T[]; nextCursor: number | null };
-export const messagesPageSchema = z.object({ items: z.array(messageSchema), hasMore: z.boolean() });
+// The change stream (src/chat/stream.ts) -------------------------------------------------
+
+const seq = z.number().int().min(0);
+
+/** How far `userId` has read in a conversation, and the stream number of that change. */
+export const readMarkSchema = z.object({ userId: id, upTo: z.number().int().min(0), seq });
+export type ReadMark = z.infer<typeof readMarkSchema>;
+
+/**
+ * Where a reader of a conversation starts: everything up to `seq` is in the page it came
+ * with; `readUpTo` is the reader's own mark; `reads` the others' (most recent first).
+ */
+export const streamStartSchema = z.object({ seq, readUpTo: z.number().int().min(0), reads: z.array(readMarkSchema) });
+export type StreamStart = z.infer<typeof streamStartSchema>;
+
+/** `history.changes`: a conversation's changes after `after` (a number the client holds). */
+export const changesInput = z.object({ conversationId: id, after: seq });
+export type ChangesInput = z.infer<typeof changesInput>;
+
+/**
+ * A conversation's changes after a number, each as it is now, in stream order. The reader
+ * then holds `seq`: the conversation's latest number when `complete`, otherwise the last
+ * change returned (ask again after it).
+ */
+export const changesPageSchema = z.object({
+  conversationId: id,
+  messages: z.array(messageSchema),
+  reads: z.array(readMarkSchema),
+  seq,
+  complete: z.boolean(),
+});
+export type ChangesPage = z.infer<typeof changesPageSchema>;
+
+/** A page of history; the latest page (no `before`) carries where the stream stands. */
+export const messagesPageSchema = z.object({
+  items: z.array(messageSchema),
+  hasMore: z.boolean(),
+  stream: streamStartSchema.optional(),
+});
 export type MessagesPage = z.infer<typeof messagesPageSchema>;
 export const readStateSchema = z.object({
   conversationId: id,

@@ -33,7 +33,14 @@ export const serverFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("conversation"), conversation: conversationSchema }),
   z.object({ type: z.literal("presence"), userId: id, online: z.boolean() }),
   z.object({ type: z.literal("typing"), conversationId: id, userId: id }),
-  z.object({ type: z.literal("read"), conversationId: id, userId: id, upTo: z.number().int().min(0) }),
+  /** `seq`: the read mark's number in the conversation's stream. */
+  z.object({
+    type: z.literal("read"),
+    conversationId: id,
+    userId: id,
+    upTo: z.number().int().min(0),
+    seq: z.number().int().min(1),
+  }),
   /**
    * Ends a `resume`: `count` messages replayed, the last of them `lastId` (the `after` of
    * the request when none). `complete: false` → send `resume` again with `after: lastId`;

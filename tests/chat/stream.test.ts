@@ -68,6 +68,26 @@ describe("numbers", () => {
   });
 });
 
+describe("the latest page", () => {
+  test("says where the stream stands, the reader's own mark and the others' (older pages do not)", async () => {
+    const [ada, bob, cy] = [await signUp(server.url), await signUp(server.url), await signUp(server.url)];
+    const roomId = await room(ada, bob, cy);
+    const m1 = await ada.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "one" });
+    const m2 = await ada.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "two" });
+    await bob.trpc.history.markRead.mutate({ conversationId: roomId, upTo: m2.id });
+    await cy.trpc.history.markRead.mutate({ conversationId: roomId, upTo: m1.id });
+    const page = await bob.trpc.history.messages.query({ conversationId: roomId });
+    expect(page.items.map((m) => [m.body, m.seq])).toEqual([
+      ["one", 1],
+      ["two", 2],
+    ]);
+    // Bob's own mark, and the others' who have read anything (Ada, the sender, has not).
+    expect(page.stream).toEqual({ seq: 4, readUpTo: m2.id, reads: [{ userId: cy.user.id, upTo: m1.id, seq: 4 }] });
+    const older = await bob.trpc.history.messages.query({ conversationId: roomId, before: m2.id });
+    expect(older.stream).toBeUndefined();
+  });
+});
+
 describe("changes after n", () => {
   test("a reader catching up gets what changed since, once, as it is now, and where it then stands", async () => {
     const [ada, bob] = [await signUp(server.url), await signUp(server.url)];

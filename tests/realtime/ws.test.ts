@@ -143,7 +143,8 @@ describe("ready and delivery", () => {
     const adaSocket = await open(server.url, ada.token);
     const bobSocket = await open(server.url, bob.token);
     await markRead(server, bob, room, message.id);
-    const expected = { type: "read", conversationId: room, userId: bob.user.id, upTo: message.id };
+    // The room's second change, after the message.
+    const expected = { type: "read", conversationId: room, userId: bob.user.id, upTo: message.id, seq: 2 };
     expect(await adaSocket.next("read")).toEqual(expected as never);
     expect(await bobSocket.next("read")).toEqual(expected as never);
   });

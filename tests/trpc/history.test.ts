@@ -294,9 +294,10 @@ describe("read marks", () => {
       upTo: m3.id,
       unread: 0,
     });
+    // Each move is the conversation's next change: after the three messages, 4 and 5.
     expect(recorder.of("read")).toEqual([
-      [conversationId, bob.user.id, m2.id],
-      [conversationId, bob.user.id, m3.id],
+      [conversationId, bob.user.id, m2.id, 4],
+      [conversationId, bob.user.id, m3.id, 5],
     ]);
     expect((await bob.trpc.history.conversations.query())[0]?.unread).toBe(0);
     // The sender's own messages never count as unread for them.

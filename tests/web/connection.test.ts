@@ -99,7 +99,7 @@ function setup() {
 
 const message = (id: number): ServerFrame => ({
   type: "message",
-  message: { id, conversationId: 1, senderId: 2, body: `m${id}`, createdAt: new Date(0).toISOString() },
+  message: { id, conversationId: 1, senderId: 2, body: `m${id}`, createdAt: new Date(0).toISOString(), seq: id },
 });
 
 describe("Connection", () => {

@@ -76,6 +76,7 @@ function fakeServer() {
           body: call.entry.body,
           clientId: call.entry.clientId,
           createdAt: new Date(0).toISOString(),
+          seq: nextId,
         };
         stored.set(call.entry.clientId, message);
       }

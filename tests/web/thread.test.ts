@@ -16,6 +16,7 @@ const message = (id: number, extra: Partial<Message> = {}): Message => ({
   senderId: 1,
   body: `m${id}`,
   createdAt: new Date(Date.UTC(2026, 0, 1, 0, id)).toISOString(),
+  seq: id,
   ...extra,
 });
 

@@ -14,7 +14,14 @@ function storeWithLimit(maxBody: number) {
         send: {
           mutate: async (input: { body: string; clientId: string }): Promise<Message> => {
             sent.push(input.body);
-            return { id: sent.length, conversationId: 1, senderId: 1, body: input.body, createdAt: "" };
+            return {
+              id: sent.length,
+              conversationId: 1,
+              senderId: 1,
+              body: input.body,
+              createdAt: "",
+              seq: sent.length,
+            };
           },
         },
       },

@@ -1,8 +1,8 @@
 import { conversationViews } from "../../chat/conversations.ts";
 import { getMessage, listMessages, markRead, sendMessage } from "../../chat/messages.ts";
 import { changesSince } from "../../chat/stream.ts";
-import { markReadInput, messageIdInput, messagesInput, sendInput } from "../../shared/api.ts";
-import { changesInput } from "../../shared/stream.ts";
+import { changesInput, markReadInput, messageIdInput, messagesInput, sendInput } from "../../shared/api.ts";
+
 import { protectedProcedure, router } from "../init.ts";
 
 export const historyRouter = router({
