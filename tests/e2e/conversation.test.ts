@@ -4,7 +4,7 @@
 // opens a conversation and goes back.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Route } from "playwright-core";
-import { sendMessage as storeMessage } from "../../src/chat/messages.ts";
+import { markRead, sendMessage as storeMessage } from "../../src/chat/messages.ts";
 import {
   launchBrowser,
   newPerson,
@@ -41,9 +41,13 @@ beforeAll(async () => {
   adaId = ids.find((u) => u.username === "ada")?.id ?? 0;
   bobId = ids.find((u) => u.username === "bob")?.id ?? 0;
   // Bob's history with Ada, written server-side (one per second of the same day).
+  let last = { id: 0, conversationId: 0 };
   for (let n = 1; n <= SEEDED; n += 1) {
-    await storeMessage(server.deps, bobId, { to: { userId: adaId }, body: seededBody(n) });
+    last = await storeMessage(server.deps, bobId, { to: { userId: adaId }, body: seededBody(n) });
   }
+  // Read already (on another device): the conversation opens at its latest page, not at a
+  // first unread message.
+  markRead(server.deps, adaId, last.conversationId, last.id);
 }, 60_000);
 
 afterAll(async () => {

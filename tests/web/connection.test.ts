@@ -1,5 +1,4 @@
-// The socket client: ready, resume after the highest id seen (again while incomplete),
-// reconnect with backoff and jitter, ping, and the end of the session on 1008.
+// The socket client: ready, reconnect with backoff and jitter, ping, and the end of the session on 1008.
 import { describe, expect, test } from "bun:test";
 import type { ClientFrame, ServerFrame } from "../../src/shared/events.ts";
 import { backoffDelay } from "../../web/src/lib/backoff.ts";
@@ -103,26 +102,17 @@ const message = (id: number): ServerFrame => ({
 });
 
 describe("Connection", () => {
-  test("a first connection with nothing seen starts from the server's lastMessageId, no resume", () => {
-    const { connection, last, states } = setup();
+  test("ready puts it online and asks nothing: the app catches up per conversation", () => {
+    const { connection, last, states, frames } = setup();
     connection.start();
     last().open();
     last().receive({ type: "ready", userId: 1, lastMessageId: 40, maxBody: 4000 });
     expect(states).toEqual(["connecting", "online"]);
     expect(last().sent).toEqual([]);
-    expect(connection.highestIdSeen).toBe(40);
+    expect(frames.at(-1)?.type).toBe("ready");
   });
 
-  test("history loaded before the socket was ready is caught up with a resume", () => {
-    const { connection, last } = setup();
-    connection.noteMessageId(12);
-    connection.start();
-    last().open();
-    last().receive({ type: "ready", userId: 1, lastMessageId: 15, maxBody: 4000 });
-    expect(last().sent).toEqual([{ type: "resume", after: 12 }]);
-  });
-
-  test("after a drop it reconnects with backoff and resumes after the highest id seen", () => {
+  test("after a drop it reconnects with backoff, and the app hears ready again", () => {
     const { connection, last, sockets, timers, states, frames } = setup();
     connection.start();
     last().open();
@@ -138,55 +128,21 @@ describe("Connection", () => {
     expect(sockets).toHaveLength(2);
     last().open();
     last().receive({ type: "ready", userId: 1, lastMessageId: 9, maxBody: 4000 });
-    expect(last().sent).toEqual([{ type: "resume", after: 7 }]);
+    expect(last().sent).toEqual([]);
     expect(states).toEqual(["connecting", "online", "reconnecting", "online"]);
     expect(frames.filter((f) => f.type === "message")).toHaveLength(2);
+    expect(frames.filter((f) => f.type === "ready")).toHaveLength(2);
   });
 
-  test("an incomplete replay is resumed again from the last replayed id, whatever arrived live meanwhile", () => {
-    const { connection, last } = setup();
-    connection.noteMessageId(100);
-    connection.start();
-    last().open();
-    last().receive({ type: "ready", userId: 1, lastMessageId: 3000, maxBody: 4000 });
-    last().receive(message(101));
-    last().receive(message(1100));
-    // A live message, newer than everything the replay has reached so far.
-    last().receive(message(3001));
-    last().receive({ type: "resumed", count: 1000, complete: false, lastId: 1100 });
-    last().receive(message(2100));
-    last().receive({ type: "resumed", count: 1000, complete: false, lastId: 2100 });
-    last().receive(message(3000));
-    last().receive({ type: "resumed", count: 900, complete: true, lastId: 3000 });
-    expect(last().sent).toEqual([
-      { type: "resume", after: 100 },
-      { type: "resume", after: 1100 },
-      { type: "resume", after: 2100 },
-    ]);
-  });
-
-  test("resync (frames may have been lost) resumes after the highest id seen, on the same socket", () => {
+  test("resync (frames may have been lost) reaches the app on the same socket", () => {
     const { connection, last, sockets, frames } = setup();
     connection.start();
     last().open();
     last().receive({ type: "ready", userId: 1, lastMessageId: 5, maxBody: 4000 });
-    last().receive(message(6));
-    last().receive(message(8));
     last().receive({ type: "resync" });
-    expect(last().sent).toEqual([{ type: "resume", after: 8 }]);
     expect(sockets).toHaveLength(1);
     expect(connection.state).toBe("online");
-    // The app sees the frame too (it reloads its conversation list).
     expect(frames.at(-1)).toEqual({ type: "resync" });
-    // The replay fills the gap; a second resync later resumes from the newest id again.
-    last().receive(message(7));
-    last().receive(message(9));
-    last().receive({ type: "resumed", count: 2, complete: true, lastId: 9 });
-    last().receive({ type: "resync" });
-    expect(last().sent).toEqual([
-      { type: "resume", after: 8 },
-      { type: "resume", after: 9 },
-    ]);
   });
 
   test("failed attempts back off exponentially up to the cap, and each failure is reported", () => {
@@ -278,6 +234,5 @@ describe("Connection", () => {
       console.error = errors;
     }
     expect(frames.map((f) => f.type)).toEqual(["ready", "message"]);
-    expect(connection.highestIdSeen).toBe(8);
   });
 });

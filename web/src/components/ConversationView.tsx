@@ -111,11 +111,38 @@ export function ConversationView(props: {
     for (let i = items.length - 1; i >= 0; i -= 1) if (items[i]?.senderId === chat.me()) return items[i]?.id ?? 0;
     return 0;
   });
-  const seenUpTo = () => chat.threads.peerReadUpTo(props.conversationId);
+  // Who has read my last message: the peer ("Seen"), or in a room how many and who.
+  const readersOfLastMine = createMemo(() => {
+    const last = lastMine();
+    if (!last) return [];
+    return Object.entries(thread().reads)
+      .filter(([, upTo]) => upTo >= last)
+      .map(([userId]) => Number(userId));
+  });
+
+  // The "New messages" divider: above the first message from others after the read mark
+  // this view opened with (kept while it stays open, though the mark moves on at once).
+  const [dividerAfter, setDividerAfter] = createSignal<number | null>(null);
+  const firstUnreadId = createMemo(() => {
+    const after = dividerAfter();
+    if (after === null) return null;
+    return thread().items.find((m) => m.id > after && m.senderId !== chat.me())?.id ?? null;
+  });
+  const [atBottom, setAtBottom] = createSignal(true);
 
   const scrollToBottom = () => {
     scroller.scrollTop = scroller.scrollHeight;
     nearBottom = true;
+    setAtBottom(true);
+  };
+
+  /** Opens at the first unread message when there is one, else at the latest. */
+  const scrollToStart = () => {
+    const divider = scroller.querySelector<HTMLElement>(".new-messages");
+    if (!divider) return scrollToBottom();
+    scroller.scrollTop = divider.offsetTop - scroller.offsetTop - 8;
+    nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
+    setAtBottom(nearBottom);
   };
 
   const loadOlder = async () => {
@@ -123,21 +150,26 @@ export function ConversationView(props: {
     const fromBottom = scroller.scrollHeight - scroller.scrollTop;
     const first = !thread().loaded;
     try {
-      await chat.threads.loadOlder(props.conversationId);
+      if (first) await chat.threads.open(props.conversationId, chat.conversations.get(props.conversationId)?.unread);
+      else await chat.threads.loadOlder(props.conversationId);
     } catch {
       return;
     }
     // Keep what was on screen where it was: the new page went in above it.
-    if (first) scrollToBottom();
-    else scroller.scrollTop = scroller.scrollHeight - fromBottom;
+    if (first) {
+      setDividerAfter(thread().myReadUpTo);
+      scrollToStart();
+    } else scroller.scrollTop = scroller.scrollHeight - fromBottom;
     // A short first page may not fill the view: keep going until it scrolls.
     if (thread().hasMore && scroller.scrollHeight <= scroller.clientHeight + LOAD_OLDER_PX) void loadOlder();
   };
 
   onMount(() => {
     if (props.conversationId > 0) chat.conversations.setActiveId(props.conversationId);
-    if (thread().loaded) scrollToBottom();
-    else void loadOlder();
+    if (thread().loaded) {
+      setDividerAfter(thread().myReadUpTo);
+      scrollToStart();
+    } else void loadOlder();
     composer?.focus({ preventScroll: true });
   });
   onCleanup(() => {
@@ -230,6 +262,7 @@ export function ConversationView(props: {
         tabindex="0"
         onScroll={() => {
           nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
+          setAtBottom(nearBottom);
           if (scroller.scrollTop < LOAD_OLDER_PX) void loadOlder();
         }}
       >
@@ -251,6 +284,11 @@ export function ConversationView(props: {
               const mine = message.senderId === chat.me();
               return (
                 <>
+                  <Show when={message.id === firstUnreadId()}>
+                    <div class="new-messages">
+                      <span>{t("conversation.newMessages")}</span>
+                    </div>
+                  </Show>
                   <Show when={mark().day}>
                     <div class="day-separator">
                       <span>{mark().day}</span>
@@ -268,10 +306,15 @@ export function ConversationView(props: {
                     <div class="bubble" title={fullWhen(message.createdAt, intlLocale())}>
                       <MessageText text={message.body} />
                     </div>
-                    <Show
-                      when={mine && props.kind === "direct" && message.id === lastMine() && seenUpTo() >= message.id}
-                    >
-                      <span class="receipt">{t("conversation.seen")}</span>
+                    <Show when={mine && message.id === lastMine() && readersOfLastMine().length > 0}>
+                      <Show
+                        when={props.kind === "room"}
+                        fallback={<span class="receipt">{t("conversation.seen")}</span>}
+                      >
+                        <span class="receipt" title={readersOfLastMine().map(senderName).join(", ")}>
+                          {t("conversation.seenBy", readersOfLastMine().length)}
+                        </span>
+                      </Show>
                     </Show>
                   </div>
                 </>
@@ -281,6 +324,11 @@ export function ConversationView(props: {
           <For each={thread().pending}>{(pending) => <PendingRow pending={pending} />}</For>
         </div>
       </div>
+      <Show when={!atBottom()}>
+        <button class="jump-latest" type="button" onClick={scrollToBottom}>
+          {t("conversation.jumpToLatest")}
+        </button>
+      </Show>
 
       <p class="typing" aria-live="polite">
         {typingText()}

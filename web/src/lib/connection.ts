@@ -1,5 +1,6 @@
-// The client side of the /ws protocol: connect, wait for `ready`, resume what was missed,
-// ping, and reconnect with backoff. No DOM or Solid here, so bun test can drive it with a
+// The client side of the /ws protocol: connect, wait for `ready`, ping, and reconnect with
+// backoff. What was missed is caught up by the app per conversation on `ready` and
+// `resync` (stores/threads.ts, lib/stream.ts), not by a global `resume`. No DOM or Solid here, so bun test can drive it with a
 // fake socket and fake timers.
 import { CLOSE_CODES } from "../../../src/shared/errors.ts";
 import { type ClientFrame, type ServerFrame, serverFrame } from "../../../src/shared/events.ts";
@@ -60,7 +61,6 @@ export class Connection {
   private reconnectTimer: unknown = null;
   private pingTimer: unknown = null;
   private stateValue: ConnectionState = "stopped";
-  private highest = 0;
   private readonly timers: Timers;
 
   constructor(private readonly options: ConnectionOptions) {
@@ -69,16 +69,6 @@ export class Connection {
 
   get state(): ConnectionState {
     return this.stateValue;
-  }
-
-  /** The highest message id seen (from this socket or from history the app loaded). */
-  get highestIdSeen(): number {
-    return this.highest;
-  }
-
-  /** Tells the connection about a message id seen elsewhere (history pages, the conversation list). */
-  noteMessageId(id: number) {
-    if (id > this.highest) this.highest = id;
   }
 
   start() {
@@ -172,33 +162,11 @@ export class Connection {
         this.pingTimer ??= this.timers.setInterval(() => {
           if (socket.readyState === OPEN) socket.send(JSON.stringify({ type: "ping" } satisfies ClientFrame));
         }, this.options.pingIntervalMs ?? PING_INTERVAL_MS);
-        // With nothing seen yet there is nothing to catch up on: the app loads its lists
-        // after `ready`. Otherwise ask for everything newer than what we hold.
-        if (this.highest > 0) this.resume();
-        else this.highest = Math.max(this.highest, frame.lastMessageId);
-        break;
-      case "message":
-        this.noteMessageId(frame.message.id);
-        break;
-      case "resumed":
-        // At most RESUME_LIMIT per answer: go on from the last replayed id. Not from the
-        // newest id seen: a live message may have arrived past what was replayed so far.
-        if (!frame.complete) this.resume(frame.lastId);
-        break;
-      case "resync":
-        // Live frames may have been lost (the server lost its bus for a while, or we fell
-        // behind): ask for everything newer than what we hold, as after a reconnect. The
-        // replay is deduplicated by id, so overlapping with live frames is harmless.
-        this.resume();
         break;
       case "pong":
         return;
     }
     this.options.onFrame(frame);
-  }
-
-  private resume(after = this.highest) {
-    this.socket?.send(JSON.stringify({ type: "resume", after } satisfies ClientFrame));
   }
 
   private scheduleReconnect(wasReady: boolean) {

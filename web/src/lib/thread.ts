@@ -22,11 +22,25 @@ export type Thread = {
   pending: PendingMessage[];
   hasMore: boolean;
   loaded: boolean;
+  /** How far the others have read (user id → message id), from the server and live. */
+  reads: Record<number, number>;
+  /** How far this user has read, from the server and live (the "New messages" divider). */
+  myReadUpTo: number;
 };
 
-export const emptyThread = (): Thread => ({ items: [], pending: [], hasMore: true, loaded: false });
+export const emptyThread = (): Thread => ({
+  items: [],
+  pending: [],
+  hasMore: true,
+  loaded: false,
+  reads: {},
+  myReadUpTo: 0,
+});
 
-/** Merges messages into a sorted, duplicate-free list (a message seen twice keeps its first copy). */
+/**
+ * Merges messages into a sorted, duplicate-free list. A message seen twice keeps the copy
+ * of its latest change (the higher `seq`: an edit, later), else its first copy.
+ */
 export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): Message[] {
   if (incoming.length === 0) return existing as Message[];
   // The common case, a live message newer than all held: append without re-sorting.
@@ -38,7 +52,8 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
   for (const message of existing) byId.set(message.id, message);
   let changed = false;
   for (const message of incoming) {
-    if (!byId.has(message.id)) {
+    const held = byId.get(message.id);
+    if (!held || held.seq < message.seq) {
       byId.set(message.id, message);
       changed = true;
     }
@@ -61,6 +76,18 @@ export function addMessages(thread: Thread, messages: readonly Message[]): Threa
   const pending = settlePending(thread.pending, messages);
   if (items === thread.items && pending === thread.pending) return thread;
   return { ...thread, items, pending };
+}
+
+/** Moves read marks forward (never back): `userId` has read up to `upTo`. */
+export function addReads(thread: Thread, marks: readonly { userId: number; upTo: number }[], me: number): Thread {
+  let reads = thread.reads;
+  let myReadUpTo = thread.myReadUpTo;
+  for (const { userId, upTo } of marks) {
+    if (userId === me) myReadUpTo = Math.max(myReadUpTo, upTo);
+    else if ((reads[userId] ?? 0) < upTo) reads = { ...reads, [userId]: upTo };
+  }
+  if (reads === thread.reads && myReadUpTo === thread.myReadUpTo) return thread;
+  return { ...thread, reads, myReadUpTo };
 }
 
 /** Adds an older page (from history.messages with `before`). */

@@ -55,7 +55,6 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
   const [browserOnline, setBrowserOnline] = createSignal(navigator.onLine);
 
   const seen = (messages: readonly Message[]) => {
-    for (const message of messages) connection.noteMessageId(message.id);
     const conversation = messages[0] && conversations.get(messages[0].conversationId);
     if (conversation?.kind === "room") people.ensure([...new Set(messages.map((m) => m.senderId))]);
   };
@@ -85,7 +84,6 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
   const reloadList = () =>
     void conversations.refresh().then(() => {
       for (const c of conversations.list()) {
-        if (c.lastMessage) connection.noteMessageId(c.lastMessage.id);
         if (c.peer) people.remember([c.peer]);
       }
     });
@@ -94,14 +92,17 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
     switch (frame.type) {
       case "ready":
         setMaxBody(frame.maxBody);
+        // (Re)connected: opened conversations catch up from what they hold, the list
+        // brings the others' unread counts and last messages, the outbox sends.
         reloadList();
+        void threads.catchUpAll();
         threads.reconnected();
         break;
       case "resync":
-        // The connection has already sent `resume` (messages are replayed into the open
-        // threads, deduplicated by id); the list is reloaded for the frames that are not
-        // replayed: new conversations, read state and presence.
+        // Live frames may have been lost (an instance lost Redis for a while): the same
+        // catch-up, on the same socket.
         reloadList();
+        void threads.catchUpAll();
         break;
       case "message":
         receiveMessage(frame.message);
@@ -118,10 +119,8 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
         threads.typingFrom(frame.conversationId, frame.userId);
         break;
       case "read": {
-        if (frame.userId !== me()) {
-          threads.readBy(frame.conversationId, frame.userId, frame.upTo);
-          break;
-        }
+        threads.readBy(frame.conversationId, frame.userId, frame.upTo, frame.seq);
+        if (frame.userId !== me()) break;
         const last = conversations.get(frame.conversationId)?.lastMessage?.id ?? 0;
         if (frame.upTo >= last) conversations.clearUnread(frame.conversationId);
         break;

@@ -6,13 +6,27 @@ import { createStore } from "solid-js/store";
 import { checkMessageBody, type Message } from "../../../src/shared/api.ts";
 import { type Api, toFailure } from "../api/client.ts";
 import { Outbox, type OutboxEntry, type SendTarget } from "../lib/outbox.ts";
-import { addMessages, addOlderPage, emptyThread, type PendingMessage, type Thread } from "../lib/thread.ts";
+import { caughtUp, hasGap, observe, type StreamPosition, startAt } from "../lib/stream.ts";
+import { addMessages, addOlderPage, addReads, emptyThread, type PendingMessage, type Thread } from "../lib/thread.ts";
 
 /** Messages per older page (the first page is the server's MESSAGES_TO_LOAD). */
 const OLDER_PAGE_SIZE = 50;
 
 /** How long a typing indicator lasts without a new `typing` frame. */
 const TYPING_SHOWN_MS = 6000;
+
+/**
+ * How long a gap may stay open before it is fetched: frames reach a socket by two paths
+ * (this instance, and the others through Redis), so n + 1 often arrives just after n + 2.
+ * Telegram's clients wait half a second the same way before getDifference.
+ */
+const GAP_GRACE_MS = 500;
+
+/** Pages of `history.changes` one catch-up reads at most before it waits for the next reason. */
+const CATCH_UP_ROUNDS = 20;
+
+/** Most messages the first page loads to reach the first unread one. */
+const FIRST_PAGE_MAX = 100;
 
 export type { SendTarget };
 
@@ -48,7 +62,12 @@ export function createThreadsStore(
 ) {
   const threads = new Map<number, [Accessor<Thread>, Setter<Thread>]>();
   const [typing, setTyping] = createStore<Record<number, number[]>>({});
-  const [peerRead, setPeerRead] = createStore<Record<number, number>>({});
+  /** Where each opened conversation stands in its stream (set by its latest page). */
+  const positions = new Map<number, StreamPosition>();
+  const catchingUp = new Map<number, Promise<void>>();
+  const gapTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Conversations that heard a change while their first page was loading. */
+  const heardWhileLoading = new Set<number>();
   const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const [loading, setLoading] = createStore<Record<number, boolean>>({});
 
@@ -81,7 +100,10 @@ export function createThreadsStore(
     canSend: () => globalThis.navigator?.onLine !== false,
     onSent: (message, entry) => {
       // A first direct message (negative key: the peer) settles here; its conversation loads fresh.
-      if (entry.conversationId > 0) slot(entry.conversationId)[1]((t) => addMessages(t, [message]));
+      if (entry.conversationId > 0) {
+        slot(entry.conversationId)[1]((t) => addMessages(t, [message]));
+        note(entry.conversationId, message.seq);
+      }
       onHistory([message]);
     },
     onChange: (entries) => showPending(entries),
@@ -105,20 +127,79 @@ export function createThreadsStore(
   // Kept from the last visit: shown at once, sent when the socket is ready.
   showPending(outbox.all);
 
+  /** A change numbered `seq` reached an opened conversation: a hole before it is fetched soon. */
+  const note = (conversationId: number, seq: number) => {
+    const position = positions.get(conversationId);
+    if (!position) return;
+    const next = observe(position, seq);
+    positions.set(conversationId, next);
+    if (hasGap(next)) scheduleCatchUp(conversationId, GAP_GRACE_MS);
+  };
+
+  const scheduleCatchUp = (conversationId: number, delay: number) => {
+    if (gapTimers.has(conversationId)) return;
+    const timer = setTimeout(() => {
+      gapTimers.delete(conversationId);
+      const position = positions.get(conversationId);
+      if (position && hasGap(position)) void catchUp(conversationId);
+    }, delay);
+    gapTimers.set(conversationId, timer);
+  };
+
+  /**
+   * Fetches the conversation's changes after what it holds, page by page, into the thread.
+   * One at a time per conversation; a failure waits for the next reason (a gap, `ready`,
+   * `resync`).
+   */
+  const catchUp = (conversationId: number): Promise<void> => {
+    const running = catchingUp.get(conversationId);
+    if (running) return running;
+    const work = (async () => {
+      try {
+        for (let round = 0; round < CATCH_UP_ROUNDS; round += 1) {
+          const position = positions.get(conversationId);
+          if (!position) return;
+          const page = await api.trpc.history.changes.query({ conversationId, after: position.held });
+          slot(conversationId)[1]((t) => addReads(addMessages(t, page.messages), page.reads, me()));
+          if (page.messages.length) onHistory(page.messages);
+          positions.set(conversationId, caughtUp(positions.get(conversationId) ?? position, page.seq));
+          if (page.complete) break;
+        }
+      } catch {
+        // Offline or gone: the next `ready`, `resync` or gap tries again.
+      } finally {
+        catchingUp.delete(conversationId);
+      }
+      const after = positions.get(conversationId);
+      if (after && hasGap(after)) scheduleCatchUp(conversationId, GAP_GRACE_MS);
+    })();
+    catchingUp.set(conversationId, work);
+    return work;
+  };
+
   return {
     thread: (id: number): Thread => slot(id)[0](),
     typing: (conversationId: number): number[] => typing[conversationId] ?? [],
-    peerReadUpTo: (conversationId: number): number => peerRead[conversationId] ?? 0,
 
-    /** Loads the latest page the first time a conversation is opened. */
-    async open(conversationId: number) {
+    /**
+     * Loads the latest page the first time a conversation is opened, reaching back to the
+     * first unread message (`unread`: the list's count) so that it can be shown first.
+     */
+    async open(conversationId: number, unread = 0) {
       const [thread] = slot(conversationId);
-      if (thread().loaded) return;
-      await this.loadOlder(conversationId);
+      if (thread().loaded || loading[conversationId]) return;
+      await this.loadOlder(conversationId, unread);
+      // More unread than the first page holds: older pages until the first unread is in.
+      for (let pages = 0; pages < 10; pages += 1) {
+        const t = thread();
+        const oldest = t.items[0]?.id ?? 0;
+        if (!t.hasMore || oldest <= t.myReadUpTo) break;
+        await this.loadOlder(conversationId);
+      }
     },
 
     /** Loads the page before the oldest message held. Returns false when nothing more. */
-    async loadOlder(conversationId: number): Promise<boolean> {
+    async loadOlder(conversationId: number, unread = 0): Promise<boolean> {
       const [thread, setThread] = slot(conversationId);
       if (loading[conversationId] || (thread().loaded && !thread().hasMore)) return false;
       setLoading(conversationId, true);
@@ -126,13 +207,24 @@ export function createThreadsStore(
         const oldest = thread().loaded ? thread().items[0]?.id : undefined;
         // The first page has the server's default size (MESSAGES_TO_LOAD); older ones are
         // larger, so that scrolling far back takes few round trips.
+        const firstPageLimit = unread > 10 ? { limit: Math.min(FIRST_PAGE_MAX, unread + 5) } : {};
         const page = await api.trpc.history.messages.query({
           conversationId,
-          ...(oldest ? { before: oldest, limit: OLDER_PAGE_SIZE } : {}),
+          ...(oldest ? { before: oldest, limit: OLDER_PAGE_SIZE } : firstPageLimit),
         });
         // Solid updates the DOM synchronously: this measures the render of the page.
         const start = performance.now();
-        setThread((t) => addOlderPage(t, page));
+        const stream = page.stream;
+        setThread((t) => {
+          const next = addOlderPage(t, page);
+          return stream ? addReads({ ...next, myReadUpTo: stream.readUpTo }, stream.reads, me()) : next;
+        });
+        if (stream) {
+          // The latest page: the conversation's stream is followed from here on. What was
+          // heard while it loaded may be newer than its snapshot: fetch it.
+          positions.set(conversationId, startAt(stream.seq));
+          if (heardWhileLoading.delete(conversationId)) void catchUp(conversationId);
+        }
         performance.measure(oldest ? "parley:render-older-page" : "parley:render-first-page", {
           start,
           end: performance.now(),
@@ -146,12 +238,36 @@ export function createThreadsStore(
 
     isLoading: (conversationId: number) => loading[conversationId] === true,
 
-    /** A message from the socket (live or replayed). Threads not opened yet ignore it. */
+    /** A message from the socket. Threads not opened yet ignore it (the list counts it). */
     receive(message: Message) {
       stopTyping(message.conversationId, message.senderId);
       const [thread, setThread] = slot(message.conversationId);
-      if (!thread().loaded) return;
+      if (!thread().loaded) {
+        if (loading[message.conversationId]) heardWhileLoading.add(message.conversationId);
+        return;
+      }
       setThread((t) => addMessages(t, [message]));
+      note(message.conversationId, message.seq);
+    },
+
+    /** A read mark from the socket (anyone's, this user's own included). */
+    readBy(conversationId: number, userId: number, upTo: number, seq: number) {
+      const [thread, setThread] = slot(conversationId);
+      if (!thread().loaded) {
+        if (loading[conversationId]) heardWhileLoading.add(conversationId);
+        return;
+      }
+      setThread((t) => addReads(t, [{ userId, upTo }], me()));
+      note(conversationId, seq);
+    },
+
+    /**
+     * Frames may have been missed (a reconnect, or the server lost Redis for a while):
+     * every opened conversation catches up from what it holds. The others cost nothing:
+     * the conversation list brings their unread counts and last messages.
+     */
+    async catchUpAll(): Promise<void> {
+      await Promise.all([...positions.keys()].map((id) => catchUp(id)));
     },
 
     /**
@@ -200,13 +316,10 @@ export function createThreadsStore(
       }
     },
 
-    readBy(conversationId: number, userId: number, upTo: number) {
-      if (userId === me()) return;
-      if ((peerRead[conversationId] ?? 0) < upTo) setPeerRead(conversationId, upTo);
-    },
-
     dispose() {
       outbox.dispose();
+      for (const timer of gapTimers.values()) clearTimeout(timer);
+      gapTimers.clear();
       for (const timer of typingTimers.values()) clearTimeout(timer);
       typingTimers.clear();
     },
