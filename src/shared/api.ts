@@ -196,11 +196,9 @@ export type ReadMark = z.infer<typeof readMarkSchema>;
  * with; `readUpTo` is the reader's own mark; `reads` the others' (most recent first).
  */
 export const streamStartSchema = z.object({ seq, readUpTo: z.number().int().min(0), reads: z.array(readMarkSchema) });
-export type StreamStart = z.infer<typeof streamStartSchema>;
 
 /** `history.changes`: a conversation's changes after `after` (a number the client holds). */
 export const changesInput = z.object({ conversationId: id, after: seq });
-export type ChangesInput = z.infer<typeof changesInput>;
 
 /**
  * A conversation's changes after a number, each as it is now, in stream order. The reader
