@@ -1,9 +1,7 @@
 // Builds the Elysia app from its dependencies. No listening here: index.ts (or a test)
 // decides where it runs.
-import { openapi } from "@elysiajs/openapi";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Elysia } from "elysia";
-import { z } from "zod";
 import { createKnownDevices } from "./auth/known-devices.ts";
 import { createLoginThrottle } from "./auth/login-throttle.ts";
 import { type AddressSource, clientIp, tokenFromRequest } from "./auth/request.ts";
@@ -13,6 +11,7 @@ import { createSignupThrottle } from "./auth/signup-throttle.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import { isStorageFailure, STORAGE_RETRY_AFTER_SECONDS } from "./db/write-health.ts";
 import type { Deps } from "./deps.ts";
+import { apiDocsRoutes } from "./http/api-docs.ts";
 import { appErrorResponse, errorResponse, fieldsFromIssues } from "./http/errors.ts";
 import { readJsonText } from "./http/json-body.ts";
 import { refuseCrossSite } from "./http/origin.ts";
@@ -134,20 +133,7 @@ export function createApp(deps: Deps) {
         }
       }
     })
-    .use(
-      openapi({
-        path: "/api/docs",
-        mapJsonSchema: { zod: z.toJSONSchema },
-        exclude: { paths: [/^\/trpc/, /^\/ws/, "/metrics"] },
-        documentation: {
-          info: {
-            title: "Parley HTTP API",
-            version: "1",
-            description: "Accounts and health. Conversations live in tRPC at /trpc; events on the WebSocket /ws.",
-          },
-        },
-      }),
-    )
+    .use(deps.config.apiDocs ? apiDocsRoutes() : new Elysia({ name: "api-docs-off" }))
     .use(authRoutes(deps, { signer, throttle, signupThrottle, devices }, serverRef))
     .use(metricsRoutes(deps))
     .use(realtimeRoutes(deps, signer))

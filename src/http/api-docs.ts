@@ -1,0 +1,71 @@
+// /api/docs: the OpenAPI description and its reader (Scalar). The reader's script is
+// served from the project's own pinned dependency, never a CDN: a third-party script at
+// `@latest` would run on the app's origin with the user's cookies in reach. Under a CSP
+// of its own; off unless API_DOCS (default: on in development, off in production).
+import { dirname, join } from "node:path";
+import { openapi } from "@elysiajs/openapi";
+import { Elysia } from "elysia";
+import { z } from "zod";
+import { errorResponse } from "./errors.ts";
+
+export const API_DOCS_PATH = "/api/docs";
+const READER_SCRIPT_PATH = `${API_DOCS_PATH}/reader.js`;
+
+/** The docs page's policy: its own script, its inline styles, nothing from elsewhere. */
+export const API_DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** The reader's bundle in node_modules (a development dependency), or null when absent. */
+function readerScript(): string | null {
+  try {
+    const manifest = Bun.resolveSync("@scalar/api-reference/package.json", import.meta.dir);
+    return join(dirname(manifest), "dist/browser/standalone.js");
+  } catch {
+    return null;
+  }
+}
+
+export function apiDocsRoutes() {
+  const script = readerScript();
+  return new Elysia({ name: "api-docs" })
+    .onRequest(({ request, set }) => {
+      if (new URL(request.url).pathname.startsWith(API_DOCS_PATH))
+        set.headers["content-security-policy"] = API_DOCS_CSP;
+    })
+    .get(
+      READER_SCRIPT_PATH,
+      () =>
+        script
+          ? new Response(Bun.file(script), {
+              headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=3600" },
+            })
+          : errorResponse("NOT_FOUND", "The API reader is not installed (a development dependency)"),
+      { detail: { hide: true } },
+    )
+    .use(
+      openapi({
+        path: API_DOCS_PATH,
+        // The plugin's type asks for every Scalar setting; it fills in the rest itself.
+        scalar: { cdn: READER_SCRIPT_PATH } as NonNullable<Parameters<typeof openapi>[0]>["scalar"],
+        mapJsonSchema: { zod: z.toJSONSchema },
+        exclude: { paths: [/^\/trpc/, /^\/ws/, "/metrics", READER_SCRIPT_PATH] },
+        documentation: {
+          info: {
+            title: "Parley HTTP API",
+            version: "1",
+            description: "Accounts and health. Conversations live in tRPC at /trpc; events on the WebSocket /ws.",
+          },
+        },
+      }),
+    );
+}
