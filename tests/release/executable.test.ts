@@ -105,13 +105,16 @@ test("serves the web page and every asset it references, byte for byte the built
   expect(page.headers.get("content-type")).toContain("text/html");
   const html = await page.text();
   expect(html).toBe(readFileSync(join(ROOT, "web/dist/index.html"), "utf8"));
-  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1] ?? "");
-  expect(assets.some((path) => path.endsWith(".js"))).toBe(true);
-  for (const path of assets) {
-    const asset = await fetch(`${url}${path}`, { headers: { "accept-encoding": "identity" } });
-    expect(asset.status).toBe(200);
-    expect(asset.headers.get("content-type")).toMatch(path.endsWith(".js") ? /javascript/ : /css|svg|font|image/);
-    expect(new Uint8Array(await asset.arrayBuffer())).toEqual(
+  // Every file the page loads (hashed assets, icons, the manifest) and the service worker.
+  const files = [...html.matchAll(/(?:src|href)="(\/[^"/][^"]*)"/g)].map((m) => m[1] ?? "");
+  expect(files.some((path) => /^\/assets\/.*\.js$/.test(path))).toBe(true);
+  for (const path of [...files, ...(existsSync(join(ROOT, "web/dist/sw.js")) ? ["/sw.js"] : [])]) {
+    const file = await fetch(`${url}${path}`, { headers: { "accept-encoding": "identity" } });
+    expect([path, file.status]).toEqual([path, 200]);
+    const type = file.headers.get("content-type") ?? "";
+    if (path.endsWith(".js")) expect(type).toContain("javascript");
+    if (path.endsWith(".css")) expect(type).toContain("text/css");
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(
       new Uint8Array(readFileSync(join(ROOT, "web/dist", path))),
     );
   }
