@@ -1,0 +1,130 @@
+// A frame relayed through Redis can reach a socket after a later one delivered locally:
+// the reader holding n receives n + 2 first. Without any outage, the browser sees the gap
+// in the numbers, fetches n + 1, and shows each message once, in order. The Redis path of
+// the reader's instance is delayed in the test (a relay that holds Redis's answers), not
+// in the product.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import type { Socket } from "bun";
+import type { Browser } from "playwright-core";
+import { launchBrowser, newPerson, signUpInBrowser } from "../helpers/browser.ts";
+import { signUp, trpcClient } from "../helpers/client.ts";
+import { startRedis, type TestRedis } from "../helpers/redis.ts";
+import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
+
+type Relay = { url: string; hold(): void; release(): void; stop(): void };
+
+/** A TCP relay to Redis that can hold what Redis sends back (published frames included). */
+function startRelay(redisPort: number): Relay {
+  let held = false;
+  const queued: (() => void)[] = [];
+  const upstreams = new Set<Socket<unknown>>();
+  const server = Bun.listen<{ upstream: Socket<unknown> | null; early: Uint8Array[] }>({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: {
+      async open(client) {
+        client.data = { upstream: null, early: [] };
+        const upstream = await Bun.connect({
+          hostname: "127.0.0.1",
+          port: redisPort,
+          socket: {
+            data(_socket, chunk) {
+              const copy = Buffer.from(chunk);
+              if (held) queued.push(() => client.write(copy));
+              else client.write(copy);
+            },
+            close: () => {
+              client.end();
+            },
+            error: () => {
+              client.end();
+            },
+          },
+        });
+        upstreams.add(upstream);
+        client.data.upstream = upstream;
+        for (const chunk of client.data.early) upstream.write(chunk);
+        client.data.early = [];
+      },
+      data(client, chunk) {
+        if (client.data.upstream) client.data.upstream.write(chunk);
+        else client.data.early.push(Buffer.from(chunk));
+      },
+      close(client) {
+        client.data.upstream?.end();
+      },
+    },
+  });
+  return {
+    url: `redis://127.0.0.1:${server.port}`,
+    hold: () => {
+      held = true;
+    },
+    release: () => {
+      held = false;
+      for (const write of queued.splice(0)) write();
+    },
+    stop: () => {
+      for (const upstream of upstreams) upstream.end();
+      server.stop(true);
+    },
+  };
+}
+
+let redis: TestRedis;
+let relay: Relay;
+let x: TestServer;
+let y: TestServer;
+let browser: Browser;
+const dir = tempDir("parley-relay-");
+
+beforeAll(async () => {
+  redis = await startRedis();
+  relay = startRelay(redis.port);
+  x = await startTestServer({ REDIS_URL: redis.url }, { dir });
+  // Y reaches Redis through the relay: its subscriber hears X's frames when the relay lets them.
+  y = await startTestServer({ REDIS_URL: relay.url }, { dir });
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await y?.close();
+  await x?.close();
+  relay?.stop();
+  await redis?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("n + 1 relayed late after n + 2 delivered locally is fetched, shown once, in order", async () => {
+  const reader = await newPerson(browser, y.url);
+  await signUpInBrowser(reader.page, { firstName: "Rita", lastName: "Reader", username: "rita" });
+  const alice = await signUp(x.url, { firstName: "Alice", lastName: "Sender" });
+  const ritaId = (await alice.trpc.users.list.query({ search: "rita" })).items[0]?.id ?? 0;
+  const hello = await alice.trpc.history.send.mutate({ to: { userId: ritaId }, body: "hello" });
+  const { page } = reader;
+  await page.goto(`/c/${hello.conversationId}`);
+  const log = page.getByRole("log");
+  await log.getByText("hello", { exact: true }).waitFor();
+  const to = { conversationId: hello.conversationId };
+
+  relay.hold();
+  // n + 1 through X: it reaches Y only through Redis, which the relay holds back.
+  const first = await trpcClient(x.url, alice.token).history.send.mutate({ to, body: "first (relayed)" });
+  // n + 2 through Y: delivered to the reader's socket at once.
+  const second = await trpcClient(y.url, alice.token).history.send.mutate({ to, body: "second (local)" });
+  expect(second.seq).toBe(first.seq + 1);
+
+  // The relay still holds "first": only the gap fetch can put it on screen.
+  const bubbles = log.locator(".message:not(.pending) .bubble");
+  await log.getByText("first (relayed)", { exact: true }).waitFor();
+  expect(await bubbles.allTextContents()).toEqual(["hello", "first (relayed)", "second (local)"]);
+
+  // The held frame arrives late, then a later message through the same path: still once each.
+  relay.release();
+  await trpcClient(x.url, alice.token).history.send.mutate({ to, body: "third (relayed)" });
+  await log.getByText("third (relayed)", { exact: true }).waitFor();
+  expect(await bubbles.allTextContents()).toEqual(["hello", "first (relayed)", "second (local)", "third (relayed)"]);
+  expect(reader.errors).toEqual([]);
+}, 60_000);
