@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { EMBEDDED_FOLDERS } from "../src/runtime-files.ts";
+import { API_READER_BUNDLE, EMBEDDED_FOLDERS } from "../src/runtime-files.ts";
 import { buildInfo } from "../src/version.ts";
 import { ensureWebBundle } from "./web-bundle.ts";
 
@@ -31,7 +31,8 @@ export async function buildExecutable(target: Target, outfile: string, options: 
       outfile,
       ...(target === "host" ? {} : { target: `bun-${target}` as Bun.Build.CompileTarget }),
       // Relative to the working directory: they keep their last path segment inside.
-      assets: EMBEDDED_FOLDERS.map((folder) => join(ROOT, folder)),
+      // The API docs reader (a development dependency) lands at the root as standalone.js.
+      assets: [...EMBEDDED_FOLDERS.map((folder) => join(ROOT, folder)), join(ROOT, "node_modules", API_READER_BUNDLE)],
       // The executable reads only what it is told (--config FILE, the environment): no
       // .env or bunfig.toml picked up from whatever directory it is started in.
       autoloadDotenv: false,

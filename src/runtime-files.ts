@@ -3,7 +3,8 @@
 // `bun run release` they are embedded (Bun.build's compile.assets) and read from Bun's
 // in-memory file system, where every module's import.meta.dir is /$bunfs/root and each
 // embedded folder sits under it by its last name (web/dist as dist, drizzle as drizzle).
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 const INSIDE_EXECUTABLE = Bun.isStandaloneExecutable;
 const REPOSITORY = join(import.meta.dir, "..");
@@ -17,3 +18,20 @@ function runtimeFolder(path: (typeof EMBEDDED_FOLDERS)[number]): string {
 
 export const WEB_DIST_DIR = runtimeFolder("web/dist");
 export const MIGRATIONS_DIR = runtimeFolder("drizzle");
+
+/** The API docs reader's bundle, a development dependency that scripts/release.ts embeds. */
+export const API_READER_BUNDLE = "@scalar/api-reference/dist/browser/standalone.js";
+
+/** The reader's bundle: inside the executable, or in node_modules; null when absent. */
+export function apiReaderScript(): string | null {
+  if (INSIDE_EXECUTABLE) {
+    const embedded = join(import.meta.dir, "standalone.js");
+    return existsSync(embedded) ? embedded : null;
+  }
+  try {
+    const manifest = Bun.resolveSync("@scalar/api-reference/package.json", import.meta.dir);
+    return join(dirname(manifest), "dist/browser/standalone.js");
+  } catch {
+    return null;
+  }
+}

@@ -2,10 +2,10 @@
 // served from the project's own pinned dependency, never a CDN: a third-party script at
 // `@latest` would run on the app's origin with the user's cookies in reach. Under a CSP
 // of its own; off unless API_DOCS (default: on in development, off in production).
-import { dirname, join } from "node:path";
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { z } from "zod";
+import { apiReaderScript } from "../runtime-files.ts";
 import { errorResponse } from "./errors.ts";
 
 export const API_DOCS_PATH = "/api/docs";
@@ -25,18 +25,8 @@ export const API_DOCS_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** The reader's bundle in node_modules (a development dependency), or null when absent. */
-function readerScript(): string | null {
-  try {
-    const manifest = Bun.resolveSync("@scalar/api-reference/package.json", import.meta.dir);
-    return join(dirname(manifest), "dist/browser/standalone.js");
-  } catch {
-    return null;
-  }
-}
-
 export function apiDocsRoutes() {
-  const script = readerScript();
+  const script = apiReaderScript();
   return new Elysia({ name: "api-docs" })
     .onRequest(({ request, set }) => {
       if (new URL(request.url).pathname.startsWith(API_DOCS_PATH))
