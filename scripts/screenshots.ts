@@ -1,5 +1,6 @@
 // `bun scripts/screenshots.ts`: starts a seeded Parley on a free port and photographs each
-// screen with Chromium at 1280×800 and 390×844 (light, and dark for a few) into
+// screen with Chromium at 1280×800 and 390×844 (light, and dark for a few; English, and
+// German for the main ones) into
 // docs/screenshots/. Seeding goes through the public API, with a clock that starts a day
 // back so that the history spans "Yesterday" and "Today".
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -30,6 +31,7 @@ const config = loadConfig({
   DATABASE_PATH: join(dir, "parley.db"),
   LOG_LEVEL: "silent",
   SEND_RATE: "0",
+  SIGNUP_LIMIT: "0",
 });
 const server = await startServer(config, { clock });
 
@@ -153,7 +155,7 @@ try {
       await page.getByRole("log").getByText("Alan Turing").first().waitFor();
       await shoot(page, "room-desktop-light");
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
-      await page.getByRole("button", { name: /^Message Grace Hopper/ }).waitFor();
+      await page.getByRole("button", { name: /Grace Hopper @/ }).waitFor();
       await shoot(page, "people-desktop-light");
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rooms" }).click();
       await page.getByRole("button", { name: "Join machine-learning" }).waitFor();
@@ -176,7 +178,7 @@ try {
     await shoot(page, `conversation-phone-${scheme}`);
     if (scheme === "light") {
       await page.goto("/people");
-      await page.getByRole("button", { name: /^Message Grace Hopper/ }).waitFor();
+      await page.getByRole("button", { name: /Grace Hopper @/ }).waitFor();
       await shoot(page, "people-phone-light");
       await page.goto("/rooms");
       await page.getByRole("button", { name: "Join machine-learning" }).waitFor();
@@ -184,6 +186,55 @@ try {
     }
     await context.close();
   }
+  // German: the same screens in the other catalogue (the browser asks for German).
+  const logInGerman = async (page: Page, username: string) => {
+    await page.goto("/login");
+    await page.getByLabel("Benutzername").fill(username);
+    await page.getByLabel("Passwort").fill(PASSWORD);
+    await page.getByRole("button", { name: "Anmelden" }).click();
+    await page.getByRole("heading", { name: "Unterhaltungen" }).waitFor();
+  };
+  for (const [label, viewport] of [
+    ["desktop", DESKTOP],
+    ["phone", PHONE],
+  ] as const) {
+    for (const scheme of ["light", "dark"] as const) {
+      const { page, context } = await newPerson(browser, server.url, {
+        viewport,
+        colorScheme: scheme,
+        locale: "de-DE",
+      });
+      if (scheme === "light") {
+        await page.goto("/login");
+        await page.getByRole("button", { name: "Anmelden" }).waitFor();
+        await shoot(page, `login-${label}-de`);
+      }
+      await logInGerman(page, "ada");
+      await page.getByRole("link", { name: /Grace Hopper/ }).click();
+      await page.getByRole("log").getByText("edit freely", { exact: false }).waitFor();
+      await shoot(page, `conversation-${label}-${scheme}-de`);
+      if (scheme === "light") {
+        await page.goto("/rooms");
+        await page.getByRole("button", { name: "machine-learning beitreten" }).waitFor();
+        await shoot(page, `rooms-${label}-light-de`);
+      }
+      await context.close();
+    }
+  }
+
+  // The shortcut list (press ?), wide, light and dark.
+  for (const scheme of ["light", "dark"] as const) {
+    const { page, context } = await newPerson(browser, server.url, { viewport: DESKTOP, colorScheme: scheme });
+    await logIn(page, "ada");
+    await page.getByRole("link", { name: /Grace Hopper/ }).click();
+    await page.getByRole("log").getByText("edit freely", { exact: false }).waitFor();
+    await page.getByRole("log").focus();
+    await page.keyboard.press("?");
+    await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+    await shoot(page, `shortcuts-desktop-${scheme}`);
+    await context.close();
+  }
+
   await browser.close();
   shrink();
 } finally {

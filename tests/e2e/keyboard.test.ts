@@ -3,6 +3,7 @@
 // Page Up from the message box.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
+import { seriousViolations } from "../helpers/axe.ts";
 import { launchBrowser, newPerson, type Person } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -87,6 +88,7 @@ test("? opens the shortcut list, Esc closes it and returns to the message box", 
   const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
   await dialog.waitFor();
   await dialog.getByText("Next unread conversation").waitFor();
+  expect(await seriousViolations(page)).toEqual([]);
   // Search and editing are not built yet: their keys are not listed.
   expect(await dialog.getByText("Search").count()).toBe(0);
   await page.keyboard.press("Escape");

@@ -1,8 +1,10 @@
 // The client in the person's language: a German browser gets every main screen in German
 // (dates and plurals included), an English one in English, and the language setting
-// overrides the browser's choice and is kept across reloads.
+// overrides the browser's choice and is kept across reloads. On each screen axe-core
+// finds no serious or critical accessibility violation.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
+import { seriousViolations } from "../helpers/axe.ts";
 import { launchBrowser, newPerson } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -53,12 +55,19 @@ const screens = {
   },
 } as const;
 
+/** axe-core finds no serious or critical violation on the screen as it is now. */
+async function accessible(page: Page) {
+  expect({ url: page.url(), violations: await seriousViolations(page) }).toEqual({ url: page.url(), violations: [] });
+}
+
 async function walkTheMainScreens(page: Page, words: (typeof screens)[keyof typeof screens], username: string) {
   await page.goto("/login");
   await page.getByRole("heading", { name: words.login.heading }).waitFor();
+  await accessible(page);
   await page.getByRole("link", { name: words.signup.link }).click();
   await page.getByRole("heading", { name: words.signup.heading }).waitFor();
   await page.getByLabel(words.signup.firstName).waitFor();
+  await accessible(page);
 
   await signUp(server.url, { username, password: "correct horse battery" });
   await page.goto("/login");
@@ -66,21 +75,25 @@ async function walkTheMainScreens(page: Page, words: (typeof screens)[keyof type
   await page.getByLabel(words.login.password, { exact: true }).fill("correct horse battery");
   await page.getByRole("button", { name: words.login.submit }).click();
   await page.getByRole("heading", { name: words.list }).waitFor();
+  await accessible(page);
 
   const nav = page.getByRole("navigation", { name: words.nav.name });
   await nav.getByRole("link", { name: words.nav.rooms }).click();
   await page.getByRole("heading", { name: words.rooms.heading, level: 1 }).waitFor();
   await page.getByRole("listitem").filter({ hasText: words.room }).getByText(words.rooms.members).waitFor();
+  await accessible(page);
   await page.getByRole("button", { name: words.rooms.join }).click();
 
   await page.getByRole("heading", { name: words.room, level: 1 }).waitFor();
   await page.getByText(words.conversation.today, { exact: true }).waitFor();
   await page.getByRole("textbox", { name: words.conversation.composer }).waitFor();
   await page.getByRole("button", { name: words.conversation.leave }).waitFor();
+  await accessible(page);
 
   await nav.getByRole("link", { name: words.nav.people }).click();
   await page.getByRole("heading", { name: words.people.heading, level: 1 }).waitFor();
   await page.getByLabel(words.people.search).waitFor();
+  await accessible(page);
 }
 
 test("a German browser gets every main screen in German", async () => {

@@ -71,7 +71,8 @@ export async function signUpInBrowser(page: Page, fields: SignupFields) {
 export async function openDirectWith(page: Page, search: string, name: string) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
   await page.getByLabel("Search people").fill(search);
-  await page.getByRole("button", { name: new RegExp(`^Message ${name}`) }).click();
+  // The row reads "Name @username Message", as it shows.
+  await page.getByRole("button", { name: new RegExp(`${name} @`) }).click();
   await page.getByRole("heading", { name, level: 1 }).waitFor();
 }
 

@@ -143,7 +143,6 @@ export const de: Dictionary = {
     search: "Personen suchen",
     searchPlaceholder: "Nach Name oder Benutzername suchen",
     list: "Personen",
-    message: (name: string, username: string) => `Nachricht an ${name} (@${username})`,
     messageAction: "Nachricht",
     failed: "Die Personen konnten nicht geladen werden.",
     noMatch: (search: string) => `Niemand passt zu „${search}“.`,

@@ -139,7 +139,6 @@ export const en = {
     search: "Search people",
     searchPlaceholder: "Search by name or username",
     list: "People",
-    message: (name: string, username: string) => `Message ${name} (@${username})`,
     messageAction: "Message",
     failed: "Could not load people.",
     noMatch: (search: string) => `No one matches “${search}”.`,

@@ -76,20 +76,13 @@ export function PeoplePage(): JSX.Element {
               const live = () => chat.people.get(person.id) ?? person;
               return (
                 <li>
-                  <button
-                    class="person-row"
-                    type="button"
-                    onClick={() => open(person)}
-                    aria-label={t("people.message", displayName(person), person.username)}
-                  >
+                  <button class="person-row" type="button" onClick={() => open(person)}>
                     <Avatar id={person.id} name={displayName(person)} online={live().online} />
                     <span class="person-text">
                       <span class="person-name">{displayName(person)}</span>
                       <span class="muted">@{person.username}</span>
                     </span>
-                    <span class="row-action" aria-hidden="true">
-                      {t("people.messageAction")}
-                    </span>
+                    <span class="row-action">{t("people.messageAction")}</span>
                   </button>
                 </li>
               );
