@@ -1,11 +1,9 @@
 // axe-core injected into a page under test: the page's serious and critical accessibility
 // violations, as short lines a failing test can print.
-
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import axe from "axe-core";
 import type { Page } from "playwright-core";
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const AXE_SOURCE = axe.source;
 
 type Violation = { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] };
 
