@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { launchBrowser, newPerson, type Person, signUpInBrowser } from "../helpers/browser.ts";
 import { signUp, type TestUser, trpcClient } from "../helpers/client.ts";
+import { eventually } from "../helpers/conversations.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { startTwoInstances, type TestServer, type TwoInstances } from "../helpers/server.ts";
 
@@ -29,14 +30,6 @@ const SPACING_MS = 50;
 /** Redis is killed after this many sends (3 s at 50 ms) and restarted this many later. */
 const KILL_AT = 60;
 const RESTART_AFTER = 60;
-
-async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await Bun.sleep(100);
-  }
-}
 
 async function outage(reader: { person: Person; username: string }, readerOn: TestServer, tag: string) {
   const { a, b } = instances;
@@ -71,9 +64,9 @@ async function outage(reader: { person: Person; username: string }, readerOn: Te
   // being back (the rest of the run after the restart counts towards them).
   const bubbles = log.locator(".message:not(.pending) .bubble");
   const onScreen = () => bubbles.allInnerTexts();
-  await waitUntil(
-    `all ${expected.length} messages on ${tag}'s screen`,
+  await eventually(
     async () => (await onScreen()).length >= expected.length,
+    `all ${expected.length} messages on ${tag}'s screen`,
     Math.max(0, redisBackAt + 10_000 - Date.now()) + 5_000,
   );
   expect(await onScreen()).toEqual(expected);

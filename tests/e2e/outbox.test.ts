@@ -13,6 +13,7 @@ import {
   signUpInBrowser,
 } from "../helpers/browser.ts";
 import { signUp, trpcClient } from "../helpers/client.ts";
+import { eventually } from "../helpers/conversations.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -50,14 +51,6 @@ function storedFrom(username: string): string[] {
     .map((r) => r.body);
 }
 
-async function waitUntil(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}
-
 const log = (page: Page) => page.getByRole("log");
 const notSent = (page: Page) => log(page).getByRole("alert").filter({ hasText: "Not sent" });
 
@@ -70,7 +63,7 @@ test("written offline, sent when the network is back: each once, in the order wr
   for (const body of ["offline one", "offline two", "offline three"]) await sendMessage(page, body);
   // Pending, at the bottom, in writing order; nothing red.
   const rows = log(page).locator(".message.pending");
-  await waitUntil("three pending rows", async () => (await rows.count()) === 3);
+  await eventually(async () => (await rows.count()) === 3, "three pending rows", 20_000);
   expect(await rows.allInnerTexts()).toEqual([
     expect.stringContaining("offline one"),
     expect.stringContaining("offline two"),
@@ -79,7 +72,7 @@ test("written offline, sent when the network is back: each once, in the order wr
   expect(storedFrom("offline")).toEqual(["online first"]);
 
   await context.setOffline(false);
-  await waitUntil("the three stored", () => storedFrom("offline").length === 4);
+  await eventually(() => storedFrom("offline").length === 4, "the three stored", 20_000);
   await log(page).locator(".message.pending").first().waitFor({ state: "detached" });
   expect(storedFrom("offline")).toEqual(["online first", "offline one", "offline two", "offline three"]);
   expect(await notSent(page).count()).toBe(0);
@@ -96,7 +89,7 @@ test("30 quick sends under the default limit are all stored, in order, none red;
     await box.fill(body);
     await box.press("Enter");
   }
-  await waitUntil("30 stored", () => storedFrom("quick").length === 30);
+  await eventually(() => storedFrom("quick").length === 30, "30 stored", 20_000);
   expect(storedFrom("quick")).toEqual(bodies);
   await log(page).getByText("Sending…").first().waitFor({ state: "detached" });
   expect(await notSent(page).count()).toBe(0);
@@ -123,7 +116,7 @@ test("30 quick sends under the default limit are all stored, in order, none red;
     .getByText(/Waiting to send… \d+ s/)
     .first()
     .waitFor();
-  await waitUntil("all 40 stored", () => storedFrom("quick").length === 40, 30_000);
+  await eventually(() => storedFrom("quick").length === 40, "all 40 stored", 30_000);
   expect(storedFrom("quick")).toEqual([...bodies, ...more]);
   expect(await notSent(page).count()).toBe(0);
   await log(page).locator(".message.pending").first().waitFor({ state: "detached" });
@@ -142,12 +135,12 @@ test("a reload keeps what was not sent yet, and sends it afterwards", async () =
   await page.route(pattern, drop);
   await sendMessage(page, "kept one");
   await sendMessage(page, "kept two");
-  await waitUntil("two pending", async () => (await log(page).locator(".message.pending").count()) === 2);
+  await eventually(async () => (await log(page).locator(".message.pending").count()) === 2, "two pending", 20_000);
 
   await page.reload();
   await page.getByRole("heading", { name: "Bob Stone", level: 1 }).waitFor();
   const rows = log(page).locator(".message.pending");
-  await waitUntil("two pending after the reload", async () => (await rows.count()) === 2);
+  await eventually(async () => (await rows.count()) === 2, "two pending after the reload", 20_000);
   expect(await rows.allInnerTexts()).toEqual([
     expect.stringContaining("kept one"),
     expect.stringContaining("kept two"),
@@ -155,7 +148,7 @@ test("a reload keeps what was not sent yet, and sends it afterwards", async () =
   expect(storedFrom("reloader")).toEqual(["hello"]);
 
   await page.unroute(pattern, drop);
-  await waitUntil("both stored", () => storedFrom("reloader").length === 3);
+  await eventually(() => storedFrom("reloader").length === 3, "both stored", 20_000);
   expect(storedFrom("reloader")).toEqual(["hello", "kept one", "kept two"]);
   await rows.first().waitFor({ state: "detached" });
   expect(await log(page).getByText("kept one", { exact: true }).count()).toBe(1);
@@ -171,10 +164,10 @@ test("a server restart in the middle: what was written meanwhile is sent when it
   await page.getByRole("status").getByText("Reconnecting…").waitFor();
   await sendMessage(page, "during one");
   await sendMessage(page, "during two");
-  await waitUntil("two pending", async () => (await log(page).locator(".message.pending").count()) === 2);
+  await eventually(async () => (await log(page).locator(".message.pending").count()) === 2, "two pending", 20_000);
 
   server = await startTestServer({ ...DEFAULT_LIMIT, PORT: String(port) }, { dir });
-  await waitUntil("both stored", () => storedFrom("restarter").length === 3, 30_000);
+  await eventually(() => storedFrom("restarter").length === 3, "both stored", 30_000);
   expect(storedFrom("restarter")).toEqual(["before", "during one", "during two"]);
   await log(page).locator(".message.pending").first().waitFor({ state: "detached", timeout: 20_000 });
   expect(await notSent(page).count()).toBe(0);
