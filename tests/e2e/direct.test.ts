@@ -89,6 +89,19 @@ test("a reload keeps the session and the history", async () => {
 }, 20_000);
 
 test(
+  "a direction override in a message turns only that message's text around (isolated in <bdi>)",
+  async () => {
+    const body = "see \u202Egnp.exe";
+    await sendMessage(ada.page, body);
+    const text = bob.page.getByRole("log").getByText(body);
+    await text.waitFor();
+    // The text sits in an isolate, so the override cannot reach the time or receipt beside it.
+    expect(await text.evaluate((node) => node.closest("bdi")?.textContent)).toBe(body);
+  },
+  UI_TIMEOUT_MS * 2,
+);
+
+test(
   "an XSS payload is shown as text and runs nothing",
   async () => {
     const payload = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> see https://example.com/x`;

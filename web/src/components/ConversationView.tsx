@@ -232,7 +232,9 @@ export function ConversationView(props: {
           online={props.peer?.online}
         />
         <div class="pane-title">
-          <h1 id="conversation-title">{props.title}</h1>
+          <h1 id="conversation-title">
+            <bdi>{props.title}</bdi>
+          </h1>
           <Show when={props.kind === "direct" && props.peer}>
             {(peer) => (
               <p class="pane-sub" classList={{ "presence-unknown": !chat.presenceKnown() }}>

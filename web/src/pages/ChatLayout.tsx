@@ -92,7 +92,7 @@ function Shell(props: ParentProps): JSX.Element {
               <div class="me">
                 <Avatar id={me().id} name={displayName(me())} size="sm" />
                 <div class="me-text">
-                  <span class="me-name">{displayName(me())}</span>
+                  <bdi class="me-name">{displayName(me())}</bdi>
                   <span class="me-handle">@{me().username}</span>
                 </div>
               </div>
@@ -286,7 +286,7 @@ function ConversationList(): JSX.Element {
                       />
                       <span class="conversation-text">
                         <span class="conversation-top">
-                          <span class="conversation-title">{title()}</span>
+                          <bdi class="conversation-title">{title()}</bdi>
                           <Show when={last()}>
                             {(message) => (
                               <time class="when">{shortWhen(message().createdAt, new Date(), intlLocale())}</time>

@@ -79,7 +79,7 @@ export function PeoplePage(): JSX.Element {
                   <button class="person-row" type="button" onClick={() => open(person)}>
                     <Avatar id={person.id} name={displayName(person)} online={live().online} />
                     <span class="person-text">
-                      <span class="person-name">{displayName(person)}</span>
+                      <bdi class="person-name">{displayName(person)}</bdi>
                       <span class="muted">@{person.username}</span>
                     </span>
                     <span class="row-action">{t("people.messageAction")}</span>
