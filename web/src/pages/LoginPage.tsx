@@ -1,45 +1,36 @@
 // Log in with username and password.
-import { A, Navigate, useNavigate } from "@solidjs/router";
-import { createSignal, type JSX, Show } from "solid-js";
-import type { FieldErrors } from "../../../src/shared/errors.ts";
+import { A, Navigate } from "@solidjs/router";
+import { type JSX, Show } from "solid-js";
 import { Field } from "../components/Field.tsx";
 import { failureText } from "../i18n/failures.ts";
 import { useApp, useI18n } from "../stores/context.tsx";
 import { AuthLayout } from "./AuthLayout.tsx";
+import { createAuthForm } from "./auth-form.ts";
 
 export function LoginPage(): JSX.Element {
   const { session } = useApp();
   const { t } = useI18n();
-  const navigate = useNavigate();
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal<string | null>(null);
-  const [fields, setFields] = createSignal<FieldErrors>({});
+  const { busy, error, setError, fields, setFields, submitWith } = createAuthForm();
 
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    setBusy(true);
-    setError(null);
-    const failure = await session.login({
-      username: String(form.get("username") ?? ""),
-      password: String(form.get("password") ?? ""),
-    });
-    setBusy(false);
-    if (!failure) {
-      navigate("/", { replace: true });
-      return;
-    }
-    setFields(failure.fields ?? {});
-    setError(
-      failure.code === "UNAUTHORIZED"
-        ? t("errors.wrongLogin")
-        : failure.code === "TOO_MANY_REQUESTS"
-          ? t("errors.tooManyAttempts")
-          : failure.fields
-            ? null
-            : failureText(t, failure),
-    );
-  };
+  const submit = submitWith(
+    (form) =>
+      session.login({
+        username: String(form.get("username") ?? ""),
+        password: String(form.get("password") ?? ""),
+      }),
+    (failure) => {
+      setFields(failure.fields ?? {});
+      setError(
+        failure.code === "UNAUTHORIZED"
+          ? t("errors.wrongLogin")
+          : failure.code === "TOO_MANY_REQUESTS"
+            ? t("errors.tooManyAttempts")
+            : failure.fields
+              ? null
+              : failureText(t, failure),
+      );
+    },
+  );
 
   return (
     <Show when={session.status() !== "signed-in"} fallback={<Navigate href="/" />}>

@@ -1,46 +1,37 @@
 // Create an account. The server checks every field; its `fields` show under each input.
-import { A, Navigate, useNavigate } from "@solidjs/router";
-import { createSignal, type JSX, Show } from "solid-js";
-import type { FieldErrors } from "../../../src/shared/errors.ts";
+import { A, Navigate } from "@solidjs/router";
+import { type JSX, Show } from "solid-js";
 import { Field } from "../components/Field.tsx";
 import { failureText } from "../i18n/failures.ts";
 import { useApp, useI18n } from "../stores/context.tsx";
 import { AuthLayout } from "./AuthLayout.tsx";
+import { createAuthForm } from "./auth-form.ts";
 
 export function SignupPage(): JSX.Element {
   const { session } = useApp();
   const { t } = useI18n();
-  const navigate = useNavigate();
-  const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal<string | null>(null);
-  const [fields, setFields] = createSignal<FieldErrors>({});
+  const { busy, error, setError, fields, setFields, submitWith } = createAuthForm();
 
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const formElement = event.currentTarget as HTMLFormElement;
-    const form = new FormData(formElement);
-    const value = (name: string) => String(form.get(name) ?? "");
-    setBusy(true);
-    setError(null);
-    const failure = await session.signup({
-      firstName: value("firstName"),
-      lastName: value("lastName"),
-      username: value("username"),
-      email: value("email"),
-      password: value("password"),
-    });
-    setBusy(false);
-    if (!failure) {
-      navigate("/", { replace: true });
-      return;
-    }
-    const next = failure.fields ?? {};
-    if (failure.code === "CONFLICT" && !failure.fields) next.username = failure.message;
-    setFields(next);
-    setError(Object.keys(next).length > 0 ? t("signup.fixFields") : failureText(t, failure));
-    // Focus the first field in error, so keyboard and screen-reader users land on it.
-    queueMicrotask(() => formElement.querySelector<HTMLElement>("[aria-invalid='true']")?.focus());
-  };
+  const submit = submitWith(
+    (form) => {
+      const value = (name: string) => String(form.get(name) ?? "");
+      return session.signup({
+        firstName: value("firstName"),
+        lastName: value("lastName"),
+        username: value("username"),
+        email: value("email"),
+        password: value("password"),
+      });
+    },
+    (failure, formElement) => {
+      const next = failure.fields ?? {};
+      if (failure.code === "CONFLICT" && !failure.fields) next.username = failure.message;
+      setFields(next);
+      setError(Object.keys(next).length > 0 ? t("signup.fixFields") : failureText(t, failure));
+      // Focus the first field in error, so keyboard and screen-reader users land on it.
+      queueMicrotask(() => formElement.querySelector<HTMLElement>("[aria-invalid='true']")?.focus());
+    },
+  );
 
   return (
     <Show when={session.status() !== "signed-in"} fallback={<Navigate href="/" />}>
