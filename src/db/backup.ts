@@ -57,7 +57,9 @@ export function restoreDatabase(databasePath: string, backupPath: string): { tab
 function copyAllRows(live: Database, sourcePath: string) {
   const tables = live
     .query<{ name: string }, []>(
-      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name != '__drizzle_migrations'",
+      // Ordinary tables only: the search index (a virtual table and its shadow tables) is
+      // kept in step by the messages' triggers while their rows are replaced.
+      "select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' and name != '__drizzle_migrations'",
     )
     .all()
     .map((t) => t.name);

@@ -3,6 +3,7 @@ import { router } from "./init.ts";
 import { adminRouter } from "./routers/admin.ts";
 import { historyRouter } from "./routers/history.ts";
 import { roomsRouter } from "./routers/rooms.ts";
+import { searchRouter } from "./routers/search.ts";
 import { usersRouter } from "./routers/users.ts";
 
 export const appRouter = router({
@@ -10,6 +11,7 @@ export const appRouter = router({
   history: historyRouter,
   rooms: roomsRouter,
   admin: adminRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

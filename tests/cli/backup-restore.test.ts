@@ -23,6 +23,8 @@ const run = (args: string[]) =>
 
 test("backup copies the live database; restore brings it back while the server runs", async () => {
   const before = await signUp(server.url, { username: "kept_user" });
+  const room = await before.trpc.rooms.create.mutate({ name: "Backed up" });
+  const kept = await before.trpc.history.send.mutate({ to: { conversationId: room.id }, body: "kept pelican" });
   const file = join(server.dir, "backups", "one.db");
   const backup = run(["backup", file]);
   expect(backup.stderr.toString()).toBe("");
@@ -30,6 +32,7 @@ test("backup copies the live database; restore brings it back while the server r
   expect(existsSync(file)).toBe(true);
 
   const after = await signUp(server.url, { username: "made_after_backup" });
+  await before.trpc.history.send.mutate({ to: { conversationId: room.id }, body: "lost pelican" });
   const restore = run(["restore", file]);
   expect(restore.stderr.toString()).toBe("");
   expect(restore.exitCode).toBe(0);
@@ -37,6 +40,13 @@ test("backup copies the live database; restore brings it back while the server r
   // The running server sees the restored data: the later account is gone, the earlier works.
   expect((await before.trpc.users.me.query()).username).toBe("kept_user");
   await expect(after.trpc.users.me.query()).rejects.toThrow();
+  // The search index follows the restored messages (it is not copied: the triggers rebuild it).
+  const found = await before.trpc.search.messages.query({ query: "pelican" });
+  expect(found.hits.map((h) => h.messageId)).toEqual([kept.id]);
+  const check = server.deps.database.sqlite.query(
+    "insert into messages_fts(messages_fts, rank) values ('integrity-check', 1)",
+  );
+  expect(() => check.run()).not.toThrow();
 });
 
 test("backup refuses to overwrite, restore refuses a file that is not a Parley database", () => {

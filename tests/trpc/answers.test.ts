@@ -14,6 +14,7 @@ import {
   userSummarySchema,
 } from "../../src/shared/api.ts";
 import { errorBodySchema } from "../../src/shared/errors.ts";
+import { searchPageSchema } from "../../src/shared/search.ts";
 import { postJson, signUp } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -50,6 +51,8 @@ test("every answer of the chat procedures matches its schema", async () => {
     z.object({ items: z.array(userSummarySchema), nextCursor: z.number().nullable() }),
     await ada.trpc.users.list.query(),
   );
+  const found = strictly(searchPageSchema, await bob.trpc.search.messages.query({ query: "hi", limit: 1 }));
+  expect(found.hits[0]?.messageId).toBe(sent.id);
   await ada.trpc.rooms.create.mutate({ name: `Room ${ada.user.id}` });
   strictly(
     z.object({ items: z.array(roomSummarySchema), nextCursor: z.number().nullable() }),

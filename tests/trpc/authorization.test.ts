@@ -69,6 +69,19 @@ describe("a non-member gets NOT_FOUND", () => {
     await expectHidden((id) => outsider.trpc.rooms.leave.mutate({ id }), direct.conversationId);
   });
 
+  test("search.messages filtered to it, and finds none of its messages unfiltered", async () => {
+    await expectHidden(
+      (id) => outsider.trpc.search.messages.query({ query: "private", conversationId: id }),
+      direct.conversationId,
+    );
+    await expectHidden((id) => outsider.trpc.search.messages.query({ query: "room", conversationId: id }), roomId);
+    expect(await outsider.trpc.search.messages.query({ query: "private" })).toEqual({ hits: [], nextCursor: null });
+    expect(await outsider.trpc.search.messages.query({ query: '"in the room"' })).toEqual({
+      hits: [],
+      nextCursor: null,
+    });
+  });
+
   test("and sees nothing of it in the lists", async () => {
     expect(await outsider.trpc.history.conversations.query()).toEqual([]);
     const rooms = await outsider.trpc.rooms.list.query();
@@ -86,9 +99,12 @@ test("leaving a room takes its history away until you join again", async () => {
   await carol.trpc.rooms.leave.mutate({ id: roomId });
   await expectHidden((id) => carol.trpc.history.messages.query({ conversationId: id }), roomId);
   await expectHidden((id) => carol.trpc.history.get.query({ id }), roomMessage.id);
+  expect((await carol.trpc.search.messages.query({ query: "in the room" })).hits).toEqual([]);
 });
 
 test("members still get their answers", async () => {
   expect((await bob.trpc.history.get.query({ id: direct.id })).body).toBe("private");
   expect((await bob.trpc.history.messages.query({ conversationId: direct.conversationId })).items).toHaveLength(1);
+  const found = await bob.trpc.search.messages.query({ query: "private" });
+  expect(found.hits.map((h) => h.messageId)).toEqual([direct.id]);
 });
