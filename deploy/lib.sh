@@ -68,12 +68,43 @@ resolve_path() {
   printf '%s\n' "$p"
 }
 
+# Names a settings file may not set: they change how bash or every program it starts
+# behaves (PS4 is expanded under -x, BASH_ENV and LD_PRELOAD run code).
+UNSAFE_SETTING='^(PATH|IFS|ENV|BASH_ENV|BASHOPTS|SHELLOPTS|PS4|PROMPT_COMMAND|LD_[A-Z_]*|BASH_[A-Z_]*)$'
+
+# read_settings FILE: exports each NAME=value line of FILE, as text. The file is parsed,
+# never run: a value such as `x; rm -rf ~`, `$(...)` or a backquote stays a string, so a
+# copied or tampered settings file cannot run commands on the operator's machine.
+# Accepted: blank lines, # comments, optional `export `, NAME=value with no spaces in an
+# unquoted value, "..." or '...' around a value with spaces (taken literally, nothing
+# expanded), and a # comment after a value.
+read_settings() {
+  local file=$1 line name value number=0
+  local unquoted='^([^[:space:]"'"'"']*)[[:space:]]*(#.*)?$'
+  local double_quoted='^"([^"]*)"[[:space:]]*(#.*)?$'
+  local single_quoted="^'([^']*)'[[:space:]]*(#.*)?\$"
+  while IFS= read -r line || [[ -n $line ]]; do
+    number=$((number + 1))
+    line=${line%$'\r'}
+    [[ $line =~ ^[[:space:]]*(#.*)?$ ]] && continue
+    [[ $line =~ ^[[:space:]]*(export[[:space:]]+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] ||
+      die "$file line $number: expected NAME=value"
+    name=${BASH_REMATCH[2]}
+    value=${BASH_REMATCH[3]}
+    [[ $name =~ $UNSAFE_SETTING ]] && die "$file line $number: $name cannot be set in a settings file"
+    if [[ $value =~ $double_quoted || $value =~ $single_quoted || $value =~ $unquoted ]]; then
+      value=${BASH_REMATCH[1]}
+    else
+      die "$file line $number: quote the value of $name (\"...\" or '...'): it has spaces or quotes"
+    fi
+    printf -v "$name" '%s' "$value"
+    export "${name?}"
+  done <"$file"
+}
+
 load_env() {
   [[ -f $ENV_FILE ]] || die "no settings file at $ENV_FILE: copy deploy/.env.deploy.example to deploy/.env.deploy and fill it in (or point PARLEY_DEPLOY_ENV at one)"
-  set -a
-  # shellcheck source=/dev/null
-  source "$ENV_FILE"
-  set +a
+  read_settings "$ENV_FILE"
 
   : "${DO_REGION:=fra1}"
   : "${DO_SIZE:=s-1vcpu-2gb}"
