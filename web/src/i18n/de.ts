@@ -203,6 +203,7 @@ export const de: Dictionary = {
     morePeople: "Weitere Personen laden",
     noMatch: "Niemand passt.",
     activity: "Aktivität",
+    activityTable: "Aktivitätstabelle",
     kind: "Art",
     all: "Alle",
     when: "Wann",

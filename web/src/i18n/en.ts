@@ -200,6 +200,7 @@ export const en = {
     morePeople: "Load more people",
     noMatch: "No one matches.",
     activity: "Activity",
+    activityTable: "Activity table",
     kind: "Kind",
     all: "All",
     when: "When",

@@ -206,7 +206,8 @@ function ActivitySection(props: { changes: number }): JSX.Element {
           </select>
         </label>
       </div>
-      <div class="table-wrap">
+      {/* Focusable so that a keyboard can scroll the table sideways on a narrow screen. */}
+      <section class="table-wrap" aria-label={t("admin.activityTable")} tabindex="0">
         <table class="activity">
           <thead>
             <tr>
@@ -239,7 +240,7 @@ function ActivitySection(props: { changes: number }): JSX.Element {
             </For>
           </tbody>
         </table>
-      </div>
+      </section>
       <div class="list-status">
         <Show when={log.loading()}>
           <p class="muted">{t("app.loadingShort")}</p>
