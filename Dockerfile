@@ -10,6 +10,8 @@ WORKDIR /app
 # Every dependency (vite and friends) for the web build.
 FROM base AS deps
 COPY package.json bun.lock ./
+# The workspace parley-client is part of the lockfile.
+COPY packages/parley-client/package.json ./packages/parley-client/
 RUN bun install --frozen-lockfile
 
 FROM deps AS build
@@ -19,6 +21,7 @@ RUN bun run build
 # Runtime dependencies only.
 FROM base AS prod-deps
 COPY package.json bun.lock ./
+COPY packages/parley-client/package.json ./packages/parley-client/
 RUN bun install --production --frozen-lockfile
 
 FROM base AS runtime

@@ -1,8 +1,13 @@
 // The socket client: ready, reconnect with backoff and jitter, ping, and the end of the session on 1008.
 import { describe, expect, test } from "bun:test";
+import { backoffDelay } from "../../packages/parley-client/src/backoff.ts";
+import {
+  Connection,
+  type ConnectionState,
+  type SocketLike,
+  type Timers,
+} from "../../packages/parley-client/src/connection.ts";
 import type { ClientFrame, ServerFrame } from "../../src/shared/events.ts";
-import { backoffDelay } from "../../web/src/lib/backoff.ts";
-import { Connection, type ConnectionState, type SocketLike, type Timers } from "../../web/src/lib/connection.ts";
 
 class FakeSocket implements SocketLike {
   readyState = 0;

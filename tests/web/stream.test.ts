@@ -1,7 +1,7 @@
 // The client's position in a conversation's stream: contiguous numbers move it, a hole
 // is seen from the numbers themselves, and a catch-up closes it.
 import { expect, test } from "bun:test";
-import { caughtUp, hasGap, observe, startAt } from "../../web/src/lib/stream.ts";
+import { caughtUp, hasGap, observe, startAt } from "../../packages/parley-client/src/stream.ts";
 
 test("numbers in order move the position; repeats and old ones change nothing", () => {
   let position = startAt(4);

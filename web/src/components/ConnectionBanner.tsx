@@ -1,7 +1,7 @@
 // A discreet line while the socket is not connected. Hidden when all is well, and for the
 // first second of the first connection so a normal start shows nothing.
 import { createSignal, type JSX, onCleanup, Show } from "solid-js";
-import type { ConnectionState } from "../lib/connection.ts";
+import type { ConnectionState } from "../../../packages/parley-client/src/connection.ts";
 import { useI18n } from "../stores/context.tsx";
 
 export function ConnectionBanner(props: { state: ConnectionState; browserOnline: boolean }): JSX.Element {

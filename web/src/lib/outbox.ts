@@ -5,9 +5,10 @@
 // says. Only a refusal that waiting cannot fix (too long, not a member, account closed)
 // stops a message; it then waits for "Retry all" or "Discard", with the reason.
 // No DOM or Solid here: bun test drives it with fake timers and storage.
+
+import { type BackoffOptions, backoffDelay } from "../../../packages/parley-client/src/backoff.ts";
 import type { Message } from "../../../src/shared/api.ts";
 import type { ApiFailure } from "../api/client.ts";
-import { type BackoffOptions, backoffDelay } from "./backoff.ts";
 
 export type SendTarget = { conversationId: number } | { userId: number };
 

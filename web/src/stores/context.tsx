@@ -11,11 +11,11 @@ import {
   type ParentProps,
   useContext,
 } from "solid-js";
+import { Connection, type ConnectionState } from "../../../packages/parley-client/src/connection.ts";
 import { DEFAULT_MAX_BODY, type Message } from "../../../src/shared/api.ts";
 import { type ServerFrame, TYPING_THROTTLE_MS } from "../../../src/shared/events.ts";
 import type { Api } from "../api/client.ts";
 import type { I18n } from "../i18n/index.ts";
-import { Connection, type ConnectionState } from "../lib/connection.ts";
 import { createShortcutRegistry } from "../lib/shortcuts.ts";
 import { conversationTitle, createConversationsStore } from "./conversations.ts";
 import { createNotificationsStore } from "./notifications.ts";

@@ -3,10 +3,10 @@
 // red only when refused for good), who is typing and who has read what.
 import { type Accessor, createSignal, type Setter } from "solid-js";
 import { createStore } from "solid-js/store";
+import { caughtUp, hasGap, observe, type StreamPosition, startAt } from "../../../packages/parley-client/src/stream.ts";
 import { checkMessageBody, type Message } from "../../../src/shared/api.ts";
 import { type Api, toFailure } from "../api/client.ts";
 import { Outbox, type OutboxEntry, type SendTarget } from "../lib/outbox.ts";
-import { caughtUp, hasGap, observe, type StreamPosition, startAt } from "../lib/stream.ts";
 import { addMessages, addOlderPage, addReads, emptyThread, type PendingMessage, type Thread } from "../lib/thread.ts";
 
 /** Messages per older page (the first page is the server's MESSAGES_TO_LOAD). */

@@ -1,7 +1,8 @@
 // The client side of the /ws protocol: connect, wait for `ready`, ping, and reconnect with
-// backoff. What was missed is caught up by the app per conversation on `ready` and
-// `resync` (stores/threads.ts, lib/stream.ts), not by a global `resume`. No DOM or Solid here, so bun test can drive it with a
-// fake socket and fake timers.
+// backoff. What was missed is caught up per conversation on `ready` and `resync`
+// (listener.ts here, web/src/stores/threads.ts in the web app; both with stream.ts), not by
+// a global `resume`. No DOM or Solid here, so bun test can drive it with a fake socket and
+// fake timers; the web app and parley-client's listener share it.
 import { CLOSE_CODES } from "../../../src/shared/errors.ts";
 import { type ClientFrame, type ServerFrame, serverFrame } from "../../../src/shared/events.ts";
 import { type BackoffOptions, backoffDelay } from "./backoff.ts";
