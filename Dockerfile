@@ -10,8 +10,9 @@ WORKDIR /app
 # Every dependency (vite and friends) for the web build.
 FROM base AS deps
 COPY package.json bun.lock ./
-# The workspace parley-client is part of the lockfile.
+# The workspaces (parley-client and its example bot) are part of the lockfile.
 COPY packages/parley-client/package.json ./packages/parley-client/
+COPY examples/echo-bot/package.json ./examples/echo-bot/
 RUN bun install --frozen-lockfile
 
 FROM deps AS build
@@ -22,6 +23,7 @@ RUN bun run build
 FROM base AS prod-deps
 COPY package.json bun.lock ./
 COPY packages/parley-client/package.json ./packages/parley-client/
+COPY examples/echo-bot/package.json ./examples/echo-bot/
 RUN bun install --production --frozen-lockfile
 
 FROM base AS runtime
