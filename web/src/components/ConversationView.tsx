@@ -26,7 +26,7 @@ import type { SendTarget } from "../stores/threads.ts";
 import { Avatar } from "./Avatar.tsx";
 import { Composer } from "./Composer.tsx";
 import { Icon } from "./Icon.tsx";
-import { MessageText } from "./MessageText.tsx";
+import { MessageBody, markdownReady } from "./message/MessageBody.tsx";
 
 /** A row's mark as shown: its day as a label. */
 type ShownMark = { day?: string; runStart: boolean };
@@ -150,7 +150,12 @@ export function ConversationView(props: {
     const fromBottom = scroller.scrollHeight - scroller.scrollTop;
     const first = !thread().loaded;
     try {
-      if (first) await chat.threads.open(props.conversationId, chat.conversations.get(props.conversationId)?.unread);
+      // The first scroll measures formatted rows: the parser's chunk must be in.
+      if (first)
+        await Promise.all([
+          chat.threads.open(props.conversationId, chat.conversations.get(props.conversationId)?.unread),
+          markdownReady,
+        ]);
       else await chat.threads.loadOlder(props.conversationId);
     } catch {
       return;
@@ -306,7 +311,7 @@ export function ConversationView(props: {
                       </div>
                     </Show>
                     <div class="bubble" title={fullWhen(message.createdAt, intlLocale())}>
-                      <MessageText text={message.body} />
+                      <MessageBody body={message.body} />
                     </div>
                     <Show when={mine && message.id === lastMine() && readersOfLastMine().length > 0}>
                       <Show
@@ -339,6 +344,7 @@ export function ConversationView(props: {
         label={t("conversation.composerLabel", props.title)}
         placeholder={t("conversation.composerPlaceholder", props.kind === "room" ? `#${props.title}` : props.title)}
         onSend={send}
+        maxBody={chat.maxBody()}
         onTyping={() => props.conversationId > 0 && chat.typing(props.conversationId)}
         ref={(element) => {
           composer = element;
@@ -373,7 +379,7 @@ function PendingRow(props: { pending: PendingMessage }): JSX.Element {
   return (
     <div class="message mine pending" classList={{ failed: failed() }}>
       <div class="bubble">
-        <MessageText text={props.pending.body} />
+        <MessageBody body={props.pending.body} />
       </div>
       <Show
         when={failed()}

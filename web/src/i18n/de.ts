@@ -186,6 +186,19 @@ export const de: Dictionary = {
     or: "oder",
     keyNames: { Ctrl: "Strg", Shift: "Umschalt", Esc: "Esc" },
   },
+  message: {
+    mentionRoom: "room",
+    mentionUnknown: "unbekannt",
+    copyCode: "Kopieren",
+    copied: "Kopiert",
+    insertEmoji: "Emoji einfügen",
+    searchEmoji: "Emoji suchen (englische Namen)",
+    noEmoji: "Kein Emoji passt.",
+    charactersLeft: (left: number) =>
+      left >= 0
+        ? plural(locale, left, { one: "noch # Zeichen", other: "noch # Zeichen" })
+        : plural(locale, -left, { one: "# Zeichen zu viel", other: "# Zeichen zu viel" }),
+  },
   admin: {
     title: "Verwaltung",
     subtitle: "Personen und Aktivität",

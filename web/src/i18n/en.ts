@@ -183,6 +183,19 @@ export const en = {
     /** Key names as printed on this language's keyboards. */
     keyNames: {} as Record<string, string>,
   },
+  message: {
+    mentionRoom: "room",
+    mentionUnknown: "unknown",
+    copyCode: "Copy",
+    copied: "Copied",
+    insertEmoji: "Insert emoji",
+    searchEmoji: "Search emoji",
+    noEmoji: "No emoji matches.",
+    charactersLeft: (left: number) =>
+      left >= 0
+        ? plural(locale, left, { one: "# character left", other: "# characters left" })
+        : plural(locale, -left, { one: "# character too many", other: "# characters too many" }),
+  },
   admin: {
     title: "Administration",
     subtitle: "People and activity",

@@ -156,6 +156,7 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
     shortcuts: createShortcutRegistry(),
     conversations,
     threads,
+    maxBody,
     notifications,
     connection,
     connectionState,
