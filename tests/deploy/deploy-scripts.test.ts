@@ -3,10 +3,14 @@
 // scp and rsync on PATH that must never run), 01-build-server's idempotency against
 // a fake doctl keeping DigitalOcean's state in a temp dir, and nginx -t when nginx
 // is installed.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+
+// Each dry run is a few hundred bash and fake-doctl processes: about 2 s on a quiet machine,
+// but 30 s when two cores are shared with a browser test or two.
+setDefaultTimeout(120_000);
 
 const root = join(import.meta.dir, "..", "..");
 const deployDir = join(root, "deploy");
