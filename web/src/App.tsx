@@ -40,6 +40,7 @@ export function App(props: {
       <Route path="/" component={ChatLayout}>
         <Route path="/" component={HomePage} />
         <Route path="/c/:id" component={ConversationPage} />
+        <Route path="/c/:id/m/:messageId" component={ConversationPage} />
         <Route path="/dm/:userId" component={DirectPage} />
         <Route path="/people" component={PeoplePage} />
         <Route path="/rooms" component={RoomsPage} />

@@ -43,6 +43,8 @@ export function ConversationView(props: {
   peer?: UserSummary | undefined;
   actions?: JSX.Element;
   onFirstMessage?: (message: Message) => void;
+  /** Open at this message (a search hit, a message link): scrolled to and highlighted. */
+  focusMessageId?: number | undefined;
 }): JSX.Element {
   const chat = useChat();
   const { api } = useApp();
@@ -169,9 +171,38 @@ export function ConversationView(props: {
     if (thread().hasMore && scroller.scrollHeight <= scroller.clientHeight + LOAD_OLDER_PX) void loadOlder();
   };
 
+  // Opening at a message: the pages up to it are loaded, then it is centred and marked.
+  const [focused, setFocused] = createSignal<number | null>(null);
+  const [focusLost, setFocusLost] = createSignal(false);
+  const focusOn = async (messageId: number) => {
+    let held: boolean;
+    try {
+      const unread = chat.conversations.get(props.conversationId)?.unread;
+      held = await chat.threads.reach(props.conversationId, messageId, unread);
+    } catch {
+      return;
+    }
+    if (dividerAfter() === null) setDividerAfter(thread().myReadUpTo);
+    setFocusLost(!held);
+    setFocused(held ? messageId : null);
+    const row = held ? scroller.querySelector<HTMLElement>(`[data-message-id="${messageId}"]`) : null;
+    if (!row) return scrollToBottom();
+    row.scrollIntoView({ block: "center" });
+    nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
+    setAtBottom(nearBottom);
+  };
+  createEffect(
+    on(
+      () => props.focusMessageId,
+      (messageId) => messageId && void focusOn(messageId),
+      { defer: true },
+    ),
+  );
+
   onMount(() => {
     if (props.conversationId > 0) chat.conversations.setActiveId(props.conversationId);
-    if (thread().loaded) {
+    if (props.focusMessageId && props.conversationId > 0) void focusOn(props.focusMessageId);
+    else if (thread().loaded) {
       setDividerAfter(thread().myReadUpTo);
       scrollToStart();
     } else void loadOlder();
@@ -301,7 +332,11 @@ export function ConversationView(props: {
                       <span>{mark().day}</span>
                     </div>
                   </Show>
-                  <div class="message" classList={{ mine, "run-start": mark().runStart }}>
+                  <div
+                    class="message"
+                    classList={{ mine, "run-start": mark().runStart, focused: message.id === focused() }}
+                    data-message-id={message.id}
+                  >
                     <Show when={mark().runStart}>
                       <div class="run-head">
                         <Show when={!mine}>
@@ -337,6 +372,11 @@ export function ConversationView(props: {
         </button>
       </Show>
 
+      <Show when={focusLost()}>
+        <p class="focus-lost" role="status">
+          {t("search.messageGone")}
+        </p>
+      </Show>
       <p class="typing" aria-live="polite">
         {typingText()}
       </p>

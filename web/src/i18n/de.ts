@@ -238,4 +238,7 @@ export const de: Dictionary = {
       admin_created: "Admin angelegt",
     },
   },
+  search: {
+    messageGone: "Diese Nachricht ist nicht mehr in dieser Unterhaltung.",
+  },
 };

@@ -235,6 +235,9 @@ export const en = {
       admin_created: "admin created",
     } as Record<string, string>,
   },
+  search: {
+    messageGone: "That message is not in this conversation any more.",
+  },
 };
 
 export type Dictionary = typeof en;

@@ -1,5 +1,6 @@
-// /c/:id — an open conversation (direct or room) — and /dm/:userId — the first message to
-// someone with whom there is no conversation yet.
+// /c/:id — an open conversation (direct or room); /c/:id/m/:messageId — the same, opened
+// at one of its messages (a search hit, a message link) — and /dm/:userId — the first
+// message to someone with whom there is no conversation yet.
 import { useNavigate, useParams } from "@solidjs/router";
 import { createResource, type JSX, Show } from "solid-js";
 import { toFailure } from "../api/client.ts";
@@ -10,7 +11,7 @@ import { conversationTitle } from "../stores/conversations.ts";
 import { displayName } from "../stores/people.ts";
 
 export function ConversationPage(): JSX.Element {
-  const params = useParams<{ id: string }>();
+  const params = useParams<{ id: string; messageId?: string }>();
   const chat = useChat();
   const { api } = useApp();
   const { t } = useI18n();
@@ -41,6 +42,7 @@ export function ConversationPage(): JSX.Element {
       {(found) => (
         <ConversationView
           conversationId={found.id}
+          focusMessageId={params.messageId ? Number(params.messageId) : undefined}
           target={{ conversationId: found.id }}
           title={conversationTitle(found, t)}
           kind={found.kind}

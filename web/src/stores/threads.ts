@@ -28,6 +28,10 @@ const CATCH_UP_ROUNDS = 20;
 /** Most messages the first page loads to reach the first unread one. */
 const FIRST_PAGE_MAX = 100;
 
+/** Pages of older messages read to reach a linked message (a search hit, a message link). */
+const REACH_PAGE_SIZE = 100;
+const REACH_PAGES_MAX = 100;
+
 export type { SendTarget };
 
 function toPending(entry: OutboxEntry): PendingMessage {
@@ -198,8 +202,31 @@ export function createThreadsStore(
       }
     },
 
+    /**
+     * Holds `messageId` if it is in the conversation: the latest page, then older pages
+     * until it is in (the thread stays one unbroken run up to the latest, so live messages
+     * and the stream go on as usual). False when it is not in this conversation.
+     */
+    async reach(conversationId: number, messageId: number, unread = 0): Promise<boolean> {
+      const [thread] = slot(conversationId);
+      const held = () => thread().items.some((message) => message.id === messageId);
+      // A page the view asked for may be on its way: wait for it rather than skip ahead.
+      const settled = async () => {
+        while (loading[conversationId]) await new Promise((resolve) => setTimeout(resolve, 50));
+      };
+      await settled();
+      if (!thread().loaded) await this.open(conversationId, unread);
+      for (let pages = 0; pages < REACH_PAGES_MAX && !held(); pages += 1) {
+        await settled();
+        const oldest = thread().items[0]?.id ?? 0;
+        if (!thread().hasMore || oldest <= messageId) break;
+        await this.loadOlder(conversationId, 0, REACH_PAGE_SIZE);
+      }
+      return held();
+    },
+
     /** Loads the page before the oldest message held. Returns false when nothing more. */
-    async loadOlder(conversationId: number, unread = 0): Promise<boolean> {
+    async loadOlder(conversationId: number, unread = 0, pageSize = OLDER_PAGE_SIZE): Promise<boolean> {
       const [thread, setThread] = slot(conversationId);
       if (loading[conversationId] || (thread().loaded && !thread().hasMore)) return false;
       setLoading(conversationId, true);
@@ -210,7 +237,7 @@ export function createThreadsStore(
         const firstPageLimit = unread > 10 ? { limit: Math.min(FIRST_PAGE_MAX, unread + 5) } : {};
         const page = await api.trpc.history.messages.query({
           conversationId,
-          ...(oldest ? { before: oldest, limit: OLDER_PAGE_SIZE } : firstPageLimit),
+          ...(oldest ? { before: oldest, limit: pageSize } : firstPageLimit),
         });
         // Solid updates the DOM synchronously: this measures the render of the page.
         const start = performance.now();

@@ -1,0 +1,80 @@
+// Finding old messages in Chromium: a message link (/c/:id/m/:messageId) opens the
+// conversation at that message however far back it lies, highlighted; an outsider who
+// opens the link sees that the conversation does not exist.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Browser } from "playwright-core";
+import { launchBrowser, newPerson, type Person, signUpInBrowser } from "../helpers/browser.ts";
+import { signUp, type TestUser } from "../helpers/client.ts";
+import { insertMessage } from "../helpers/conversations.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+let server: TestServer;
+let browser: Browser;
+let ada: Person;
+let adaId = 0;
+let bob: TestUser;
+let outsider: TestUser;
+let roomId = 0;
+let oldMessageId = 0;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  ada = await newPerson(browser, server.url);
+  await signUpInBrowser(ada.page, { firstName: "Ada", lastName: "Lovelace", username: "ada" });
+  bob = await signUp(server.url, { username: "bob", firstName: "Bob", lastName: "Stone" });
+  outsider = await signUp(server.url, { username: "olga", firstName: "Olga", lastName: "Outside" });
+  adaId = (await bob.trpc.users.list.query({ search: "ada" })).items[0]?.id ?? 0;
+  roomId = (await bob.trpc.rooms.create.mutate({ name: "Archive" })).id;
+  oldMessageId = insertMessage(server, bob.user.id, roomId, "The quarterly budget spreadsheet is ready").id;
+  // Far more than the first pages hold, so that the link must reach back.
+  for (let i = 0; i < 450; i++) insertMessage(server, bob.user.id, roomId, `filler message ${i}`);
+  await joinAs(ada, roomId);
+}, 60_000);
+
+/** Joins the room through the page's own session, as the rooms browser would. */
+async function joinAs(person: Person, id: number) {
+  const answer = await person.page.request.post("/trpc/rooms.join", {
+    data: { id },
+    headers: { origin: server.url, "content-type": "application/json" },
+  });
+  expect(answer.status()).toBe(200);
+}
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("a message link opens the conversation at that message, beyond the loaded pages, highlighted", async () => {
+  const { page } = ada;
+  await page.goto(`/c/${roomId}/m/${oldMessageId}`);
+  const row = page.locator(`.message[data-message-id="${oldMessageId}"]`);
+  await row.waitFor();
+  await page.locator(".message.focused").getByText("The quarterly budget spreadsheet is ready").waitFor();
+  expect(await row.isVisible()).toBe(true);
+  expect(await row.evaluate((element) => element.classList.contains("focused"))).toBe(true);
+  // The thread is still one run up to the latest: the newest filler is held too.
+  await page.getByRole("button", { name: /Jump to latest/ }).click();
+  await page.getByRole("log").getByText("filler message 449").waitFor();
+  expect(ada.errors).toEqual([]);
+});
+
+test("a link to a message of another conversation says it is not here", async () => {
+  const { page } = ada;
+  const direct = await bob.trpc.history.send.mutate({ to: { userId: adaId }, body: "just us" });
+  await page.goto(`/c/${roomId}/m/${direct.id}`);
+  await page.getByRole("status").getByText("That message is not in this conversation any more.").waitFor();
+});
+
+test("an outsider opening the link sees that the conversation does not exist", async () => {
+  const olga = await newPerson(browser, server.url);
+  await olga.page.goto("/login");
+  await olga.page.getByLabel("Username").fill(outsider.user.username);
+  await olga.page.getByLabel("Password").fill(outsider.password);
+  await olga.page.getByRole("button", { name: "Log in" }).click();
+  await olga.page.getByRole("heading", { name: "Conversations" }).waitFor();
+  await olga.page.goto(`/c/${roomId}/m/${oldMessageId}`);
+  await olga.page.getByText("This conversation does not exist.").waitFor();
+  expect(await olga.page.getByText("quarterly budget").count()).toBe(0);
+  await olga.context.close();
+});
