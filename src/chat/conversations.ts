@@ -5,10 +5,11 @@ import { alias, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { type Db, perDatabase } from "../db/client.ts";
 import type * as schema from "../db/schema.ts";
 import { type ConversationRow, conversations, members, messages, users } from "../db/schema.ts";
-import { toMessage, toUserSummary } from "../db/wire.ts";
+import { toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { Conversation } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
+import { messageViews } from "./message-views.ts";
 import { withOnline } from "./online.ts";
 
 /** The database or a transaction on it: chat functions run in either. */
@@ -126,18 +127,28 @@ export async function conversationViews(
     .where(filters.length ? and(...filters) : undefined)
     .orderBy(desc(sql`coalesce(${last.createdAt}, ${me.joinedAt})`), desc(conversations.id))
     .all();
+  // Every last message with its reactions, mentions and reply quote: a fixed few statements.
+  const lastMessages = new Map(
+    messageViews(
+      deps.db,
+      rows.flatMap((row) => (row.last ? [row.last] : [])),
+    ).map((message) => [message.id, message]),
+  );
   return withOnline(
     deps,
     rows,
     (row) => row.peer?.id ?? null,
-    ({ conversation, peer, last, unread }, online) => ({
-      id: conversation.id,
-      kind: conversation.kind,
-      ...(conversation.kind === "room" && conversation.name !== null ? { name: conversation.name } : {}),
-      ...(peer ? { peer: toUserSummary(peer, online) } : {}),
-      ...(last ? { lastMessage: toMessage(last) } : {}),
-      unread,
-    }),
+    ({ conversation, peer, last, unread }, online) => {
+      const lastMessage = last ? lastMessages.get(last.id) : undefined;
+      return {
+        id: conversation.id,
+        kind: conversation.kind,
+        ...(conversation.kind === "room" && conversation.name !== null ? { name: conversation.name } : {}),
+        ...(peer ? { peer: toUserSummary(peer, online) } : {}),
+        ...(lastMessage ? { lastMessage } : {}),
+        unread,
+      };
+    },
   );
 }
 

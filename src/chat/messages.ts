@@ -5,7 +5,6 @@ import { and, desc, eq, lt, lte, max, ne, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { type Db, perDatabase } from "../db/client.ts";
 import { activityLog, conversations, type MessageRow, members, messages, users } from "../db/schema.ts";
-import { toMessage } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import {
   checkMessageBody,
@@ -23,6 +22,7 @@ import {
   findDirectConversation,
   requireMembership,
 } from "./conversations.ts";
+import { messageView, messageViews, newMessageView } from "./message-views.ts";
 import { currentSeq, readMarks, takeSeq } from "./stream.ts";
 
 const THROTTLE_LOG_INTERVAL_MS = 60_000;
@@ -85,7 +85,7 @@ export async function sendMessage(deps: Deps, senderId: number, input: SendInput
   const { clientId, to } = input;
   if (clientId !== undefined) {
     const stored = findByClientId(deps.db, senderId, clientId);
-    if (stored) return toMessage(stored);
+    if (stored) return messageView(deps.db, stored);
   }
   const checked = checkMessageBody(input.body, deps.config.maxBody);
   if (!checked.ok) throw new AppError("BAD_REQUEST", checked.message, { body: checked.message });
@@ -97,9 +97,8 @@ export async function sendMessage(deps: Deps, senderId: number, input: SendInput
   if (wait > 0) {
     // The first attempt may have committed on another instance meanwhile.
     const stored = clientId === undefined ? undefined : findByClientId(deps.db, senderId, clientId);
-    if (stored) return toMessage(stored);
-    recordThrottled(deps, senderId, wait);
-    throw new AppError("TOO_MANY_REQUESTS", `Sending too fast; try again in ${wait} s`, undefined, wait);
+    if (stored) return messageView(deps.db, stored);
+    throw throttled(deps, senderId, wait);
   }
 
   let outcome: ReturnType<typeof storeMessage>;
@@ -108,11 +107,11 @@ export async function sendMessage(deps: Deps, senderId: number, input: SendInput
   } catch (error) {
     if (!(error instanceof AlreadyStored)) throw error;
     await deps.sendLimiter.refund(senderId);
-    return toMessage(error.stored);
+    return messageView(deps.db, error.stored);
   }
 
   // Committed: now, and only now, the realtime layer hears of it.
-  const message = toMessage(outcome.message);
+  const message = newMessageView(outcome.message, { replyTo: null, mentions: [] });
   deps.metrics.messagesSent.inc();
   if (outcome.created && "userId" in to) {
     // Each member gets their own view of the new conversation, before its first message.
@@ -184,6 +183,15 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
   );
 }
 
+/**
+ * The refusal of an action over the send limit (a message, an edit, a reaction), noted in
+ * the metrics and the activity log.
+ */
+export function throttled(deps: Deps, userId: number, retryAfter: number): AppError {
+  recordThrottled(deps, userId, retryAfter);
+  return new AppError("TOO_MANY_REQUESTS", `Sending too fast; try again in ${retryAfter} s`, undefined, retryAfter);
+}
+
 // At most one log line per user a minute, however fast they hammer.
 function recordThrottled(deps: Deps, userId: number, retryAfter: number) {
   deps.metrics.sendsThrottled.inc();
@@ -227,7 +235,10 @@ export function listMessages(deps: Deps, userId: number, input: MessagesInput): 
       .orderBy(desc(messages.id))
       .limit(limit + 1)
       .all();
-    const page: MessagesPage = { items: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
+    const page: MessagesPage = {
+      items: messageViews(tx, rows.slice(0, limit).reverse()),
+      hasMore: rows.length > limit,
+    };
     if (input.before === undefined) {
       page.stream = {
         seq: currentSeq(deps.db, conversationId),
@@ -248,7 +259,7 @@ export function getMessage(deps: Deps, userId: number, messageId: number): Messa
     .where(eq(messages.id, messageId))
     .get();
   if (!row) throw new AppError("NOT_FOUND", "No such message");
-  return toMessage(row.message);
+  return messageView(deps.db, row.message);
 }
 
 /**

@@ -4,8 +4,8 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { members, messages } from "../db/schema.ts";
-import { toMessage } from "../db/wire.ts";
 import type { Message } from "../shared/api.ts";
+import { messageViews } from "./message-views.ts";
 
 /** The user's conversations and the newest message id among them (0 if none). */
 export function resumeStart(db: Db, userId: number): { conversationIds: number[]; lastMessageId: number } {
@@ -46,5 +46,9 @@ export function messagesSince(
     .orderBy(asc(messages.id))
     .limit(limit + 1)
     .all();
-  return { messages: rows.slice(0, limit).map((r) => toMessage(r.message)), complete: rows.length <= limit };
+  const replayed = messageViews(
+    db,
+    rows.slice(0, limit).map((r) => r.message),
+  );
+  return { messages: replayed, complete: rows.length <= limit };
 }

@@ -11,9 +11,9 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { type Db, perDatabase } from "../db/client.ts";
 import { conversations, members, messages } from "../db/schema.ts";
-import { toMessage } from "../db/wire.ts";
 import type { ChangesPage, ReadMark } from "../shared/api.ts";
 import { requireMembership } from "./conversations.ts";
+import { messageViews } from "./message-views.ts";
 
 /** Most changes one `changesSince` answer carries; `complete: false` says ask again. */
 export const CHANGES_LIMIT = 500;
@@ -102,10 +102,12 @@ export function changesSince(
       seq: complete ? latest : (kept.at(-1)?.seq ?? after),
       complete,
     };
+    const changed = [];
     for (const change of kept) {
-      if ("message" in change) page.messages.push(toMessage(change.message));
+      if ("message" in change) changed.push(change.message);
       else page.reads.push(change.read);
     }
+    page.messages = messageViews(tx, changed);
     return page;
   });
 }

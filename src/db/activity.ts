@@ -13,7 +13,8 @@ export type ActivityKind =
   | "send_throttled"
   | "admin_set_active"
   | "admin_set_admin"
-  | "admin_created";
+  | "admin_created"
+  | "message_deleted_by_moderator";
 
 export function logActivity(
   db: Db,

@@ -96,13 +96,59 @@ export const messages = sqliteTable(
     body: text("body").notNull(),
     clientId: text("client_id"),
     createdAt: millis("created_at").notNull(),
-    // The stream number of this message's latest change (its creation, for now).
+    // The stream number of this message's latest change: its creation, an edit, a
+    // deletion or a reaction (src/chat/message-changes.ts).
     seq: integer("seq").notNull().default(0),
+    /** When the body was last edited (null: never). Earlier versions are not kept. */
+    editedAt: millis("edited_at"),
+    /** When the message was deleted; then `body` is "" and its reactions and mentions are gone. */
+    deletedAt: millis("deleted_at"),
+    /** The message this one answers, in the same conversation. */
+    replyToId: integer("reply_to_id").references((): AnySQLiteColumn => messages.id, { onDelete: "set null" }),
   },
   (t) => [
     index("messages_conversation_id").on(t.conversationId, t.id),
     uniqueIndex("messages_conversation_seq").on(t.conversationId, t.seq),
     uniqueIndex("messages_sender_client_id_unique").on(t.senderId, t.clientId),
+  ],
+);
+
+// One person's emoji on one message. `id` orders the chips by first use.
+export const reactions = sqliteTable(
+  "reactions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    messageId: integer("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    emoji: text("emoji").notNull(),
+    createdAt: millis("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("reactions_message_user_emoji").on(t.messageId, t.userId, t.emoji)],
+);
+
+// Who a message mentions (`<@id>` in its body, or everyone for `<@room>`), for the
+// per-conversation unread mention count: the conversation is repeated here so the count
+// is one index range per conversation.
+export const mentions = sqliteTable(
+  "mentions",
+  {
+    messageId: integer("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.userId] }),
+    index("mentions_user_conversation_message").on(t.userId, t.conversationId, t.messageId),
   ],
 );
 

@@ -1,6 +1,6 @@
 // Database rows → the wire types of the contract (times as ISO strings).
 
-import type { ActivityEntry, AdminUser, Message, User, UserSummary } from "../shared/api.ts";
+import type { ActivityEntry, AdminUser, Message, Reaction, ReplyTo, User, UserSummary } from "../shared/api.ts";
 import type { activityLog, MessageRow, UserRow } from "./schema.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -25,7 +25,10 @@ export function toUser(row: UserRow, online: boolean): User {
   };
 }
 
-export function toMessage(row: MessageRow): Message {
+/** What a message's own row does not hold: read from the rows around it (chat/message-views.ts). */
+export type MessageExtras = { replyTo: ReplyTo | null; reactions: Reaction[]; mentions: number[] };
+
+export function toMessage(row: MessageRow, extras: MessageExtras): Message {
   return {
     id: row.id,
     conversationId: row.conversationId,
@@ -34,6 +37,9 @@ export function toMessage(row: MessageRow): Message {
     ...(row.clientId === null ? {} : { clientId: row.clientId }),
     createdAt: new Date(row.createdAt).toISOString(),
     seq: row.seq,
+    editedAt: iso(row.editedAt),
+    deletedAt: iso(row.deletedAt),
+    ...extras,
   };
 }
 

@@ -55,15 +55,36 @@ export type UserSummary = z.infer<typeof userSummarySchema>;
 export const userSchema = userSummarySchema.extend({ email: z.string(), isAdmin: z.boolean(), createdAt: time });
 export type User = z.infer<typeof userSchema>;
 
+/** The first line of a replied-to message, at most this many characters. */
+export const REPLY_EXCERPT_LENGTH = 140;
+
+/** The message a reply answers: its first line ("" and `deleted` once it is deleted). */
+export const replyToSchema = z.object({ id, senderId: id, excerpt: z.string(), deleted: z.boolean() });
+export type ReplyTo = z.infer<typeof replyToSchema>;
+
+/** One emoji on a message and who put it there, in the order they did. */
+export const reactionSchema = z.object({ emoji: z.string(), userIds: z.array(id) });
+export type Reaction = z.infer<typeof reactionSchema>;
+
 export const messageSchema = z.object({
   id,
   conversationId: id,
   senderId: id,
+  /** "" once deleted: the text is gone from the database, not hidden. */
   body: z.string(),
   clientId: z.string().optional(),
   createdAt: time,
   /** The number of this message's latest change in its conversation's stream. */
   seq: z.number().int().min(1),
+  /** When the body was last edited; null if never. */
+  editedAt: time.nullable(),
+  /** When the message was deleted; null while it is not. */
+  deletedAt: time.nullable(),
+  replyTo: replyToSchema.nullable(),
+  /** In order of first use; the viewer's own: `userIds.includes(me)`. */
+  reactions: z.array(reactionSchema),
+  /** The people the message mentions (`<@id>` in the body; everyone present for `<@room>`). */
+  mentions: z.array(id),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -156,6 +177,22 @@ export const messagesInput = z.union([
 export type MessagesInput = z.infer<typeof messagesInput>;
 
 export const messageIdInput = z.object({ id });
+
+/** `history.edit`: the new body obeys `messageBody(MAX_BODY)`, checked by the domain. */
+export const editInput = z.object({ id, body: z.string() });
+export type EditInput = z.infer<typeof editInput>;
+
+/** `history.around`: a page of a conversation centred on one of its messages. */
+export const aroundInput = z.object({ conversationId: id, messageId: id, limit: pageLimit });
+export type AroundInput = z.infer<typeof aroundInput>;
+
+/** Oldest first; `hasOlder`/`hasNewer`: more messages lie beyond either end. */
+export const aroundPageSchema = z.object({
+  messages: z.array(messageSchema),
+  hasOlder: z.boolean(),
+  hasNewer: z.boolean(),
+});
+export type AroundPage = z.infer<typeof aroundPageSchema>;
 export const markReadInput = z.object({ conversationId: id, upTo: z.number().int().min(0) });
 
 export const roomNameInput = z.object({ name: trimmedName("A room name") });

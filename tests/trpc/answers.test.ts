@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { z } from "zod";
 import {
+  aroundPageSchema,
   authResultSchema,
   conversationSchema,
   healthSchema,
@@ -43,6 +44,11 @@ test("every answer of the chat procedures matches its schema", async () => {
   strictly(z.array(conversationSchema), list);
   expect(list[0]?.peer?.id).toBe(ada.user.id);
   strictly(messagesPageSchema, await bob.trpc.history.messages.query({ conversationId: sent.conversationId }));
+  strictly(messageSchema, await ada.trpc.history.edit.mutate({ id: sent.id, body: "hi!" }));
+  strictly(
+    aroundPageSchema,
+    await bob.trpc.history.around.query({ conversationId: sent.conversationId, messageId: sent.id }),
+  );
   strictly(
     readStateSchema,
     await bob.trpc.history.markRead.mutate({ conversationId: sent.conversationId, upTo: sent.id }),
@@ -53,6 +59,8 @@ test("every answer of the chat procedures matches its schema", async () => {
   );
   const found = strictly(searchPageSchema, await bob.trpc.search.messages.query({ query: "hi", limit: 1 }));
   expect(found.hits[0]?.messageId).toBe(sent.id);
+  const other = await ada.trpc.history.send.mutate({ to: { userId: bob.user.id }, body: "gone soon" });
+  strictly(messageSchema, await ada.trpc.history.delete.mutate({ id: other.id }));
   await ada.trpc.rooms.create.mutate({ name: `Room ${ada.user.id}` });
   strictly(
     z.object({ items: z.array(roomSummarySchema), nextCursor: z.number().nullable() }),

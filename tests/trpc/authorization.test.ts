@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Message } from "../../src/shared/api.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { failure } from "../helpers/trpc.ts";
+import { failure, failureCode } from "../helpers/trpc.ts";
 
 let server: TestServer;
 let ada: TestUser;
@@ -60,6 +60,24 @@ describe("a non-member gets NOT_FOUND", () => {
     await expectHidden((id) => outsider.trpc.history.markRead.mutate({ conversationId: id, upTo: 1 }), roomId);
   });
 
+  test("history.edit and history.delete of its messages, as for a message that does not exist", async () => {
+    for (const message of [direct, roomMessage]) {
+      await expectHidden((id) => outsider.trpc.history.edit.mutate({ id, body: "mine now" }), message.id);
+      await expectHidden((id) => outsider.trpc.history.delete.mutate({ id }), message.id);
+    }
+  });
+
+  test("history.around in it, whether or not the message is there", async () => {
+    await expectHidden(
+      (id) => outsider.trpc.history.around.query({ conversationId: id, messageId: direct.id }),
+      direct.conversationId,
+    );
+    await expectHidden(
+      (id) => outsider.trpc.history.around.query({ conversationId: roomId, messageId: id }),
+      roomMessage.id,
+    );
+  });
+
   test("rooms.join of a direct conversation (only rooms can be joined)", async () => {
     await expectHidden((id) => outsider.trpc.rooms.join.mutate({ id }), direct.conversationId);
   });
@@ -100,6 +118,12 @@ test("leaving a room takes its history away until you join again", async () => {
   await expectHidden((id) => carol.trpc.history.messages.query({ conversationId: id }), roomId);
   await expectHidden((id) => carol.trpc.history.get.query({ id }), roomMessage.id);
   expect((await carol.trpc.search.messages.query({ query: "in the room" })).hits).toEqual([]);
+});
+
+test("a member who is not the author gets FORBIDDEN for editing or deleting it", async () => {
+  expect(await failureCode(bob.trpc.history.edit.mutate({ id: direct.id, body: "changed" }))).toBe("FORBIDDEN");
+  expect(await failureCode(bob.trpc.history.delete.mutate({ id: direct.id }))).toBe("FORBIDDEN");
+  expect((await bob.trpc.history.get.query({ id: direct.id })).body).toBe("private");
 });
 
 test("members still get their answers", async () => {

@@ -103,7 +103,19 @@ function setup() {
 
 const message = (id: number): ServerFrame => ({
   type: "message",
-  message: { id, conversationId: 1, senderId: 2, body: `m${id}`, createdAt: new Date(0).toISOString(), seq: id },
+  message: {
+    id,
+    conversationId: 1,
+    senderId: 2,
+    body: `m${id}`,
+    createdAt: new Date(0).toISOString(),
+    seq: id,
+    editedAt: null,
+    deletedAt: null,
+    replyTo: null,
+    reactions: [],
+    mentions: [],
+  },
 });
 
 describe("Connection", () => {

@@ -77,6 +77,11 @@ function fakeServer() {
           clientId: call.entry.clientId,
           createdAt: new Date(0).toISOString(),
           seq: nextId,
+          editedAt: null,
+          deletedAt: null,
+          replyTo: null,
+          reactions: [],
+          mentions: [],
         };
         stored.set(call.entry.clientId, message);
       }

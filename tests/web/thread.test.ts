@@ -17,6 +17,11 @@ const message = (id: number, extra: Partial<Message> = {}): Message => ({
   body: `m${id}`,
   createdAt: new Date(Date.UTC(2026, 0, 1, 0, id)).toISOString(),
   seq: id,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reactions: [],
+  mentions: [],
   ...extra,
 });
 

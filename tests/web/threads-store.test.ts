@@ -21,6 +21,11 @@ function storeWithLimit(maxBody: number) {
               body: input.body,
               createdAt: "",
               seq: sent.length,
+              editedAt: null,
+              deletedAt: null,
+              replyTo: null,
+              reactions: [],
+              mentions: [],
             };
           },
         },

@@ -1,7 +1,17 @@
 import { conversationViews } from "../../chat/conversations.ts";
+import { messagesAround } from "../../chat/message-around.ts";
+import { deleteMessage, editMessage } from "../../chat/message-changes.ts";
 import { getMessage, listMessages, markRead, sendMessage } from "../../chat/messages.ts";
 import { changesSince } from "../../chat/stream.ts";
-import { changesInput, markReadInput, messageIdInput, messagesInput, sendInput } from "../../shared/api.ts";
+import {
+  aroundInput,
+  changesInput,
+  editInput,
+  markReadInput,
+  messageIdInput,
+  messagesInput,
+  sendInput,
+} from "../../shared/api.ts";
 
 import { protectedProcedure, router } from "../init.ts";
 
@@ -20,6 +30,18 @@ export const historyRouter = router({
   changes: protectedProcedure
     .input(changesInput)
     .query(({ ctx, input }) => changesSince(ctx.deps.db, ctx.session.user.id, input.conversationId, input.after)),
+  /** The caller's own message gets a new body (a change of the stream, like a new message). */
+  edit: protectedProcedure
+    .input(editInput)
+    .mutation(({ ctx, input }) => editMessage(ctx.deps, ctx.session.user.id, input)),
+  /** The author, or a moderator of the room, deletes a message: its body leaves the database. */
+  delete: protectedProcedure
+    .input(messageIdInput)
+    .mutation(({ ctx, input }) => deleteMessage(ctx.deps, ctx.session.user.id, input.id, ctx.ip)),
+  /** A page centred on one message (a reply's parent, a search hit, a message link). */
+  around: protectedProcedure
+    .input(aroundInput)
+    .query(({ ctx, input }) => messagesAround(ctx.deps, ctx.session.user.id, input)),
   markRead: protectedProcedure
     .input(markReadInput)
     .mutation(({ ctx, input }) => markRead(ctx.deps, ctx.session.user.id, input.conversationId, input.upTo)),

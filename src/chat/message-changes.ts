@@ -1,0 +1,129 @@
+// Changing a message after it was sent: editing and deleting it. Each change is a change
+// of the conversation's stream like a new message: it takes the next number first in its
+// transaction, the message row records it (messages.seq moves), and only after the commit
+// is the message, as it now is, announced in the same `message` frame as a new one.
+import { and, eq, isNull } from "drizzle-orm";
+import { logActivity } from "../db/activity.ts";
+import { type MessageRow, members, mentions, messages, reactions } from "../db/schema.ts";
+import type { Deps } from "../deps.ts";
+import { checkMessageBody, type EditInput, type Message } from "../shared/api.ts";
+import { AppError } from "../shared/errors.ts";
+import { messageView } from "./message-views.ts";
+import { throttled } from "./messages.ts";
+import { mayDeleteOthersMessages } from "./moderation.ts";
+import { takeSeq } from "./stream.ts";
+
+const messageNotFound = () => new AppError("NOT_FOUND", "No such message");
+
+/** The message, if `userId` is a member of its conversation; NOT_FOUND otherwise (alike for both). */
+export function visibleMessage(deps: Pick<Deps, "db">, userId: number, messageId: number): MessageRow {
+  const row = deps.db
+    .select({ message: messages })
+    .from(messages)
+    .innerJoin(members, and(eq(members.conversationId, messages.conversationId), eq(members.userId, userId)))
+    .where(eq(messages.id, messageId))
+    .get();
+  if (!row) throw messageNotFound();
+  return row.message;
+}
+
+/**
+ * Replaces the body of the caller's own message. The new body obeys the rules of a new
+ * one; the same body again changes nothing (a retry is harmless); an edit takes a token of
+ * the send limit. There is no edit window, and earlier versions are not kept.
+ */
+export async function editMessage(deps: Deps, userId: number, input: EditInput): Promise<Message> {
+  const current = visibleMessage(deps, userId, input.id);
+  if (current.senderId !== userId) throw new AppError("FORBIDDEN", "Only its author can edit a message");
+  if (current.deletedAt !== null) throw deletedAlready();
+  const checked = checkMessageBody(input.body, deps.config.maxBody);
+  if (!checked.ok) throw new AppError("BAD_REQUEST", checked.message, { body: checked.message });
+  if (checked.body === current.body) return messageView(deps.db, current);
+
+  const wait = await deps.sendLimiter.take(userId);
+  if (wait > 0) throw throttled(deps, userId, wait);
+
+  const edited = deps.db.transaction(
+    (tx) => {
+      const seq = takeSeq(deps.db, current.conversationId);
+      const row = tx
+        .update(messages)
+        .set({ body: checked.body, editedAt: deps.clock.now(), seq })
+        .where(and(eq(messages.id, current.id), isNull(messages.deletedAt)))
+        .returning()
+        .get();
+      // Deleted meanwhile: throwing rolls the number back.
+      if (!row) throw deletedAlready();
+      return row;
+    },
+    { behavior: "immediate" },
+  );
+  return announce(deps, edited);
+}
+
+/**
+ * Deletes a message: its body, reactions and mentions leave the database; the row stays,
+ * so the conversation shows where it was. Authors delete their own; those who may
+ * moderate the room delete others' (written to the activity log). Deleting a deleted
+ * message changes nothing.
+ */
+export function deleteMessage(deps: Deps, userId: number, messageId: number, ip: string | null): Message {
+  const current = visibleMessage(deps, userId, messageId);
+  if (current.deletedAt !== null) return messageView(deps.db, current);
+  const moderated = current.senderId !== userId;
+  if (moderated && !mayDeleteOthersMessages(deps.db, userId, current.conversationId)) {
+    throw new AppError("FORBIDDEN", "Only its author or a moderator of the room can delete a message");
+  }
+
+  let deleted: MessageRow;
+  try {
+    deleted = storeDeletion(deps, current, moderated ? { moderatorId: userId, ip } : null);
+  } catch (error) {
+    // Someone else deleted it meanwhile: their change stands, and is the answer.
+    if (error instanceof DeletedMeanwhile) return messageView(deps.db, visibleMessage(deps, userId, messageId));
+    throw error;
+  }
+  return announce(deps, deleted);
+}
+
+class DeletedMeanwhile extends Error {}
+
+function storeDeletion(deps: Deps, current: MessageRow, moderation: { moderatorId: number; ip: string | null } | null) {
+  return deps.db.transaction(
+    (tx) => {
+      const now = deps.clock.now();
+      const seq = takeSeq(deps.db, current.conversationId);
+      const row = tx
+        .update(messages)
+        .set({ body: "", deletedAt: now, seq })
+        .where(and(eq(messages.id, current.id), isNull(messages.deletedAt)))
+        .returning()
+        .get();
+      // Throwing rolls the number back: a stream number always names a change.
+      if (!row) throw new DeletedMeanwhile();
+      tx.delete(reactions).where(eq(reactions.messageId, row.id)).run();
+      tx.delete(mentions).where(eq(mentions.messageId, row.id)).run();
+      if (moderation) {
+        // Same connection, so inside this transaction: the deletion and its record commit together.
+        logActivity(deps.db, {
+          at: now,
+          kind: "message_deleted_by_moderator",
+          userId: moderation.moderatorId,
+          detail: { messageId: row.id, conversationId: row.conversationId, authorId: row.senderId },
+          ip: moderation.ip,
+        });
+      }
+      return row;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+const deletedAlready = () => new AppError("BAD_REQUEST", "The message was deleted");
+
+/** After the commit: the message as it now is, to every member, and to the caller. */
+function announce(deps: Deps, row: MessageRow): Message {
+  const message = messageView(deps.db, row);
+  deps.notifier.message(message);
+  return message;
+}

@@ -1,0 +1,95 @@
+// Message rows → the wire's Message, with what lives beside the row: its reactions, its
+// mentions and an excerpt of the message it replies to. Whole pages at once, in a fixed
+// number of statements (one per kind, for every row of the page), never one per message.
+import { asc, inArray } from "drizzle-orm";
+import { type MessageRow, mentions, messages, reactions } from "../db/schema.ts";
+import { type MessageExtras, toMessage } from "../db/wire.ts";
+import { type Message, REPLY_EXCERPT_LENGTH, type Reaction, type ReplyTo } from "../shared/api.ts";
+import type { Queryable } from "./conversations.ts";
+
+/** The rows as Messages, in the same order: at most three statements, whatever their number. */
+export function messageViews(db: Queryable, rows: readonly MessageRow[]): Message[] {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const reactionsOf = reactionsByMessage(db, ids);
+  const mentionsOf = mentionsByMessage(db, ids);
+  const parents = parentsById(db, rows);
+  return rows.map((row) =>
+    toMessage(row, {
+      replyTo: row.replyToId === null ? null : (parents.get(row.replyToId) ?? null),
+      reactions: reactionsOf.get(row.id) ?? [],
+      mentions: mentionsOf.get(row.id) ?? [],
+    }),
+  );
+}
+
+/** One row as a Message. */
+export function messageView(db: Queryable, row: MessageRow): Message {
+  const [view] = messageViews(db, [row]);
+  if (!view) throw new Error(`message ${row.id} has no view`);
+  return view;
+}
+
+/** A message that was just created: no reactions yet, its mentions and parent known to the caller. */
+export function newMessageView(row: MessageRow, extras: Omit<MessageExtras, "reactions">): Message {
+  return toMessage(row, { ...extras, reactions: [] });
+}
+
+/** A reply's quote of its parent: the first line, cut to REPLY_EXCERPT_LENGTH code points. */
+export function replyExcerpt(parent: Pick<MessageRow, "id" | "senderId" | "body" | "deletedAt">): ReplyTo {
+  const deleted = parent.deletedAt !== null;
+  const firstLine = deleted ? "" : (parent.body.split("\n", 1)[0] ?? "");
+  const codePoints = Array.from(firstLine);
+  const excerpt =
+    codePoints.length > REPLY_EXCERPT_LENGTH ? codePoints.slice(0, REPLY_EXCERPT_LENGTH).join("") : firstLine;
+  return { id: parent.id, senderId: parent.senderId, excerpt, deleted };
+}
+
+function reactionsByMessage(db: Queryable, ids: number[]): Map<number, Reaction[]> {
+  const rows = db
+    .select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId })
+    .from(reactions)
+    .where(inArray(reactions.messageId, ids))
+    .orderBy(asc(reactions.id))
+    .all();
+  const byMessage = new Map<number, Reaction[]>();
+  for (const { messageId, emoji, userId } of rows) {
+    let chips = byMessage.get(messageId);
+    if (!chips) {
+      chips = [];
+      byMessage.set(messageId, chips);
+    }
+    // Rows come in order of reaction: the first row of an emoji places its chip.
+    const chip = chips.find((c) => c.emoji === emoji);
+    if (chip) chip.userIds.push(userId);
+    else chips.push({ emoji, userIds: [userId] });
+  }
+  return byMessage;
+}
+
+function mentionsByMessage(db: Queryable, ids: number[]): Map<number, number[]> {
+  const rows = db
+    .select({ messageId: mentions.messageId, userId: mentions.userId })
+    .from(mentions)
+    .where(inArray(mentions.messageId, ids))
+    .orderBy(asc(mentions.messageId), asc(mentions.userId))
+    .all();
+  const byMessage = new Map<number, number[]>();
+  for (const { messageId, userId } of rows) {
+    const list = byMessage.get(messageId);
+    if (list) list.push(userId);
+    else byMessage.set(messageId, [userId]);
+  }
+  return byMessage;
+}
+
+function parentsById(db: Queryable, rows: readonly MessageRow[]): Map<number, ReplyTo> {
+  const parentIds = [...new Set(rows.flatMap((row) => (row.replyToId === null ? [] : [row.replyToId])))];
+  if (parentIds.length === 0) return new Map();
+  const parents = db
+    .select({ id: messages.id, senderId: messages.senderId, body: messages.body, deletedAt: messages.deletedAt })
+    .from(messages)
+    .where(inArray(messages.id, parentIds))
+    .all();
+  return new Map(parents.map((parent) => [parent.id, replyExcerpt(parent)]));
+}
