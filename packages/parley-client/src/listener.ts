@@ -122,11 +122,11 @@ export class Listener {
 
   private receive(frame: ServerFrame) {
     switch (frame.type) {
+      // After a reconnect, or frames lost between instances: conversations begun meanwhile
+      // (their `conversation` frame may be among the lost) and what each one missed.
       case "ready":
-        void this.onReady();
-        break;
       case "resync":
-        this.catchUpAll();
+        void this.refresh();
         break;
       case "conversation": {
         // A room joined from elsewhere starts where it stands; a new direct conversation is all new.
@@ -149,7 +149,7 @@ export class Listener {
     this.options.onFrame?.(frame);
   }
 
-  private async onReady() {
+  private async refresh() {
     if (!this.listed) {
       try {
         const conversations = await this.options.trpc.history.conversations.query();
@@ -164,7 +164,7 @@ export class Listener {
         return;
       }
     } else {
-      // Conversations begun while the socket was down: everything in them is new.
+      // Conversations begun while frames were lost: everything in them is new.
       try {
         for (const conversation of await this.options.trpc.history.conversations.query())
           if (!this.positions.has(conversation.id)) this.positions.set(conversation.id, startAt(0));
