@@ -81,27 +81,31 @@ async function audit(port: number, url: string) {
   return { scores, lost };
 }
 
-test("Lighthouse scores accessibility and best practices at least 95 on login and an open conversation", async () => {
-  const port = await freePort();
-  const context = await chromium.launchPersistentContext(tempDir("parley-lighthouse-"), {
-    executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS, `--remote-debugging-port=${port}`],
-    timeout: 30_000,
-  });
-  try {
-    const login = await audit(port, `${server.url}/login`);
-    await logIn(context, "kim");
-    const conversation = await audit(port, `${server.url}/c/${directId}`);
-    for (const report of [login, conversation]) {
-      for (const score of Object.values(report.scores)) {
-        if (score === null || score < MIN_SCORE) expect(report).toEqual({ scores: {}, lost: [] });
+test(
+  "Lighthouse scores accessibility and best practices at least 95 on login and an open conversation",
+  async () => {
+    const port = await freePort();
+    const context = await chromium.launchPersistentContext(tempDir("parley-lighthouse-"), {
+      executablePath: CHROMIUM_PATH,
+      args: [...CHROMIUM_ARGS, `--remote-debugging-port=${port}`],
+      timeout: 30_000,
+    });
+    try {
+      const login = await audit(port, `${server.url}/login`);
+      await logIn(context, "kim");
+      const conversation = await audit(port, `${server.url}/c/${directId}`);
+      for (const report of [login, conversation]) {
+        for (const score of Object.values(report.scores)) {
+          if (score === null || score < MIN_SCORE) expect(report).toEqual({ scores: {}, lost: [] });
+        }
       }
+      expect(Object.keys(conversation.scores).sort()).toEqual(["accessibility", "best-practices"]);
+    } finally {
+      await context.close();
     }
-    expect(Object.keys(conversation.scores).sort()).toEqual(["accessibility", "best-practices"]);
-  } finally {
-    await context.close();
-  }
-}, LIGHTHOUSE_TIMEOUT_MS);
+  },
+  LIGHTHOUSE_TIMEOUT_MS,
+);
 
 test("Chromium finds the app installable (manifest, icons, service worker)", async () => {
   // A persistent profile: Chromium never offers to install from an incognito one.

@@ -20,6 +20,9 @@ export const CHROMIUM_ARGS = [
 /** Bound for every wait on the page. */
 export const UI_TIMEOUT_MS = 10_000;
 
+/** Bound for a navigation (goto, reload). */
+const NAVIGATION_TIMEOUT_MS = 30_000;
+
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
@@ -47,6 +50,9 @@ export async function newPerson(
     colorScheme: options.colorScheme ?? "light",
   });
   context.setDefaultTimeout(UI_TIMEOUT_MS);
+  // A page load (the app's bundle, its first answers) gets longer than a wait on the page:
+  // on two cores shared with other browser tests it has taken more than 10 s.
+  context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
