@@ -47,6 +47,18 @@ const envSchema = z.object({
   API_DOCS: z.preprocess(emptyAsUndefined, flag.optional()),
   MAX_SOCKETS_PER_USER: intIn(1, 10_000, 20),
   TRUST_PROXY: flagDefault("false"),
+  // Mail (password reset links). Unset SMTP_URL: no mail; admins make reset links by hand.
+  SMTP_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .url()
+      .refine((u) => /^smtps?:\/\//.test(u), "must start with smtp:// or smtps://")
+      .optional(),
+  ),
+  MAIL_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).optional()),
+  // Where people reach this server: the links in mails point there (never to a Host header).
+  PUBLIC_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
 });
 
 export type Config = {
@@ -73,6 +85,8 @@ export type Config = {
   signupLimit: number;
   /** Open WebSockets per user on one instance; the next one is closed with 4008. */
   maxSocketsPerUser: number;
+  /** Outgoing mail; unset: password reset links are made by an admin instead. */
+  mail: { smtpUrl: string; from: string; publicUrl: string } | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -105,6 +119,14 @@ export function loadConfig(env: Environment = process.env, fileValues: Environme
     errorStacks: e.ERROR_STACKS,
     apiDocs: e.API_DOCS ?? e.NODE_ENV !== "production",
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
+    mail:
+      e.SMTP_URL && e.PUBLIC_URL
+        ? {
+            smtpUrl: e.SMTP_URL,
+            from: e.MAIL_FROM ?? `Parley <parley@${new URL(e.PUBLIC_URL).hostname}>`,
+            publicUrl: e.PUBLIC_URL.replace(/\/+$/, ""),
+          }
+        : undefined,
   };
 }
 
@@ -118,6 +140,11 @@ function validEnvironment(env: Environment) {
   if (e.NODE_ENV === "production" && !e.JWT_SECRET) {
     throw new ConfigError(
       "Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production (at least 32 characters)",
+    );
+  }
+  if (e.SMTP_URL && !e.PUBLIC_URL) {
+    throw new ConfigError(
+      "Invalid configuration:\n  PUBLIC_URL: required with SMTP_URL (the address in the links that mails carry, e.g. https://chat.example.com)",
     );
   }
   return e;

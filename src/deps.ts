@@ -5,6 +5,7 @@ import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Db, DbHandle } from "./db/client.ts";
 import type { WriteHealth } from "./db/write-health.ts";
+import type { Mailer } from "./infra/mail.ts";
 import type { Metrics } from "./metrics/metrics.ts";
 import type { Bus } from "./realtime/bus.ts";
 import type { Notifier } from "./realtime/notifier.ts";
@@ -24,4 +25,6 @@ export type Deps = {
   writeHealth: WriteHealth;
   /** The per-user token bucket on history.send. */
   sendLimiter: SendLimiter;
+  /** Outgoing mail (SMTP_URL), or null when none is configured. */
+  mailer: Mailer | null;
 };

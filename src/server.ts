@@ -10,6 +10,7 @@ import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { createWriteHealth } from "./db/write-health.ts";
 import type { Deps } from "./deps.ts";
+import { createMailer } from "./infra/mail.ts";
 import { createLogger } from "./log.ts";
 import { createMetrics, registerWalSize } from "./metrics/metrics.ts";
 import { timeStatements } from "./metrics/statement-timing.ts";
@@ -81,6 +82,7 @@ export async function buildDeps(config: Config, options: { clock?: Clock } = {})
     metrics,
     writeHealth: createWriteHealth(database.sqlite, clock, metrics),
     sendLimiter: await createSendLimiter(config, clock, logger),
+    mailer: config.mail ? createMailer(config.mail.smtpUrl, config.mail.from) : null,
   };
 }
 
@@ -110,6 +112,7 @@ export async function startServer(config: Config, options: { clock?: Clock } = {
         await deps.presence.close();
         await deps.bus.close();
         await deps.sendLimiter.close();
+        deps.mailer?.close();
         deps.database.close();
       })();
       return stopping;

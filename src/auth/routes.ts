@@ -6,11 +6,18 @@ import type { Deps } from "../deps.ts";
 import { errorResponse } from "../http/errors.ts";
 import { readJsonBody } from "../http/json-body.ts";
 import { recordLoginFailure } from "../metrics/metrics.ts";
-import { type AuthResult, loginInput } from "../shared/api.ts";
+import {
+  type AuthOptions,
+  type AuthResult,
+  forgotPasswordInput,
+  loginInput,
+  resetPasswordInput,
+} from "../shared/api.ts";
 import { login, logout, signup } from "./accounts.ts";
 import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, type KnownDevices } from "./known-devices.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 import { signupRequest } from "./password-policy.ts";
+import { requestPasswordReset, resetPassword } from "./password-reset.ts";
 import {
   type AddressSource,
   clientIp,
@@ -116,5 +123,30 @@ export function authRoutes(
         return new Response(null, { status: 204, headers: { "Set-Cookie": cookieFor(request, "", 0) } });
       },
       { detail: { summary: "End the current session" } },
+    )
+    .get("/options", (): AuthOptions => ({ passwordReset: deps.mailer ? "email" : "admin" }), {
+      detail: { summary: "How a forgotten password is reset here (a mailed link, or ask an admin)" },
+    })
+    .post(
+      "/forgot-password",
+      ({ body, request, set }) => {
+        requestPasswordReset(deps, body.email, clientIp(request, server(), deps.config.trustProxy));
+        // The same answer whether the address belongs to an account or not.
+        set.status = 202;
+        return { ok: true };
+      },
+      {
+        parse: parseAuthBody,
+        body: forgotPasswordInput,
+        detail: { summary: "Mail a password reset link, if the address is an account's" },
+      },
+    )
+    .post(
+      "/reset-password",
+      async ({ body, request }) => {
+        await resetPassword(deps, body.token, body.password, clientIp(request, server(), deps.config.trustProxy));
+        return new Response(null, { status: 204 });
+      },
+      { parse: parseAuthBody, body: resetPasswordInput, detail: { summary: "Set a new password with a reset link" } },
     );
 }

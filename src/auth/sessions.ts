@@ -1,9 +1,13 @@
 // Sessions: a row per login, named by the JWT's `sid`. A token works while its session
 // is not revoked or expired and the user is active with the same token_version.
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { logActivity } from "../db/activity.ts";
 import { perDatabase } from "../db/client.ts";
 import { sessions, type UserRow, users } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
+import type { SessionView } from "../shared/api.ts";
+import { AppError } from "../shared/errors.ts";
 import { SESSION_TTL_MS, type SessionClaims, type TokenSigner } from "./tokens.ts";
 
 export type AuthSession = { user: UserRow; sessionId: string };
@@ -35,7 +39,7 @@ export async function startSession(
 // Every request and socket upgrade runs this lookup: prepared once per database.
 const sessionLookup = perDatabase((db) =>
   db
-    .select({ user: users, expiresAt: sessions.expiresAt })
+    .select({ user: users, expiresAt: sessions.expiresAt, lastActiveAt: sessions.lastActiveAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder("sid")), isNull(sessions.revokedAt)))
@@ -63,8 +67,78 @@ export function liveSession(deps: Pick<Deps, "db" | "clock">, claims: SessionCla
   if (!row) return null;
   const { user } = row;
   if (user.id !== claims.uid || !user.isActive || user.tokenVersion !== claims.tv) return null;
-  if (row.expiresAt <= deps.clock.now()) return null;
+  const now = deps.clock.now();
+  if (row.expiresAt <= now) return null;
+  if (row.lastActiveAt === null || now - row.lastActiveAt >= LAST_ACTIVE_PRECISION_MS) {
+    markActive(deps, claims.sid, now);
+  }
   return { user, sessionId: claims.sid };
+}
+
+/** "Last active" is shown to the minute: one write a minute per session, not one per request. */
+const LAST_ACTIVE_PRECISION_MS = 60_000;
+
+function markActive(deps: Pick<Deps, "db">, sessionId: string, now: number) {
+  try {
+    deps.db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, sessionId)).run();
+  } catch {
+    // A database that takes no writes must not fail reads for a display detail.
+  }
+}
+
+/**
+ * The id a session is shown and ended by: a digest of the session id, so that the list
+ * never hands out the identifier the session token carries.
+ */
+const publicSessionId = (sessionId: string) => createHash("sha256").update(sessionId).digest("base64url").slice(0, 22);
+
+const liveSessionsOf = (deps: Pick<Deps, "db" | "clock">, userId: number) =>
+  deps.db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, deps.clock.now())))
+    .orderBy(desc(sql`coalesce(${sessions.lastActiveAt}, ${sessions.createdAt})`))
+    .all();
+
+/** The person's signed-in devices, the most recently active first; `current` is the caller's. */
+export function listSessions(deps: Pick<Deps, "db" | "clock">, session: AuthSession): SessionView[] {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return liveSessionsOf(deps, session.user.id).map((row) => ({
+    id: publicSessionId(row.id),
+    userAgent: row.userAgent,
+    ip: row.ip,
+    createdAt: iso(row.createdAt),
+    lastActiveAt: iso(row.lastActiveAt ?? row.createdAt),
+    current: row.id === session.sessionId,
+  }));
+}
+
+/**
+ * Ends one of the person's own sessions by its shown id (the current one included: that
+ * is a logout). Someone else's session, or one already ended, is NOT_FOUND.
+ */
+export function endOwnSession(
+  deps: Pick<Deps, "db" | "clock" | "notifier">,
+  session: AuthSession,
+  shownId: string,
+): void {
+  const target = liveSessionsOf(deps, session.user.id).find((row) => publicSessionId(row.id) === shownId);
+  if (!target) throw new AppError("NOT_FOUND", "No such session");
+  revokeSession(deps, target.id);
+  deps.notifier.userSessionEnded(session.user.id, target.id);
+}
+
+/** Ends every session of the person but the one asking (password change, "log out all others"). */
+export function endOtherSessions(deps: Pick<Deps, "db" | "clock" | "notifier">, session: AuthSession): number {
+  const ended = deps.db
+    .update(sessions)
+    .set({ revokedAt: deps.clock.now() })
+    .where(and(eq(sessions.userId, session.user.id), isNull(sessions.revokedAt), ne(sessions.id, session.sessionId)))
+    .returning({ id: sessions.id })
+    .all();
+  // Their sockets close with 1008 on every instance.
+  for (const { id } of ended) deps.notifier.userSessionEnded(session.user.id, id);
+  return ended.length;
 }
 
 export function revokeSession(deps: Pick<Deps, "db" | "clock">, sessionId: string) {
@@ -87,4 +161,21 @@ export function endAllSessions(deps: Pick<Deps, "db" | "clock">, userId: number)
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
       .run();
   });
+}
+
+/** "Log out all other devices", written to the activity log. */
+export function logOutOtherDevices(
+  deps: Pick<Deps, "db" | "clock" | "notifier">,
+  session: AuthSession,
+  ip: string,
+): { endedSessions: number } {
+  const endedSessions = endOtherSessions(deps, session);
+  logActivity(deps.db, {
+    at: deps.clock.now(),
+    kind: "sessions_ended",
+    userId: session.user.id,
+    detail: { endedSessions },
+    ip,
+  });
+  return { endedSessions };
 }

@@ -14,7 +14,14 @@ export type ActivityKind =
   | "admin_set_active"
   | "admin_set_admin"
   | "admin_created"
-  | "message_deleted_by_moderator";
+  | "message_deleted_by_moderator"
+  | "password_changed"
+  | "password_change_failed"
+  | "sessions_ended"
+  | "password_reset_requested"
+  | "password_reset_mailed"
+  | "password_reset"
+  | "admin_reset_link";
 
 export function logActivity(
   db: Db,

@@ -28,6 +28,8 @@ export const users = sqliteTable(
     tokenVersion: integer("token_version").notNull().default(0),
     createdAt: millis("created_at").notNull(),
     lastSeenAt: millis("last_seen_at"),
+    /** A short status or bio the person writes about themselves (profile; at most 160 characters). */
+    bio: text("bio").notNull().default(""),
   },
   (t) => [
     uniqueIndex("users_username_lower_unique").on(sql`lower(${t.username})`),
@@ -164,8 +166,30 @@ export const sessions = sqliteTable(
     revokedAt: millis("revoked_at"),
     userAgent: text("user_agent"),
     ip: text("ip"),
+    // When a request last came with this session: for the person's list of signed-in
+    // devices. Written at most once a minute per session (sessions.ts), not per request.
+    lastActiveAt: millis("last_active_at"),
   },
   (t) => [index("sessions_user").on(t.userId)],
+);
+
+// Password reset links: only a SHA-256 of the token is kept (a database copy alone cannot
+// reset anything); single use (used_at) and short-lived (expires_at).
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: millis("created_at").notNull(),
+    expiresAt: millis("expires_at").notNull(),
+    usedAt: millis("used_at"),
+    /** The admin who made the link by hand (no mail configured), or null for a mailed link. */
+    createdBy: integer("created_by").references((): AnySQLiteColumn => users.id, { onDelete: "set null" }),
+  },
+  (t) => [uniqueIndex("password_resets_token_hash").on(t.tokenHash), index("password_resets_user").on(t.userId)],
 );
 
 export const activityLog = sqliteTable(

@@ -16,6 +16,8 @@ const trimmedName = (label: string) =>
       if (problem) context.addIssue({ code: "custom", message: problem });
     });
 
+const newPassword = z.string().min(8, "At least 8 characters").max(200, "At most 200 characters");
+
 export const signupInput = z.object({
   username: z.string().trim().regex(USERNAME_PATTERN, "3–32 letters, digits, '_', '.' or '-'"),
   email: z
@@ -25,9 +27,15 @@ export const signupInput = z.object({
     .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "Enter an email like name@example.com"),
   firstName: trimmedName("First name"),
   lastName: trimmedName("Last name"),
-  password: z.string().min(8, "At least 8 characters").max(200, "At most 200 characters"),
+  password: newPassword,
 });
 export type SignupInput = z.infer<typeof signupInput>;
+
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1, "Enter your current password").max(200),
+  newPassword,
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 export const loginInput = z.object({
   username: z.string().trim().min(1, "Username is required").max(254),
@@ -285,3 +293,30 @@ export const activityEntrySchema = z.object({
 export type ActivityEntry = z.infer<typeof activityEntrySchema>;
 export type AdminListUsersInput = z.output<typeof adminListUsersInput>;
 export type ActivityInput = z.output<typeof activityInput>;
+
+// Accounts: the person's own sessions ----------------------------------------------------
+
+/** A signed-in device as its owner sees it; `id` is not the session token's id. */
+export const sessionViewSchema = z.object({
+  id: z.string(),
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  createdAt: time,
+  lastActiveAt: time,
+  /** The session this request came with. */
+  current: z.boolean(),
+});
+export type SessionView = z.infer<typeof sessionViewSchema>;
+export const sessionIdInput = z.object({ id: z.string().min(1).max(64) });
+
+// Forgotten passwords ---------------------------------------------------------------------
+
+/** How a forgotten password is reset here: a mailed link, or one an admin makes. */
+export const authOptionsSchema = z.object({ passwordReset: z.enum(["email", "admin"]) });
+export type AuthOptions = z.infer<typeof authOptionsSchema>;
+export const forgotPasswordInput = z.object({ email: z.string().trim().min(3, "Enter your email").max(254) });
+export const resetPasswordInput = z.object({ token: z.string().min(16).max(128), password: newPassword });
+/** A reset link an admin made: `path` (with the token in its fragment) on this server's origin. */
+export const resetLinkSchema = z.object({ path: z.string(), expiresAt: time });
+export type ResetLink = z.infer<typeof resetLinkSchema>;
+export const resetLinkInput = z.object({ userId: id });

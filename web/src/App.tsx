@@ -10,6 +10,7 @@ import { ConversationPage, DirectPage, HomePage } from "./pages/ConversationPage
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { PeoplePage } from "./pages/PeoplePage.tsx";
 import { RoomsPage } from "./pages/RoomsPage.tsx";
+import { SettingsPage } from "./pages/SettingsPage.tsx";
 import { SignupPage } from "./pages/SignupPage.tsx";
 import { AppProvider, useI18n } from "./stores/context.tsx";
 import type { SessionStore } from "./stores/session.ts";
@@ -45,6 +46,7 @@ export function App(props: {
         <Route path="/people" component={PeoplePage} />
         <Route path="/rooms" component={RoomsPage} />
         <Route path="/admin" component={AdminPage} />
+        <Route path="/settings" component={SettingsPage} />
       </Route>
       <Route path="*" component={NotFound} />
     </Router>

@@ -199,6 +199,28 @@ export const de: Dictionary = {
         ? plural(locale, left, { one: "noch # Zeichen", other: "noch # Zeichen" })
         : plural(locale, -left, { one: "# Zeichen zu viel", other: "# Zeichen zu viel" }),
   },
+  settings: {
+    title: "Einstellungen",
+    subtitle: "Dein Passwort und deine angemeldeten Geräte",
+    open: "Einstellungen",
+    passwordTitle: "Passwort ändern",
+    currentPassword: "Aktuelles Passwort",
+    newPassword: "Neues Passwort",
+    changePassword: "Passwort ändern",
+    wrongCurrent: "Das ist nicht dein aktuelles Passwort.",
+    passwordChanged: "Passwort geändert. Alle anderen Geräte wurden abgemeldet.",
+    devicesTitle: "Angemeldete Geräte",
+    devicesText:
+      "Wo dein Konto angemeldet ist. Melde ein Gerät ab, das du nicht kennst, und ändere danach dein Passwort.",
+    devicesFailed: "Deine Geräte konnten nicht geladen werden.",
+    browserOn: (browser: string, system: string) => `${browser} auf ${system}`,
+    unknownDevice: "Unbekanntes Gerät",
+    thisDevice: "dieses Gerät",
+    deviceDetails: (address: string, when: string) => `${address} · aktiv ${when}`,
+    logOut: "Abmelden",
+    logOutDevice: (device: string) => `${device} abmelden`,
+    logOutOthers: "Alle anderen Geräte abmelden",
+  },
   admin: {
     title: "Verwaltung",
     subtitle: "Personen und Aktivität",

@@ -99,6 +99,9 @@ function Shell(props: ParentProps): JSX.Element {
             )}
           </Show>
           <HelpMenu onShortcuts={keys.openShortcuts} ref={keys.setHelpMenu} />
+          <A class="icon-button" href="/settings" aria-label={t("settings.open")} title={t("settings.open")}>
+            <Icon name="settings" />
+          </A>
           <button
             class="icon-button"
             type="button"
