@@ -64,7 +64,7 @@ test("changing the password logs out the other browser; this one stays", async (
     .query("select count(*) as n from activity_log where kind = 'password_changed'")
     .get() as { n: number };
   expect(log.n).toBe(1);
-});
+}, 120_000);
 
 test("a wrong current password is said beside the field", async () => {
   const { page } = desk;
@@ -86,4 +86,4 @@ test("log out one device from the list", async () => {
   await page.getByRole("button", { name: "Log out all other devices" }).waitFor({ state: "detached" });
   expect(await devices.count()).toBe(1);
   expect(desk.errors).toEqual([]);
-});
+}, 60_000);

@@ -7,8 +7,10 @@ import type { ServiceWorkerUpdates } from "./lib/service-worker.ts";
 import { AdminPage } from "./pages/AdminPage.tsx";
 import { ChatLayout } from "./pages/ChatLayout.tsx";
 import { ConversationPage, DirectPage, HomePage } from "./pages/ConversationPage.tsx";
+import { ForgotPasswordPage } from "./pages/ForgotPasswordPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { PeoplePage } from "./pages/PeoplePage.tsx";
+import { ResetPasswordPage } from "./pages/ResetPasswordPage.tsx";
 import { RoomsPage } from "./pages/RoomsPage.tsx";
 import { SettingsPage } from "./pages/SettingsPage.tsx";
 import { SignupPage } from "./pages/SignupPage.tsx";
@@ -38,6 +40,8 @@ export function App(props: {
     <Router root={Root}>
       <Route path="/login" component={LoginPage} />
       <Route path="/signup" component={SignupPage} />
+      <Route path="/forgot-password" component={ForgotPasswordPage} />
+      <Route path="/reset-password" component={ResetPasswordPage} />
       <Route path="/" component={ChatLayout}>
         <Route path="/" component={HomePage} />
         <Route path="/c/:id" component={ConversationPage} />

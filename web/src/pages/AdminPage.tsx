@@ -6,6 +6,7 @@ import type { ActivityEntry, AdminUser } from "../../../src/shared/api.ts";
 import { toFailure } from "../api/client.ts";
 import { Avatar } from "../components/Avatar.tsx";
 import { Icon } from "../components/Icon.tsx";
+import { ResetLinkButton } from "../components/ResetLinkButton.tsx";
 import { failureText } from "../i18n/failures.ts";
 import { formatDate } from "../i18n/format.ts";
 import { debounce } from "../lib/dom.ts";
@@ -141,6 +142,9 @@ function UsersSection(props: { onChange: () => void }): JSX.Element {
                 >
                   {user.isActive ? t("admin.deactivate") : t("admin.reactivate")}
                 </button>
+              </Show>
+              <Show when={user.isActive}>
+                <ResetLinkButton user={user} onCreated={props.onChange} />
               </Show>
             </li>
           )}

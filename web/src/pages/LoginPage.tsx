@@ -67,6 +67,9 @@ export function LoginPage(): JSX.Element {
           </button>
         </form>
         <p class="switch">
+          <A href="/forgot-password">{t("login.forgot")}</A>
+        </p>
+        <p class="switch">
           {t("login.newHere")} <A href="/signup">{t("login.createAccount")}</A>
         </p>
       </AuthLayout>
