@@ -1,4 +1,4 @@
-// Changing a message after it was sent: editing and deleting it. Each change is a change
+// Changing a message after it was sent: editing and deleting it (reactions: reactions.ts). Each change is a change
 // of the conversation's stream like a new message: it takes the next number first in its
 // transaction, the message row records it (messages.seq moves), and only after the commit
 // is the message, as it now is, announced in the same `message` frame as a new one.
@@ -119,10 +119,10 @@ function storeDeletion(deps: Deps, current: MessageRow, moderation: { moderatorI
   );
 }
 
-const deletedAlready = () => new AppError("BAD_REQUEST", "The message was deleted");
+export const deletedAlready = () => new AppError("BAD_REQUEST", "The message was deleted");
 
 /** After the commit: the message as it now is, to every member, and to the caller. */
-function announce(deps: Deps, row: MessageRow): Message {
+export function announce(deps: Deps, row: MessageRow): Message {
   const message = messageView(deps.db, row);
   deps.notifier.message(message);
   return message;

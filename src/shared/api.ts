@@ -190,6 +190,31 @@ export const messageIdInput = z.object({ id });
 export const editInput = z.object({ id, body: z.string() });
 export type EditInput = z.infer<typeof editInput>;
 
+/** Most different emoji on one message, and most one person puts on one message. */
+export const MAX_REACTIONS_PER_MESSAGE = 20;
+export const MAX_REACTIONS_PER_PERSON = 10;
+
+// One emoji as Unicode recommends it for general interchange (RGI): a single code point,
+// a keycap, a flag, a skin tone or a ZWJ sequence, never two emoji nor text.
+const RGI_EMOJI = /^\p{RGI_Emoji}$/v;
+const VARIATION_SELECTOR_16 = "\uFE0F";
+
+/**
+ * A reaction: exactly one emoji. An emoji sent without its emoji-style selector ("❤") is
+ * stored in its fully qualified form ("❤️"), so both spellings make one chip.
+ */
+export const reactionEmoji = z
+  .string()
+  .max(32, "A reaction is one emoji")
+  .transform((emoji) =>
+    !RGI_EMOJI.test(emoji) && RGI_EMOJI.test(emoji + VARIATION_SELECTOR_16) ? emoji + VARIATION_SELECTOR_16 : emoji,
+  )
+  .refine((emoji) => RGI_EMOJI.test(emoji), { message: "A reaction is one emoji" });
+
+/** `history.react`: set (not toggle) the caller's `emoji` on a message, so a retry is harmless. */
+export const reactInput = z.object({ id, emoji: reactionEmoji, on: z.boolean() });
+export type ReactInput = z.infer<typeof reactInput>;
+
 /** `history.around`: a page of a conversation centred on one of its messages. */
 export const aroundInput = z.object({ conversationId: id, messageId: id, limit: pageLimit });
 export type AroundInput = z.infer<typeof aroundInput>;

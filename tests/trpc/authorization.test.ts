@@ -60,10 +60,11 @@ describe("a non-member gets NOT_FOUND", () => {
     await expectHidden((id) => outsider.trpc.history.markRead.mutate({ conversationId: id, upTo: 1 }), roomId);
   });
 
-  test("history.edit and history.delete of its messages, as for a message that does not exist", async () => {
+  test("history.edit, history.delete and history.react on its messages, as for a message that does not exist", async () => {
     for (const message of [direct, roomMessage]) {
       await expectHidden((id) => outsider.trpc.history.edit.mutate({ id, body: "mine now" }), message.id);
       await expectHidden((id) => outsider.trpc.history.delete.mutate({ id }), message.id);
+      await expectHidden((id) => outsider.trpc.history.react.mutate({ id, emoji: "👍", on: true }), message.id);
     }
   });
 

@@ -2,6 +2,7 @@ import { conversationViews } from "../../chat/conversations.ts";
 import { messagesAround } from "../../chat/message-around.ts";
 import { deleteMessage, editMessage } from "../../chat/message-changes.ts";
 import { getMessage, listMessages, markRead, sendMessage } from "../../chat/messages.ts";
+import { reactToMessage } from "../../chat/reactions.ts";
 import { changesSince } from "../../chat/stream.ts";
 import {
   aroundInput,
@@ -10,6 +11,7 @@ import {
   markReadInput,
   messageIdInput,
   messagesInput,
+  reactInput,
   sendInput,
 } from "../../shared/api.ts";
 
@@ -38,6 +40,10 @@ export const historyRouter = router({
   delete: protectedProcedure
     .input(messageIdInput)
     .mutation(({ ctx, input }) => deleteMessage(ctx.deps, ctx.session.user.id, input.id, ctx.ip)),
+  /** Sets (not toggles) the caller's emoji on a message: a retry changes nothing. */
+  react: protectedProcedure
+    .input(reactInput)
+    .mutation(({ ctx, input }) => reactToMessage(ctx.deps, ctx.session.user.id, input)),
   /** A page centred on one message (a reply's parent, a search hit, a message link). */
   around: protectedProcedure
     .input(aroundInput)

@@ -1,0 +1,96 @@
+// Reactions: one person's emoji on a message. Setting one is a change of the message like
+// an edit: the message takes the conversation's next number and goes out again, whole,
+// with its reactions. `on` sets rather than toggles, so a retried request changes nothing.
+import { and, count, countDistinct, eq, isNull, sql } from "drizzle-orm";
+import { type MessageRow, messages, reactions } from "../db/schema.ts";
+import type { Deps } from "../deps.ts";
+import { MAX_REACTIONS_PER_MESSAGE, MAX_REACTIONS_PER_PERSON, type Message, type ReactInput } from "../shared/api.ts";
+import { AppError } from "../shared/errors.ts";
+import type { Queryable } from "./conversations.ts";
+import { announce, deletedAlready, visibleMessage } from "./message-changes.ts";
+import { messageView } from "./message-views.ts";
+import { throttled } from "./messages.ts";
+import { takeSeq } from "./stream.ts";
+
+/**
+ * Puts the caller's `emoji` on a message (`on`) or takes it off. Members of the message's
+ * conversation only (NOT_FOUND otherwise); a reaction that is already as asked changes
+ * nothing and costs nothing; a change takes a token of the send limit.
+ */
+export async function reactToMessage(deps: Deps, userId: number, input: ReactInput): Promise<Message> {
+  const current = visibleMessage(deps, userId, input.id);
+  const before = reactionState(deps.db, current, userId, input);
+  if (before === "unchanged") return messageView(deps.db, current);
+  if (before instanceof AppError) throw before;
+
+  const wait = await deps.sendLimiter.take(userId);
+  if (wait > 0) throw throttled(deps, userId, wait);
+
+  let changed: MessageRow;
+  try {
+    changed = deps.db.transaction(
+      (tx) => {
+        const seq = takeSeq(deps.db, current.conversationId);
+        // Judged again under the write lock: a concurrent request may have changed it.
+        const state = reactionState(tx, current, userId, input);
+        if (state === "unchanged") throw new Unchanged();
+        if (state instanceof AppError) throw state;
+        if (input.on) {
+          tx.insert(reactions)
+            .values({ messageId: current.id, userId, emoji: input.emoji, createdAt: deps.clock.now() })
+            .run();
+        } else {
+          tx.delete(reactions)
+            .where(
+              and(eq(reactions.messageId, current.id), eq(reactions.userId, userId), eq(reactions.emoji, input.emoji)),
+            )
+            .run();
+        }
+        const row = tx
+          .update(messages)
+          .set({ seq })
+          .where(and(eq(messages.id, current.id), isNull(messages.deletedAt)))
+          .returning()
+          .get();
+        if (!row) throw deletedAlready();
+        return row;
+      },
+      { behavior: "immediate" },
+    );
+  } catch (error) {
+    // Someone (the same person, retrying) got there first: the answer is the message as it is.
+    if (error instanceof Unchanged) return messageView(deps.db, visibleMessage(deps, userId, input.id));
+    throw error;
+  }
+  return announce(deps, changed);
+}
+
+class Unchanged extends Error {}
+
+/** Whether setting the reaction changes anything, or the refusal that applies. */
+function reactionState(db: Queryable, message: MessageRow, userId: number, input: ReactInput) {
+  const mine = db
+    .select({ n: count(), has: sql<number>`coalesce(sum(${reactions.emoji} = ${input.emoji}), 0)` })
+    .from(reactions)
+    .where(and(eq(reactions.messageId, message.id), eq(reactions.userId, userId)))
+    .get();
+  const present = (mine?.has ?? 0) > 0;
+  if (present === input.on) return "unchanged" as const;
+  if (!input.on) return "change" as const;
+  if (message.deletedAt !== null) return deletedAlready();
+  if ((mine?.n ?? 0) >= MAX_REACTIONS_PER_PERSON) {
+    return new AppError("BAD_REQUEST", `You can put at most ${MAX_REACTIONS_PER_PERSON} reactions on one message`);
+  }
+  const onMessage = db
+    .select({
+      distinct: countDistinct(reactions.emoji),
+      has: sql<number>`coalesce(sum(${reactions.emoji} = ${input.emoji}), 0)`,
+    })
+    .from(reactions)
+    .where(eq(reactions.messageId, message.id))
+    .get();
+  if ((onMessage?.has ?? 0) === 0 && (onMessage?.distinct ?? 0) >= MAX_REACTIONS_PER_MESSAGE) {
+    return new AppError("BAD_REQUEST", `A message has at most ${MAX_REACTIONS_PER_MESSAGE} different reactions`);
+  }
+  return "change" as const;
+}
