@@ -11,6 +11,7 @@ import { createSignupThrottle } from "./auth/signup-throttle.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import { isStorageFailure, STORAGE_RETRY_AFTER_SECONDS } from "./db/write-health.ts";
 import type { Deps } from "./deps.ts";
+import { fileRoutes, UPLOAD_PATH } from "./files/routes.ts";
 import { apiDocsRoutes } from "./http/api-docs.ts";
 import { appErrorResponse, errorResponse, fieldsFromIssues } from "./http/errors.ts";
 import { readJsonText } from "./http/json-body.ts";
@@ -61,7 +62,9 @@ export function createApp(deps: Deps) {
     });
 
   const app = new Elysia({
-    serve: { maxRequestBodySize: MAX_HTTP_BODY_BYTES * 2 },
+    // Uploads are the only large bodies (streamed and counted in src/files/uploads.ts);
+    // every other route stops at MAX_HTTP_BODY_BYTES below.
+    serve: { maxRequestBodySize: Math.max(MAX_HTTP_BODY_BYTES * 2, deps.config.maxUpload + MAX_HTTP_BODY_BYTES) },
     websocket: WEBSOCKET_OPTIONS,
   })
     .onStart(({ server: started }) => {
@@ -74,7 +77,7 @@ export function createApp(deps: Deps) {
       const crossSite = refuseCrossSite(request, deps.config);
       if (crossSite) return crossSite;
       const length = Number(request.headers.get("content-length") ?? 0);
-      if (length > MAX_HTTP_BODY_BYTES) {
+      if (length > MAX_HTTP_BODY_BYTES && !isUpload(request)) {
         return errorResponse("PAYLOAD_TOO_LARGE", `Bodies are limited to ${MAX_HTTP_BODY_BYTES} bytes`);
       }
     })
@@ -137,6 +140,7 @@ export function createApp(deps: Deps) {
     .use(authRoutes(deps, { signer, throttle, signupThrottle, devices }, serverRef))
     .use(metricsRoutes(deps))
     .use(realtimeRoutes(deps, signer))
+    .use(fileRoutes(deps, signer))
     .get(
       "/api/health",
       ({ set }) => {
@@ -174,6 +178,8 @@ async function boundedTrpcRequest(request: Request): Promise<Request> {
   const text = await readJsonText(request, MAX_HTTP_BODY_BYTES);
   return new Request(request.url, { method: "POST", headers: request.headers, body: text, signal: request.signal });
 }
+
+const isUpload = (request: Request) => request.method === "POST" && new URL(request.url).pathname === UPLOAD_PATH;
 
 const procedures = new Set(Object.keys(appRouter._def.procedures));
 

@@ -1,5 +1,6 @@
 // Environment → one typed, validated config object. No other file reads process.env.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
@@ -59,7 +60,32 @@ const envSchema = z.object({
   MAIL_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).optional()),
   // Where people reach this server: the links in mails point there (never to a Host header).
   PUBLIC_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  // Files and images (src/files/): local disk by default, an S3-compatible bucket when S3_BUCKET is set.
+  FILES_PATH: optionalString,
+  MAX_UPLOAD: intIn(1, 2 ** 40, 25 * 1024 * 1024),
+  UPLOAD_QUOTA: intIn(0, 2 ** 50, 1024 * 1024 * 1024),
+  KEEP_IMAGE_METADATA: flagDefault("false"),
+  S3_BUCKET: optionalString,
+  S3_ENDPOINT: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  S3_REGION: optionalString,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  FILE_URL_TTL: intIn(10, 7 * 24 * 3600, 300),
 });
+
+/** Where uploaded files live: a folder (the default), or an S3-compatible bucket. */
+export type FileStorageConfig =
+  | { kind: "local"; path: string }
+  | {
+      kind: "s3";
+      bucket: string;
+      endpoint: string | undefined;
+      region: string | undefined;
+      accessKeyId: string | undefined;
+      secretAccessKey: string | undefined;
+      /** Seconds a signed download URL stays valid. */
+      urlTtl: number;
+    };
 
 export type Config = {
   env: "development" | "production" | "test";
@@ -87,6 +113,15 @@ export type Config = {
   maxSocketsPerUser: number;
   /** Outgoing mail; unset: password reset links are made by an admin instead. */
   mail: { smtpUrl: string; from: string; publicUrl: string } | undefined;
+  fileStorage: FileStorageConfig;
+  /** Uploads in progress (local disk, whatever the storage): swept after a crash. */
+  partialUploadsPath: string;
+  /** Largest upload in bytes. */
+  maxUpload: number;
+  /** Bytes of uploads each person may keep; 0 turns the quota off. */
+  uploadQuota: number;
+  /** Keep EXIF/GPS and other metadata in uploaded images (stripped by default). */
+  keepImageMetadata: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -127,7 +162,27 @@ export function loadConfig(env: Environment = process.env, fileValues: Environme
             publicUrl: e.PUBLIC_URL.replace(/\/+$/, ""),
           }
         : undefined,
+    fileStorage: e.S3_BUCKET
+      ? {
+          kind: "s3",
+          bucket: e.S3_BUCKET,
+          endpoint: e.S3_ENDPOINT,
+          region: e.S3_REGION,
+          accessKeyId: e.S3_ACCESS_KEY_ID,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+          urlTtl: e.FILE_URL_TTL,
+        }
+      : { kind: "local", path: e.FILES_PATH ?? join(dataFolder(e.DATABASE_PATH), "files") },
+    partialUploadsPath: join(dataFolder(e.DATABASE_PATH), "uploads-in-progress"),
+    maxUpload: e.MAX_UPLOAD,
+    uploadQuota: e.UPLOAD_QUOTA,
+    keepImageMetadata: e.KEEP_IMAGE_METADATA,
   };
+}
+
+/** The database's folder (files go beside it, so one folder holds everything); a temp one for :memory:. */
+function dataFolder(databasePath: string): string {
+  return databasePath === ":memory:" ? join(tmpdir(), `parley-${process.pid}`) : dirname(databasePath);
 }
 
 function validEnvironment(env: Environment) {

@@ -6,6 +6,7 @@ import type { Config } from "./config.ts";
 import type { Db, DbHandle } from "./db/client.ts";
 import type { WriteHealth } from "./db/write-health.ts";
 import type { Mailer } from "./infra/mail.ts";
+import type { FileStorage } from "./files/storage.ts";
 import type { Metrics } from "./metrics/metrics.ts";
 import type { Bus } from "./realtime/bus.ts";
 import type { Notifier } from "./realtime/notifier.ts";
@@ -27,4 +28,6 @@ export type Deps = {
   sendLimiter: SendLimiter;
   /** Outgoing mail (SMTP_URL), or null when none is configured. */
   mailer: Mailer | null;
+  /** Where uploaded files are kept: local disk or an S3-compatible bucket. */
+  files: FileStorage;
 };

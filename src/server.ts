@@ -11,6 +11,8 @@ import { openDatabase } from "./db/client.ts";
 import { createWriteHealth } from "./db/write-health.ts";
 import type { Deps } from "./deps.ts";
 import { createMailer } from "./infra/mail.ts";
+import { createFileStorage } from "./files/storage.ts";
+import { startUploadSweeper } from "./files/sweeper.ts";
 import { createLogger } from "./log.ts";
 import { createMetrics, registerWalSize } from "./metrics/metrics.ts";
 import { timeStatements } from "./metrics/statement-timing.ts";
@@ -83,12 +85,14 @@ export async function buildDeps(config: Config, options: { clock?: Clock } = {})
     writeHealth: createWriteHealth(database.sqlite, clock, metrics),
     sendLimiter: await createSendLimiter(config, clock, logger),
     mailer: config.mail ? createMailer(config.mail.smtpUrl, config.mail.from) : null,
+    files: createFileStorage(config),
   };
 }
 
 export async function startServer(config: Config, options: { clock?: Clock } = {}): Promise<RunningServer> {
   const deps = await buildDeps(config, options);
   const app = createApp(deps);
+  const stopSweeper = startUploadSweeper(deps);
   app.listen({ hostname: config.host, port: config.port });
   const server = app.server;
   if (!server) throw new Error("server did not start");
@@ -104,6 +108,7 @@ export async function startServer(config: Config, options: { clock?: Clock } = {
         // Stop accepting, then close every socket with 1001 (clients reconnect elsewhere
         // and resume); requests in flight finish. Whatever still hangs after a few
         // seconds is cut, so that the process exits within the contract's 10 s.
+        stopSweeper();
         const drained = server.stop(false);
         app.decorator.realtime.shutdown();
         const cut = await Promise.race([drained.then(() => false), Bun.sleep(5000).then(() => true)]);

@@ -6,6 +6,8 @@ import { and, eq, isNull } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { type MessageRow, members, mentions, messages, reactions } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
+import { detachFilesOf, type StoredKeys } from "../files/attachments.ts";
+import { removeStoredFiles } from "../files/uploads.ts";
 import { checkMessageBody, type EditInput, type Message } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
 import { messageView } from "./message-views.ts";
@@ -75,7 +77,7 @@ export function deleteMessage(deps: Deps, userId: number, messageId: number, ip:
     throw new AppError("FORBIDDEN", "Only its author or a moderator of the room can delete a message");
   }
 
-  let deleted: MessageRow;
+  let deleted: { row: MessageRow; files: StoredKeys[] };
   try {
     deleted = storeDeletion(deps, current, moderated ? { moderatorId: userId, ip } : null);
   } catch (error) {
@@ -83,7 +85,9 @@ export function deleteMessage(deps: Deps, userId: number, messageId: number, ip:
     if (error instanceof DeletedMeanwhile) return messageView(deps.db, visibleMessage(deps, userId, messageId));
     throw error;
   }
-  return announce(deps, deleted);
+  // Committed: the files go too (their rows went with the message).
+  void removeStoredFiles(deps, deleted.files);
+  return announce(deps, deleted.row);
 }
 
 class DeletedMeanwhile extends Error {}
@@ -103,6 +107,7 @@ function storeDeletion(deps: Deps, current: MessageRow, moderation: { moderatorI
       if (!row) throw new DeletedMeanwhile();
       tx.delete(reactions).where(eq(reactions.messageId, row.id)).run();
       tx.delete(mentions).where(eq(mentions.messageId, row.id)).run();
+      const files = detachFilesOf(deps.db, row.id);
       if (moderation) {
         // Same connection, so inside this transaction: the deletion and its record commit together.
         logActivity(deps.db, {
@@ -113,7 +118,7 @@ function storeDeletion(deps: Deps, current: MessageRow, moderation: { moderatorI
           ip: moderation.ip,
         });
       }
-      return row;
+      return { row, files };
     },
     { behavior: "immediate" },
   );

@@ -4,21 +4,24 @@
 import { asc, inArray } from "drizzle-orm";
 import { type MessageRow, mentions, messages, reactions } from "../db/schema.ts";
 import { type MessageExtras, toMessage } from "../db/wire.ts";
+import { attachmentsOfMessages } from "../files/attachments.ts";
 import { type Message, REPLY_EXCERPT_LENGTH, type Reaction, type ReplyTo } from "../shared/api.ts";
 import type { Queryable } from "./conversations.ts";
 
-/** The rows as Messages, in the same order: at most three statements, whatever their number. */
+/** The rows as Messages, in the same order: at most four statements, whatever their number. */
 export function messageViews(db: Queryable, rows: readonly MessageRow[]): Message[] {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const reactionsOf = reactionsByMessage(db, ids);
   const mentionsOf = mentionsByMessage(db, ids);
   const parents = parentsById(db, rows);
+  const attachmentsOf = attachmentsOfMessages(db, ids);
   return rows.map((row) =>
     toMessage(row, {
       replyTo: row.replyToId === null ? null : (parents.get(row.replyToId) ?? null),
       reactions: reactionsOf.get(row.id) ?? [],
       mentions: mentionsOf.get(row.id) ?? [],
+      attachments: attachmentsOf(row.id),
     }),
   );
 }

@@ -6,6 +6,7 @@ import { logActivity } from "../db/activity.ts";
 import { type Db, perDatabase } from "../db/client.ts";
 import { activityLog, conversations, type MessageRow, members, messages, users } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
+import { attachUploads } from "../files/attachments.ts";
 import {
   checkMessageBody,
   type Message,
@@ -87,7 +88,12 @@ export async function sendMessage(deps: Deps, senderId: number, input: SendInput
     const stored = findByClientId(deps.db, senderId, clientId);
     if (stored) return messageView(deps.db, stored);
   }
-  const checked = checkMessageBody(input.body, deps.config.maxBody);
+  const attachmentIds = input.attachmentIds ?? [];
+  // A message may be files alone: then an empty body is fine.
+  const checked =
+    attachmentIds.length > 0 && input.body.trim() === ""
+      ? ({ ok: true, body: "" } as const)
+      : checkMessageBody(input.body, deps.config.maxBody);
   if (!checked.ok) throw new AppError("BAD_REQUEST", checked.message, { body: checked.message });
   if ("userId" in to && to.userId === senderId) {
     throw new AppError("BAD_REQUEST", "You cannot send a message to yourself", { to: "That is you" });
@@ -111,7 +117,7 @@ export async function sendMessage(deps: Deps, senderId: number, input: SendInput
   }
 
   // Committed: now, and only now, the realtime layer hears of it.
-  const message = newMessageView(outcome.message, { replyTo: null, mentions: [] });
+  const message = newMessageView(outcome.message, { replyTo: null, mentions: [], attachments: outcome.attachments });
   deps.metrics.messagesSent.inc();
   if (outcome.created && "userId" in to) {
     // Each member gets their own view of the new conversation, before its first message.
@@ -175,7 +181,8 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
         throw new AlreadyStored(stored);
       }
       prepared.setLastMessage.run({ messageId: inserted.id, conversationId });
-      return { message: inserted, created };
+      const attached = attachUploads(deps.db, senderId, inserted, input.attachmentIds ?? []);
+      return { message: inserted, created, attachments: attached };
     },
     // IMMEDIATE: take the write lock before the first read, so that a concurrent writer
     // in another process makes us wait (busy_timeout) instead of failing the upgrade.

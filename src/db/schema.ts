@@ -210,7 +210,40 @@ export const activityLog = sqliteTable(
   ],
 );
 
+// Uploaded files. An upload belongs to its uploader until it is sent with a message, then
+// to that message's conversation (whose members may read it). `storage_key` is a random
+// name in the file storage (src/files/storage.ts); the user's file name is only shown.
+export const attachments = sqliteTable(
+  "attachments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    uploaderId: integer("uploader_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    messageId: integer("message_id").references(() => messages.id, { onDelete: "cascade" }),
+    conversationId: integer("conversation_id").references(() => conversations.id, { onDelete: "cascade" }),
+    // "uploading" while the bytes arrive (a crash leaves it so, for the sweeper), then "ready".
+    state: text("state", { enum: ["uploading", "ready"] }).notNull(),
+    storageKey: text("storage_key").notNull(),
+    thumbnailKey: text("thumbnail_key"),
+    name: text("name").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    createdAt: millis("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("attachments_storage_key_unique").on(t.storageKey),
+    index("attachments_message").on(t.messageId),
+    index("attachments_uploader").on(t.uploaderId),
+    // The sweeper's scan: uploads never sent, oldest first.
+    index("attachments_unsent").on(t.createdAt).where(sql`${t.messageId} is null`),
+  ],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type MemberRow = typeof members.$inferSelect;
+export type AttachmentRow = typeof attachments.$inferSelect;

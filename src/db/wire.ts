@@ -1,6 +1,15 @@
 // Database rows → the wire types of the contract (times as ISO strings).
 
-import type { ActivityEntry, AdminUser, Message, Reaction, ReplyTo, User, UserSummary } from "../shared/api.ts";
+import type {
+  ActivityEntry,
+  AdminUser,
+  Attachment,
+  Message,
+  Reaction,
+  ReplyTo,
+  User,
+  UserSummary,
+} from "../shared/api.ts";
 import type { activityLog, MessageRow, UserRow } from "./schema.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -26,7 +35,12 @@ export function toUser(row: UserRow, online: boolean): User {
 }
 
 /** What a message's own row does not hold: read from the rows around it (chat/message-views.ts). */
-export type MessageExtras = { replyTo: ReplyTo | null; reactions: Reaction[]; mentions: number[] };
+export type MessageExtras = {
+  replyTo: ReplyTo | null;
+  reactions: Reaction[];
+  mentions: number[];
+  attachments: Attachment[];
+};
 
 export function toMessage(row: MessageRow, extras: MessageExtras): Message {
   return {

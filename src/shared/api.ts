@@ -74,6 +74,24 @@ export type ReplyTo = z.infer<typeof replyToSchema>;
 export const reactionSchema = z.object({ emoji: z.string(), userIds: z.array(id) });
 export type Reaction = z.infer<typeof reactionSchema>;
 
+/**
+ * A file sent with a message (or uploaded and not yet sent). Its bytes are at
+ * `/api/files/{id}` and, for an image, a thumbnail at `/api/files/{id}/thumbnail`;
+ * `image` gives the shown size, so a client reserves the space before it loads.
+ */
+export const attachmentSchema = z.object({
+  id,
+  name: z.string(),
+  /** Taken from the bytes, not the name; `application/octet-stream` when unknown. */
+  contentType: z.string(),
+  size: z.number().int().min(0),
+  image: z.object({ width: z.number().int().min(1), height: z.number().int().min(1) }).nullable(),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
+/** Most files sent with one message. */
+export const MAX_ATTACHMENTS = 10;
+
 export const messageSchema = z.object({
   id,
   conversationId: id,
@@ -93,6 +111,8 @@ export const messageSchema = z.object({
   reactions: z.array(reactionSchema),
   /** The people the message mentions (`<@id>` in the body; everyone present for `<@room>`). */
   mentions: z.array(id),
+  /** Files sent with it, in upload order ([] once the message is deleted: the files are gone). */
+  attachments: z.array(attachmentSchema),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -175,6 +195,12 @@ export const sendInput = z.object({
   // known clientId has returned its stored message.
   body: z.string(),
   clientId: z.string().min(1, "clientId is 1–64 characters").max(64, "clientId is 1–64 characters").optional(),
+  /** Uploads (POST /api/files) to send with it; the body may then be empty. */
+  attachmentIds: z
+    .array(id)
+    .max(MAX_ATTACHMENTS, `At most ${MAX_ATTACHMENTS} files per message`)
+    .refine((ids) => new Set(ids).size === ids.length, "An attachment is listed twice")
+    .optional(),
 });
 export type SendInput = z.infer<typeof sendInput>;
 

@@ -57,7 +57,7 @@ export function insertMessage(server: RunningServer, senderId: number, conversat
     .returning()
     .get();
   db.update(conversations).set({ lastMessageId: row.id }).where(eq(conversations.id, conversationId)).run();
-  const message = toMessage(row, { replyTo: null, reactions: [], mentions: [] });
+  const message = toMessage(row, { replyTo: null, reactions: [], mentions: [], attachments: [] });
   notifier.message(message);
   return message;
 }

@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { buildExecutable } from "../../scripts/release.ts";
 import { ensureWebBundle } from "../../scripts/web-bundle.ts";
 import { signUp } from "../helpers/client.ts";
+import { download, png, uploaded } from "../helpers/files.ts";
 import { tempDir } from "../helpers/server.ts";
 import { openSocket } from "../helpers/ws.ts";
 
@@ -129,6 +130,16 @@ test("serves the API docs with every same-origin file they load (anything read a
     expect([path, (await fetch(`${url}${path}`)).status]).toEqual([path, 200]);
   }
   expect((await fetch(`${url}/api/docs/json`)).status).toBe(200);
+});
+
+test("keeps files without sharp (not embeddable): an image is a plain download, and the log says why", async () => {
+  const ada = await signUp(url);
+  const attachment = await uploaded(url, ada.token, await png(8, 6), "picture.png");
+  expect(attachment).toMatchObject({ contentType: "image/png", image: null });
+  const file = await download(url, ada.token, `/api/files/${attachment.id}`);
+  expect(file.status).toBe(200);
+  expect(file.headers.get("content-disposition")).toStartWith("attachment;");
+  expect(logs).toContain("image processing unavailable");
 });
 
 test("backs up and restores through its own subcommands while it runs", async () => {

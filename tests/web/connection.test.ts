@@ -115,6 +115,7 @@ const message = (id: number): ServerFrame => ({
     replyTo: null,
     reactions: [],
     mentions: [],
+    attachments: [],
   },
 });
 

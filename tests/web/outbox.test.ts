@@ -82,6 +82,7 @@ function fakeServer() {
           replyTo: null,
           reactions: [],
           mentions: [],
+          attachments: [],
         };
         stored.set(call.entry.clientId, message);
       }

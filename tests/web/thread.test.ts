@@ -22,6 +22,7 @@ const message = (id: number, extra: Partial<Message> = {}): Message => ({
   replyTo: null,
   reactions: [],
   mentions: [],
+  attachments: [],
   ...extra,
 });
 

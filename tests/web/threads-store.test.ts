@@ -26,6 +26,7 @@ function storeWithLimit(maxBody: number) {
               replyTo: null,
               reactions: [],
               mentions: [],
+              attachments: [],
             };
           },
         },
