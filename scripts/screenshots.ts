@@ -235,6 +235,35 @@ try {
     await context.close();
   }
 
+  // Search (Ctrl+K or the sidebar's button): message results with highlights, and the
+  // quick switcher, wide and phone, light and dark.
+  for (const [label, viewport] of [
+    ["desktop", DESKTOP],
+    ["phone", PHONE],
+  ] as const) {
+    for (const scheme of ["light", "dark"] as const) {
+      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
+      await logIn(page, "ada");
+      const dialog = page.getByRole("dialog", { name: "Search" });
+      await page.getByRole("button", { name: "Search" }).click();
+      await page.keyboard.type("loop");
+      await dialog.locator("mark").first().waitFor();
+      await page.keyboard.press("ArrowDown");
+      await shoot(page, `search-${label}-${scheme}`);
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Control+k");
+      await page.keyboard.press("Control+a");
+      await page.keyboard.type("gr");
+      await dialog
+        .getByRole("listbox")
+        .getByRole("option", { name: /Grace Hopper/ })
+        .first()
+        .waitFor();
+      await shoot(page, `switcher-${label}-${scheme}`);
+      await context.close();
+    }
+  }
+
   await browser.close();
   shrink();
 } finally {

@@ -1,6 +1,7 @@
-// Finding old messages in Chromium: a message link (/c/:id/m/:messageId) opens the
-// conversation at that message however far back it lies, highlighted; an outsider who
-// opens the link sees that the conversation does not exist.
+// Finding old messages in Chromium: Ctrl+K searches messages and jumps to people and
+// conversations by keyboard alone; a result (or a message link, /c/:id/m/:messageId) opens
+// the conversation at that message however far back it lies, highlighted; an outsider's
+// messages never appear, and an outsider who opens a link sees that it does not exist.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { launchBrowser, newPerson, type Person, signUpInBrowser } from "../helpers/browser.ts";
@@ -77,4 +78,83 @@ test("an outsider opening the link sees that the conversation does not exist", a
   await olga.page.getByText("This conversation does not exist.").waitFor();
   expect(await olga.page.getByText("quarterly budget").count()).toBe(0);
   await olga.context.close();
+});
+
+test("Ctrl+K, words, ↓ and Enter: the result opens at its message, far beyond the loaded pages", async () => {
+  const { page } = ada;
+  await page.goto("/");
+  await page.getByRole("heading", { name: "Conversations" }).waitFor();
+  await page.keyboard.press("Control+k");
+  const dialog = page.getByRole("dialog", { name: "Search" });
+  const box = dialog.getByRole("combobox", { name: "Search messages, people and conversations" });
+  await box.waitFor();
+  expect(await box.evaluate((element) => element === document.activeElement)).toBe(true);
+  await page.keyboard.type("budgets");
+  const results = dialog.getByRole("listbox");
+  // Stemming: "budgets" finds "budget", highlighted as a <mark> around text.
+  await results.locator("mark", { hasText: "budget" }).waitFor();
+  const options = results.getByRole("option");
+  expect(await options.count()).toBe(1);
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowUp");
+  expect(await options.first().getAttribute("aria-selected")).toBe("true");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`**/c/${roomId}/m/${oldMessageId}`);
+  expect(await dialog.isVisible()).toBe(false);
+  await page.locator(".message.focused").getByText("The quarterly budget spreadsheet is ready").waitFor();
+  expect(ada.errors).toEqual([]);
+});
+
+test("more results load on demand, and Esc closes the box", async () => {
+  const { page } = ada;
+  await page.keyboard.press("Control+k");
+  const dialog = page.getByRole("dialog", { name: "Search" });
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type("filler");
+  const results = dialog.getByRole("listbox");
+  const more = results.getByRole("option", { name: "Load more results" });
+  await more.waitFor();
+  const hits = results.locator(".search-hit");
+  expect(await hits.count()).toBe(20);
+  await more.click();
+  await page.waitForFunction(() => document.querySelectorAll(".search-hit").length === 40);
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+});
+
+test("the quick switcher jumps to a person and to a room by keyboard alone", async () => {
+  const { page } = ada;
+  const dialog = page.getByRole("dialog", { name: "Search" });
+  await page.keyboard.press("Control+k");
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type("bob st");
+  await dialog.getByRole("listbox").getByRole("option", { name: "Bob Stone Direct message" }).waitFor();
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Bob Stone", level: 1 }).waitFor();
+
+  await page.keyboard.press("Control+k");
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type("archi");
+  await dialog
+    .getByRole("listbox")
+    .getByRole("option", { name: /Archive/ })
+    .waitFor();
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Archive", level: 1 }).waitFor();
+  expect(page.url()).toEndWith(`/c/${roomId}`);
+});
+
+test("an outsider's messages never appear, whatever the words", async () => {
+  const secretRoom = (await outsider.trpc.rooms.create.mutate({ name: "Hidden budget" })).id;
+  await outsider.trpc.history.send.mutate({ to: { conversationId: secretRoom }, body: "quarterly budget secret" });
+  const { page } = ada;
+  await page.keyboard.press("Control+k");
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type('"quarterly budget"');
+  const results = page.getByRole("dialog", { name: "Search" }).getByRole("listbox");
+  await results.locator("mark").first().waitFor();
+  expect(await results.locator(".search-hit").count()).toBe(1);
+  expect(await results.getByText("secret").count()).toBe(0);
+  expect(await results.getByText("Hidden budget").count()).toBe(0);
+  await page.keyboard.press("Escape");
 });

@@ -8,6 +8,7 @@ import { HelpMenu } from "../components/HelpMenu.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { LanguagePicker } from "../components/LanguagePicker.tsx";
 import { MessageText } from "../components/MessageText.tsx";
+import { SearchBox } from "../components/SearchBox.tsx";
 import { ShortcutsDialog } from "../components/ShortcutsDialog.tsx";
 import { shortWhen } from "../lib/grouping.ts";
 import { shortcutFor, stepConversation } from "../lib/shortcuts.ts";
@@ -112,6 +113,7 @@ function Shell(props: ParentProps): JSX.Element {
             <Icon name="logout" />
           </button>
         </header>
+        <SearchBox />
         <nav class="nav" aria-label={t("shell.mainNav")}>
           <A href="/" end activeClass="active">
             <Icon name="chat" size={18} /> {t("shell.chats")}
