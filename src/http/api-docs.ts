@@ -6,6 +6,7 @@ import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { z } from "zod";
 import { apiReaderScript } from "../runtime-files.ts";
+import { ASYNCAPI_PATH, asyncApiDocument, openApiDescription } from "./api-description.ts";
 import { errorResponse } from "./errors.ts";
 
 export const API_DOCS_PATH = "/api/docs";
@@ -42,20 +43,26 @@ export function apiDocsRoutes() {
           : errorResponse("NOT_FOUND", "The API reader is not installed (a development dependency)"),
       { detail: { hide: true } },
     )
+    .get(ASYNCAPI_PATH, () => asyncApiDocument(), { detail: { hide: true } })
     .use(
       openapi({
         path: API_DOCS_PATH,
         // The plugin's type asks for every Scalar setting; it fills in the rest itself.
         scalar: { cdn: READER_SCRIPT_PATH } as NonNullable<Parameters<typeof openapi>[0]>["scalar"],
         mapJsonSchema: { zod: z.toJSONSchema },
-        exclude: { paths: [/^\/trpc/, /^\/ws/, "/metrics", READER_SCRIPT_PATH] },
+        // The web client's files are not API; /ws is described by api-description.ts.
+        exclude: { paths: [/^\/trpc/, /^\/ws/, "/metrics", READER_SCRIPT_PATH, ASYNCAPI_PATH, "/assets/*", "/*"] },
         documentation: {
           info: {
             title: "Parley HTTP API",
             version: "1",
-            description: "Accounts and health. Conversations live in tRPC at /trpc; events on the WebSocket /ws.",
+            description:
+              "Accounts and health. Conversations live in tRPC at /trpc (typed by parley-client's AppRouter); " +
+              `events on the WebSocket /ws, whose frames are the ServerFrame.* and ClientFrame.* schemas (AsyncAPI: ${ASYNCAPI_PATH}).`,
           },
-        },
+          ...openApiDescription(),
+          // Plain JSON built from the zod schemas; the plugin's type wants OpenAPI's literal unions.
+        } as NonNullable<Parameters<typeof openapi>[0]>["documentation"],
       }),
     );
 }
