@@ -22,6 +22,7 @@ export function toUserSummary(row: UserRow, online: boolean): UserSummary {
     lastName: row.lastName,
     online,
     lastSeenAt: iso(row.lastSeenAt),
+    bio: row.bio,
   };
 }
 

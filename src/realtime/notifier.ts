@@ -1,6 +1,6 @@
 // What the chat domain tells the realtime layer after each committed change. Messages are
 // committed before they are announced, so a frame lost on the way is recovered by `resume`.
-import type { Conversation, Message } from "../shared/api.ts";
+import type { Conversation, Message, UserSummary } from "../shared/api.ts";
 import { type Bus, conversationTopic, userTopic } from "./bus.ts";
 
 export type Notifier = ReturnType<typeof createNotifier>;
@@ -28,6 +28,11 @@ export function createNotifier(bus: Bus) {
         topic: conversationTopic(conversationId),
         frame: { type: "read", conversationId, userId, upTo, seq },
       });
+    },
+    /** `user` changed their profile: tell `recipients` (their peers and themselves). */
+    userChanged(recipients: number[], user: UserSummary) {
+      if (recipients.length === 0) return;
+      bus.publish({ type: "frame", topic: recipients.map(userTopic), frame: { type: "user", user } });
     },
     /** Every session of the user ended (deactivated). */
     userDisconnected(userId: number) {

@@ -57,6 +57,8 @@ export const userSummarySchema = z.object({
   lastName: z.string(),
   online: z.boolean(),
   lastSeenAt: time.nullable(),
+  /** A short status or bio the person wrote ("" when none). */
+  bio: z.string(),
 });
 export type UserSummary = z.infer<typeof userSummarySchema>;
 
@@ -371,3 +373,20 @@ export const resetPasswordInput = z.object({ token: z.string().min(16).max(128),
 export const resetLinkSchema = z.object({ path: z.string(), expiresAt: time });
 export type ResetLink = z.infer<typeof resetLinkSchema>;
 export const resetLinkInput = z.object({ userId: id });
+
+// The person's profile ---------------------------------------------------------------------
+
+export const MAX_BIO = 160;
+export const profileInput = z.object({
+  firstName: trimmedName("First name"),
+  lastName: trimmedName("Last name"),
+  bio: z
+    .string()
+    .trim()
+    .max(MAX_BIO, `At most ${MAX_BIO} characters`)
+    .superRefine((bio, context) => {
+      const problem = bio === "" ? null : nameProblem(bio);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    }),
+});
+export type ProfileInput = z.infer<typeof profileInput>;

@@ -1,6 +1,6 @@
 // WebSocket protocol v1: the frames each side sends, one schema for server and client.
 import { z } from "zod";
-import { conversationSchema, messageSchema } from "./api.ts";
+import { conversationSchema, messageSchema, userSummarySchema } from "./api.ts";
 import { ERROR_CODES } from "./errors.ts";
 
 /** Largest client frame the server accepts, in bytes. */
@@ -32,6 +32,8 @@ export const serverFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("message"), message: messageSchema }),
   z.object({ type: z.literal("conversation"), conversation: conversationSchema }),
   z.object({ type: z.literal("presence"), userId: id, online: z.boolean() }),
+  /** Someone you share a conversation with (or you) changed their name or bio. */
+  z.object({ type: z.literal("user"), user: userSummarySchema }),
   z.object({ type: z.literal("typing"), conversationId: id, userId: id }),
   /** `seq`: the read mark's number in the conversation's stream. */
   z.object({

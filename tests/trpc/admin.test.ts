@@ -54,6 +54,7 @@ describe("admin.listUsers", () => {
       isActive: false,
       isAdmin: false,
       lastSeenAt: null,
+      bio: "",
     });
     expect((await admin.trpc.admin.listUsers.query({ search: "the_" })).items.map((u) => u.id)).toEqual([
       admin.user.id,

@@ -41,6 +41,7 @@ describe("users.list", () => {
       lastName: "Lovelace",
       online: false,
       lastSeenAt: null,
+      bio: "",
     });
   });
 

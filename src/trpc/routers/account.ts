@@ -1,10 +1,14 @@
 import { changePassword } from "../../auth/password-change.ts";
+import { updateProfile } from "../../auth/profile.ts";
 import { endOwnSession, listSessions, logOutOtherDevices } from "../../auth/sessions.ts";
-import { changePasswordInput, sessionIdInput } from "../../shared/api.ts";
+import { changePasswordInput, profileInput, sessionIdInput } from "../../shared/api.ts";
 import { protectedProcedure, router } from "../init.ts";
 
-/** The caller's own account: password and signed-in devices. */
+/** The caller's own account: profile, password and signed-in devices. */
 export const accountRouter = router({
+  updateProfile: protectedProcedure
+    .input(profileInput)
+    .mutation(({ ctx, input }) => updateProfile(ctx.deps, ctx.session.user.id, input)),
   changePassword: protectedProcedure
     .input(changePasswordInput)
     .mutation(({ ctx, input }) => changePassword(ctx.deps, ctx.session, input, ctx.ip)),

@@ -279,6 +279,10 @@ export function ConversationView(props: {
                   : peer().online
                     ? t("presence.onlineTitle")
                     : `@${peer().username}`}
+                <Show when={peer().bio}>
+                  {" · "}
+                  <bdi class="bio">{peer().bio}</bdi>
+                </Show>
               </p>
             )}
           </Show>

@@ -222,8 +222,14 @@ export const de: Dictionary = {
   },
   settings: {
     title: "Einstellungen",
-    subtitle: "Dein Passwort und deine angemeldeten Geräte",
+    subtitle: "Dein Profil, dein Passwort und deine angemeldeten Geräte",
     open: "Einstellungen",
+    profileTitle: "Profil",
+    bio: "Status oder Kurzbeschreibung",
+    bioHint: (max: number) =>
+      `Wird mit deinem Namen den Menschen gezeigt, mit denen du schreibst; höchstens ${max} Zeichen`,
+    saveProfile: "Profil speichern",
+    profileSaved: "Profil gespeichert. Deine Gesprächspartner sehen es jetzt.",
     passwordTitle: "Passwort ändern",
     currentPassword: "Aktuelles Passwort",
     newPassword: "Neues Passwort",

@@ -1,6 +1,7 @@
-// The person's own settings: password and signed-in devices.
+// The person's own settings: profile, password and signed-in devices.
 import { A } from "@solidjs/router";
 import { createResource, createSignal, For, type JSX, Show } from "solid-js";
+import { MAX_BIO } from "../../../src/shared/api.ts";
 import type { FieldErrors } from "../../../src/shared/errors.ts";
 import { toFailure } from "../api/client.ts";
 import { Field } from "../components/Field.tsx";
@@ -26,9 +27,89 @@ export function SettingsPage(): JSX.Element {
         </div>
       </header>
       <div class="page-body">
+        <ProfileSection />
         <PasswordSection onChanged={() => void refetch()} />
         <DevicesSection devices={devices()} failed={Boolean(devices.error)} onChange={() => void refetch()} />
       </div>
+    </section>
+  );
+}
+
+function ProfileSection(): JSX.Element {
+  const { t } = useI18n();
+  const { api, session } = useApp();
+  const [busy, setBusy] = createSignal(false);
+  const [fields, setFields] = createSignal<FieldErrors>({});
+  const [error, setError] = createSignal<string | null>(null);
+  const [saved, setSaved] = createSignal(false);
+  const me = () => session.user();
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const values = new FormData(form);
+    setBusy(true);
+    setError(null);
+    setFields({});
+    setSaved(false);
+    try {
+      const updated = await api.trpc.account.updateProfile.mutate({
+        firstName: String(values.get("firstName") ?? ""),
+        lastName: String(values.get("lastName") ?? ""),
+        bio: String(values.get("bio") ?? ""),
+      });
+      session.profileChanged(updated);
+      setSaved(true);
+    } catch (caught) {
+      const failure = toFailure(caught);
+      if (failure.fields) setFields(failure.fields);
+      else setError(failureText(t, failure));
+      queueMicrotask(() => form.querySelector<HTMLInputElement>("[aria-invalid='true']")?.focus());
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="settings-section" aria-labelledby="profile-title">
+      <h2 id="profile-title">{t("settings.profileTitle")}</h2>
+      <form class="stack" onSubmit={submit} noValidate>
+        <Field
+          label={t("signup.firstName")}
+          name="firstName"
+          autocomplete="given-name"
+          value={me()?.firstName ?? ""}
+          error={fields().firstName}
+        />
+        <Field
+          label={t("signup.lastName")}
+          name="lastName"
+          autocomplete="family-name"
+          value={me()?.lastName ?? ""}
+          error={fields().lastName}
+        />
+        <Field
+          label={t("settings.bio")}
+          name="bio"
+          maxlength={MAX_BIO}
+          value={me()?.bio ?? ""}
+          hint={t("settings.bioHint", MAX_BIO)}
+          error={fields().bio}
+        />
+        <Show when={error()}>
+          <p class="form-error" role="alert">
+            {error()}
+          </p>
+        </Show>
+        <Show when={saved()}>
+          <p class="notice" role="status">
+            {t("settings.profileSaved")}
+          </p>
+        </Show>
+        <button class="button primary" type="submit" disabled={busy()}>
+          {t("settings.saveProfile")}
+        </button>
+      </form>
     </section>
   );
 }

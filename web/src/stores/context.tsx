@@ -115,6 +115,11 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
         people.setOnline(frame.userId, frame.online);
         conversations.setPeerOnline(frame.userId, frame.online);
         break;
+      case "user":
+        people.remember([frame.user]);
+        conversations.setPeer(frame.user);
+        if (frame.user.id === me()) session.profileChanged(frame.user);
+        break;
       case "typing":
         threads.typingFrom(frame.conversationId, frame.userId);
         break;

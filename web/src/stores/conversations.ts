@@ -2,7 +2,7 @@
 // and which one is open.
 import { createMemo, createSignal } from "solid-js";
 import { createStore, produce } from "solid-js/store";
-import type { Conversation, Message } from "../../../src/shared/api.ts";
+import type { Conversation, Message, UserSummary } from "../../../src/shared/api.ts";
 import type { Api } from "../api/client.ts";
 import type { Translate } from "../i18n/index.ts";
 import { displayName } from "./people.ts";
@@ -85,6 +85,17 @@ export function createConversationsStore(api: Api, me: () => number) {
       if (index !== -1 && state.list[index]?.unread) setState("list", index, "unread", 0);
     },
 
+    /** A peer's new name or bio (a `user` frame). */
+    setPeer(person: UserSummary) {
+      setState(
+        "list",
+        (c) => c.peer?.id === person.id,
+        produce((c) => {
+          if (c.peer)
+            Object.assign(c.peer, { firstName: person.firstName, lastName: person.lastName, bio: person.bio });
+        }),
+      );
+    },
     setPeerOnline(userId: number, online: boolean) {
       setState(
         "list",

@@ -95,6 +95,12 @@ export function createSessionStore(api: Api, storage?: Storage) {
       setStatus("signed-out");
     },
 
+    /** The person's own profile changed (here, or in another of their browsers). */
+    profileChanged(next: Pick<User, "firstName" | "lastName" | "bio">) {
+      const current = user();
+      if (current) setUser({ ...current, firstName: next.firstName, lastName: next.lastName, bio: next.bio });
+    },
+
     /** The server ended the session (401, or the socket closed with 1008). */
     ended() {
       if (status() !== "signed-in") return;
