@@ -31,6 +31,7 @@ import { connections } from "./scenarios/connections.ts";
 import { directMessages, twoInstances } from "./scenarios/direct.ts";
 import { history } from "./scenarios/history.ts";
 import { roomFanOut } from "./scenarios/room.ts";
+import { search } from "./scenarios/search.ts";
 
 const SCENARIOS: Record<string, { title: string; run(ctx: BenchContext): Promise<ScenarioOutcome> }> = {
   "1": { title: "direct messages", run: directMessages },
@@ -39,6 +40,7 @@ const SCENARIOS: Record<string, { title: string; run(ctx: BenchContext): Promise
   "4": { title: "history", run: history },
   "5": { title: "two instances through Redis", run: twoInstances },
   "6": { title: "cold start", run: coldStart },
+  "7": { title: "search", run: search },
 };
 
 const { values } = parseArgs({
@@ -59,7 +61,7 @@ if (values.profile) {
 
 const scale: Scale = values.tiny ? SCALES.tiny : values.quick ? SCALES.quick : SCALES.full;
 const selected = values.only ? values.only.split(",").map((s) => s.trim()) : Object.keys(SCENARIOS);
-for (const key of selected) if (!SCENARIOS[key]) throw new Error(`no scenario "${key}" (1–6)`);
+for (const key of selected) if (!SCENARIOS[key]) throw new Error(`no scenario "${key}" (1–7)`);
 
 // Databases live in memory (tmpfs) unless --disk: on a virtual disk the fsync of SQLite's
 // WAL checkpoints stalls both servers alike and the comparison measures the disk.

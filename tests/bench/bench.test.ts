@@ -20,7 +20,15 @@ describe("bench", () => {
     expect(code).toBe(0);
     expect(output).toContain("## Results");
     expect(output).toContain("## Targets");
-    for (const scenario of ["1 direct", "2 room", "3 connections", "4 history", "5 two instances", "6 cold start"]) {
+    for (const scenario of [
+      "1 direct",
+      "2 room",
+      "3 connections",
+      "4 history",
+      "5 two instances",
+      "6 cold start",
+      "7 search",
+    ]) {
       expect(output).toMatch(new RegExp(`^\\| ${scenario} +\\| parley`, "m"));
     }
     expect(output).toContain("lost deliveries: 0, duplicate deliveries: 0");

@@ -30,7 +30,7 @@ beforeAll(async () => {
   // Far more than the first pages hold, so that the link must reach back.
   for (let i = 0; i < 450; i++) insertMessage(server, bob.user.id, roomId, `filler message ${i}`);
   await joinAs(ada, roomId);
-}, 60_000);
+}, 120_000);
 
 /** Joins the room through the page's own session, as the rooms browser would. */
 async function joinAs(person: Person, id: number) {
