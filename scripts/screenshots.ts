@@ -264,6 +264,30 @@ try {
     }
   }
 
+  // Settings (profile, password, signed-in devices), wide and phone, light and dark. Ada
+  // has a second device signed in so that the list has one to log out.
+  await fetch(`${server.url}/api/auth/login`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "user-agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Version/18.0 Mobile/15E148 Safari/604.1",
+    },
+    body: JSON.stringify({ username: "ada", password: PASSWORD }),
+  });
+  for (const [label, viewport] of [
+    ["desktop", DESKTOP],
+    ["phone", PHONE],
+  ] as const) {
+    for (const scheme of ["light", "dark"] as const) {
+      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
+      await logIn(page, "ada");
+      await page.goto("/settings");
+      await page.getByRole("button", { name: "Log out Safari on iOS" }).waitFor();
+      await shoot(page, `settings-${label}-${scheme}`);
+      await context.close();
+    }
+  }
+
   await browser.close();
   shrink();
 } finally {
