@@ -31,13 +31,16 @@ beforeAll(async () => {
     stdout: "ignore",
     stderr: "inherit",
   });
-  for (let attempt = 0; ; attempt++) {
+  // A start takes a fraction of a second on a quiet machine, many seconds on a loaded one.
+  const giveUpAt = Date.now() + 45_000;
+  for (;;) {
     const health = await fetch(`${otherUrl}/api/health`).catch(() => null);
     if (health?.ok) break;
-    if (attempt > 200) throw new Error("the second instance did not start");
+    if (other.exitCode !== null) throw new Error(`the second instance exited with ${other.exitCode}`);
+    if (Date.now() > giveUpAt) throw new Error("the second instance did not start within 45 s");
     await Bun.sleep(25);
   }
-});
+}, 60_000);
 
 afterAll(async () => {
   other.kill("SIGTERM");
