@@ -13,6 +13,7 @@ import {
   type MessagesInput,
   type MessagesPage,
   type ReadState,
+  type ReplyTo,
   type SendInput,
 } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
@@ -23,12 +24,13 @@ import {
   findDirectConversation,
   requireMembership,
 } from "./conversations.ts";
-import { messageView, messageViews, newMessageView } from "./message-views.ts";
+import { messageView, messageViews, newMessageView, replyExcerpt } from "./message-views.ts";
 import { currentSeq, readMarks, takeSeq } from "./stream.ts";
 
 const THROTTLE_LOG_INTERVAL_MS = 60_000;
 
 const userNotFound = () => new AppError("NOT_FOUND", "No such user");
+const notInConversation = "A reply must answer a message of the same conversation";
 
 // The send path's statements, prepared once per database (see perDatabase).
 const sendStatements = perDatabase((db) => {
@@ -60,9 +62,16 @@ const sendStatements = perDatabase((db) => {
         clientId: p("clientId"),
         createdAt: p("createdAt"),
         seq: p("seq"),
+        replyToId: p("replyToId"),
       })
       .onConflictDoNothing({ target: [messages.senderId, messages.clientId] })
       .returning()
+      .prepare(),
+    /** A reply's parent, if it is a message of the conversation. */
+    parent: db
+      .select({ id: messages.id, senderId: messages.senderId, body: messages.body, deletedAt: messages.deletedAt })
+      .from(messages)
+      .where(and(eq(messages.id, p("messageId")), eq(messages.conversationId, p("conversationId"))))
       .prepare(),
     setLastMessage: db
       .update(conversations)
@@ -117,7 +126,11 @@ export async function sendMessage(deps: Deps, senderId: number, input: SendInput
   }
 
   // Committed: now, and only now, the realtime layer hears of it.
-  const message = newMessageView(outcome.message, { replyTo: null, mentions: [], attachments: outcome.attachments });
+  const message = newMessageView(outcome.message, {
+    replyTo: outcome.replyTo,
+    mentions: [],
+    attachments: outcome.attachments,
+  });
   deps.metrics.messagesSent.inc();
   if (outcome.created && "userId" in to) {
     // Each member gets their own view of the new conversation, before its first message.
@@ -165,6 +178,13 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
       // The conversation's next number, taken first: on PostgreSQL this locks the
       // conversation's row, so concurrent senders commit their numbers in order.
       const seq = takeSeq(deps.db, conversationId);
+      let replyTo: ReplyTo | null = null;
+      if (input.replyTo !== undefined) {
+        const parent = prepared.parent.get({ messageId: input.replyTo, conversationId });
+        // The same answer whether the id exists elsewhere or not at all: no hint either way.
+        if (!parent) throw new AppError("BAD_REQUEST", notInConversation, { replyTo: notInConversation });
+        replyTo = replyExcerpt(parent);
+      }
       const inserted = prepared.insert.get({
         conversationId,
         senderId,
@@ -172,6 +192,7 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
         clientId: clientId ?? null,
         createdAt: now,
         seq,
+        replyToId: input.replyTo ?? null,
       });
       if (!inserted) {
         // A concurrent retry of the same clientId committed first (another instance).
@@ -182,7 +203,7 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
       }
       prepared.setLastMessage.run({ messageId: inserted.id, conversationId });
       const attached = attachUploads(deps.db, senderId, inserted, input.attachmentIds ?? []);
-      return { message: inserted, created, attachments: attached };
+      return { message: inserted, created, replyTo, attachments: attached };
     },
     // IMMEDIATE: take the write lock before the first read, so that a concurrent writer
     // in another process makes us wait (busy_timeout) instead of failing the upgrade.

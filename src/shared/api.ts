@@ -203,6 +203,8 @@ export const sendInput = z.object({
     .max(MAX_ATTACHMENTS, `At most ${MAX_ATTACHMENTS} files per message`)
     .refine((ids) => new Set(ids).size === ids.length, "An attachment is listed twice")
     .optional(),
+  /** The message this one answers: a message of the same conversation. */
+  replyTo: id.optional(),
 });
 export type SendInput = z.infer<typeof sendInput>;
 
