@@ -76,7 +76,8 @@ test("both sides sending first, through two processes, make one conversation per
     expect(view).toMatchObject({ id: conversationId, peer: { id: b.user.id }, unread: 1 });
   }
   expect(count("select count(*) as n from conversations where kind = 'direct'")).toBe(pairs.length);
-});
+  // 24 sign-ups (argon2id each) and 24 sends through two processes: slow on a loaded machine.
+}, 90_000);
 
 test("one clientId retried through both processes at once stores one message", async () => {
   const [ada, bob] = [await signUp(here.url), await signUp(here.url)];
