@@ -18,7 +18,7 @@ import {
   untrack,
 } from "solid-js";
 import type { Message, UserSummary } from "../../../src/shared/api.ts";
-import { dayLabel, fullWhen, markRows, timeLabel } from "../lib/grouping.ts";
+import { dayLabel, markRows, timeLabel } from "../lib/grouping.ts";
 import type { PendingMessage } from "../lib/thread.ts";
 import { useApp, useChat, useI18n } from "../stores/context.tsx";
 import { displayName } from "../stores/people.ts";
@@ -27,6 +27,9 @@ import { Avatar } from "./Avatar.tsx";
 import { Composer } from "./Composer.tsx";
 import { Icon } from "./Icon.tsx";
 import { MessageBody, markdownReady } from "./message/MessageBody.tsx";
+import { MessageItem } from "./message/MessageItem.tsx";
+import { createMessageUi, useMessageKeys } from "./message/message-ui.ts";
+import { ReplyBar } from "./message/ReplyBar.tsx";
 
 /** A row's mark as shown: its day as a label. */
 type ShownMark = { day?: string; runStart: boolean };
@@ -106,6 +109,19 @@ export function ConversationView(props: {
       });
       marked = { items, locale };
     });
+  });
+
+  const messageIds = createMemo(() => thread().items.map((message) => message.id));
+  const messagesById = createMemo(() => new Map(thread().items.map((message) => [message.id, message])));
+  const ui = createMessageUi();
+  // ↑ in the empty message box edits the last own message; arrows move between messages.
+  const moveBetweenMessages = useMessageKeys(ui, () => {
+    const items = thread().items;
+    for (let i = items.length - 1; i >= 0; i -= 1) {
+      const message = items[i];
+      if (message && message.senderId === chat.me() && message.deletedAt === null) return message.id;
+    }
+    return null;
   });
 
   const lastMine = createMemo(() => {
@@ -251,6 +267,7 @@ export function ConversationView(props: {
       onKeyDown={(event) => {
         // Page Up/Down scroll the messages from anywhere in the conversation (the list
         // itself scrolls natively when it has the focus).
+        if (moveBetweenMessages(event, scroller)) return;
         const page = event.key === "PageUp" ? -1 : event.key === "PageDown" ? 1 : 0;
         if (page === 0 || event.target === scroller || event.altKey || event.ctrlKey || event.metaKey) return;
         event.preventDefault();
@@ -320,13 +337,19 @@ export function ConversationView(props: {
           </Show>
         </div>
         <div class="rows">
-          <For each={thread().items}>
-            {(message) => {
-              const mark = markSignal(message.id)[0];
-              const mine = message.senderId === chat.me();
+          {/* Rows are keyed by id: a changed message (an edit, a reaction) updates its row in
+              place, so the focus and an open picker stay where they are. */}
+          <For each={messageIds()}>
+            {(id) => {
+              const message = createMemo<Message>(
+                (previous) => messagesById().get(id) ?? previous,
+                messagesById().get(id) as Message,
+              );
+              const mark = markSignal(id)[0];
+              const mine = message().senderId === chat.me();
               return (
                 <>
-                  <Show when={message.id === firstUnreadId()}>
+                  <Show when={id === firstUnreadId()}>
                     <div class="new-messages">
                       <span>{t("conversation.newMessages")}</span>
                     </div>
@@ -338,21 +361,20 @@ export function ConversationView(props: {
                   </Show>
                   <div
                     class="message"
-                    classList={{ mine, "run-start": mark().runStart, focused: message.id === focused() }}
-                    data-message-id={message.id}
+                    classList={{ mine, "run-start": mark().runStart, focused: id === focused() }}
+                    data-message-id={id}
+                    tabindex="-1"
                   >
                     <Show when={mark().runStart}>
                       <div class="run-head">
                         <Show when={!mine}>
-                          <span class="sender">{senderName(message.senderId)}</span>
+                          <span class="sender">{senderName(message().senderId)}</span>
                         </Show>
-                        <time datetime={message.createdAt}>{timeLabel(message.createdAt, intlLocale())}</time>
+                        <time datetime={message().createdAt}>{timeLabel(message().createdAt, intlLocale())}</time>
                       </div>
                     </Show>
-                    <div class="bubble" title={fullWhen(message.createdAt, intlLocale())}>
-                      <MessageBody body={message.body} />
-                    </div>
-                    <Show when={mine && message.id === lastMine() && readersOfLastMine().length > 0}>
+                    <MessageItem message={message()} mine={mine} kind={props.kind} ui={ui} nameOf={senderName} />
+                    <Show when={mine && id === lastMine() && readersOfLastMine().length > 0}>
                       <Show
                         when={props.kind === "room"}
                         fallback={<span class="receipt">{t("conversation.seen")}</span>}
@@ -384,6 +406,7 @@ export function ConversationView(props: {
       <p class="typing" aria-live="polite">
         {typingText()}
       </p>
+      <ReplyBar ui={ui} nameOf={senderName} />
       <Composer
         label={t("conversation.composerLabel", props.title)}
         placeholder={t("conversation.composerPlaceholder", props.kind === "room" ? `#${props.title}` : props.title)}

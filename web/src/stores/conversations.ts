@@ -66,7 +66,14 @@ export function createConversationsStore(api: Api, me: () => number) {
         return false;
       }
       const current = state.list[index];
-      if (!current || (current.lastMessage && current.lastMessage.id >= message.id)) return false;
+      if (!current) return false;
+      const last = current.lastMessage;
+      // A change to the last message (an edit, a deletion) updates the preview, counts nothing.
+      if (last && last.id === message.id) {
+        if (message.seq > last.seq) setState("list", index, "lastMessage", message);
+        return false;
+      }
+      if (last && last.id > message.id) return false;
       setState(
         produce((s) => {
           const [moved] = s.list.splice(index, 1);

@@ -265,6 +265,17 @@ export function createThreadsStore(
 
     isLoading: (conversationId: number) => loading[conversationId] === true,
 
+    /**
+     * A changed message from an answer (edit, delete, reaction): upserted like a frame, the
+     * copy with the higher `seq` kept, so the answer and the frame may come in any order.
+     */
+    changed(message: Message) {
+      const [thread, setThread] = slot(message.conversationId);
+      if (!thread().loaded) return;
+      setThread((t) => addMessages(t, [message]));
+      note(message.conversationId, message.seq);
+    },
+
     /** A message from the socket. Threads not opened yet ignore it (the list counts it). */
     receive(message: Message) {
       stopTyping(message.conversationId, message.senderId);

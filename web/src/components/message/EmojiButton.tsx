@@ -1,8 +1,10 @@
 // The composer's emoji button: opens the picker above the message box; a pick goes in at
 // the cursor and the focus returns to the box.
-import { createSignal, type JSX, Show } from "solid-js";
+import { createSignal, type JSX, lazy, Show } from "solid-js";
 import { useI18n } from "../../stores/context.tsx";
-import { EmojiPicker } from "./EmojiPicker.tsx";
+
+// Fetched on first open, with the emoji search it brings.
+const EmojiPicker = lazy(() => import("./EmojiPicker.tsx").then((module) => ({ default: module.EmojiPicker })));
 
 export function EmojiButton(props: { onPick: (emoji: string) => void }): JSX.Element {
   const { t } = useI18n();
