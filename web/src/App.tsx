@@ -1,21 +1,28 @@
 // Pages and the providers around them.
 import { A, Route, Router } from "@solidjs/router";
-import { createEffect, type JSX, onMount, type ParentProps, Show } from "solid-js";
+import { createEffect, type JSX, lazy, onMount, type ParentProps, Show } from "solid-js";
 import type { Api } from "./api/client.ts";
 import type { I18n } from "./i18n/index.ts";
 import type { ServiceWorkerUpdates } from "./lib/service-worker.ts";
-import { AdminPage } from "./pages/AdminPage.tsx";
 import { ChatLayout } from "./pages/ChatLayout.tsx";
 import { ConversationPage, DirectPage, HomePage } from "./pages/ConversationPage.tsx";
-import { ForgotPasswordPage } from "./pages/ForgotPasswordPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { PeoplePage } from "./pages/PeoplePage.tsx";
-import { ResetPasswordPage } from "./pages/ResetPasswordPage.tsx";
 import { RoomsPage } from "./pages/RoomsPage.tsx";
-import { SettingsPage } from "./pages/SettingsPage.tsx";
 import { SignupPage } from "./pages/SignupPage.tsx";
 import { AppProvider, useI18n } from "./stores/context.tsx";
 import type { SessionStore } from "./stores/session.ts";
+
+// Pages few visits need are chunks of their own, fetched when opened: the start-up
+// JavaScript stays within its budget (tests/web/bundle-size.test.ts).
+const AdminPage = lazy(() => import("./pages/AdminPage.tsx").then((m) => ({ default: m.AdminPage })));
+const SettingsPage = lazy(() => import("./pages/SettingsPage.tsx").then((m) => ({ default: m.SettingsPage })));
+const ForgotPasswordPage = lazy(() =>
+  import("./pages/ForgotPasswordPage.tsx").then((m) => ({ default: m.ForgotPasswordPage })),
+);
+const ResetPasswordPage = lazy(() =>
+  import("./pages/ResetPasswordPage.tsx").then((m) => ({ default: m.ResetPasswordPage })),
+);
 
 export function App(props: {
   api: Api;

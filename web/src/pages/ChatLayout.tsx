@@ -7,7 +7,7 @@ import { ConnectionBanner } from "../components/ConnectionBanner.tsx";
 import { HelpMenu } from "../components/HelpMenu.tsx";
 import { Icon } from "../components/Icon.tsx";
 import { LanguagePicker } from "../components/LanguagePicker.tsx";
-import { MessageText } from "../components/MessageText.tsx";
+import { MessagePreview } from "../components/message/PlainMessageText.tsx";
 import { SearchBox } from "../components/SearchBox.tsx";
 import { ShortcutsDialog } from "../components/ShortcutsDialog.tsx";
 import { shortWhen } from "../lib/grouping.ts";
@@ -304,7 +304,7 @@ function ConversationList(): JSX.Element {
                               {(message) => (
                                 <>
                                   {prefix()}
-                                  <MessageText text={message().body.slice(0, 140)} plain />
+                                  <MessagePreview message={message()} />
                                 </>
                               )}
                             </Show>

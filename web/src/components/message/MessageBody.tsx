@@ -1,12 +1,12 @@
 // A message body as formatted text: the tree of lib/markdown.ts rendered as elements and
-// text nodes (never HTML). The parser is a chunk of its own, requested when the app
-// starts; until it is there (a moment, on the very first load) a body shows as plain text.
+// text nodes (never HTML). The parser (with the link finder) is a chunk of its own,
+// requested when the app starts; until it is there (a moment, on the very first load) a
+// body shows as plain text.
 import { createMemo, createSignal, For, type JSX, Match, Show, Switch } from "solid-js";
 import { emojiForShortcode } from "../../lib/emoji.ts";
 import type { Block, Inline } from "../../lib/markdown.ts";
 import { useChat, useI18n } from "../../stores/context.tsx";
 import { displayName } from "../../stores/people.ts";
-import { MessageText } from "../MessageText.tsx";
 import { CodeBlock } from "./CodeBlock.tsx";
 import "./message.css";
 
@@ -23,7 +23,7 @@ export function MessageBody(props: { body: string }): JSX.Element {
   const tree = createMemo(() => markdown()?.parseMessage(props.body));
   return (
     <div class="message-body" dir="auto">
-      <Show when={tree()} fallback={<MessageText text={props.body} />}>
+      <Show when={tree()} fallback={<p>{props.body}</p>}>
         {(blocks) => <Blocks blocks={blocks()} />}
       </Show>
     </div>

@@ -1,6 +1,7 @@
-// A body as one line of plain text (previews, quotes, notifications): mentions as @names,
+// A body as one line of plain text (previews, quotes): mentions as @names,
 // the rest as typed, inside an isolate.
-import type { JSX } from "solid-js";
+import { type JSX, Show } from "solid-js";
+import type { Message } from "../../../../src/shared/api.ts";
 import { mentionsAsNames } from "../../lib/mentions.ts";
 import { useChat, useI18n } from "../../stores/context.tsx";
 import { displayName } from "../../stores/people.ts";
@@ -8,6 +9,16 @@ import { displayName } from "../../stores/people.ts";
 export function PlainMessageText(props: { text: string }): JSX.Element {
   const nameOf = useMentionName();
   return <bdi>{mentionsAsNames(props.text, nameOf)}</bdi>;
+}
+
+/** A conversation's last message in the list: its start as plain text, or that it was deleted. */
+export function MessagePreview(props: { message: Message }): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <Show when={props.message.deletedAt === null} fallback={<em>{t("message.deleted")}</em>}>
+      <PlainMessageText text={props.message.body.slice(0, 140)} />
+    </Show>
+  );
 }
 
 /** The name a mention shows: the person's current name, "room", or "unknown". */
