@@ -16,6 +16,7 @@ const message = (id: number, seq: number, extra: Partial<Message> = {}): Message
   replyTo: null,
   reactions: [],
   mentions: [],
+  attachments: [],
   ...extra,
 });
 
