@@ -87,3 +87,30 @@ test("log out one device from the list", async () => {
   expect(await devices.count()).toBe(1);
   expect(desk.errors).toEqual([]);
 }, 60_000);
+
+test("the desktop notifications prompt can be dismissed for good, and phones never see it", async () => {
+  const { page } = desk;
+  const prompt = page.getByRole("button", { name: "Turn on desktop notifications" });
+  await page.goto("/");
+  await prompt.waitFor();
+  await page.getByRole("button", { name: "Do not ask about desktop notifications again" }).click();
+  await prompt.waitFor({ state: "detached" });
+  await page.reload();
+  await page.getByRole("heading", { name: "Conversations" }).waitFor();
+  expect(await prompt.count()).toBe(0);
+
+  const phone = await browser.newContext({
+    baseURL: server.url,
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const phonePage = await phone.newPage();
+  await phonePage.goto("/login", { timeout: 30_000 });
+  await phonePage.getByLabel("Username").fill("grace");
+  await phonePage.getByLabel("Password").fill("nanoseconds are short");
+  await phonePage.getByRole("button", { name: "Log in" }).click();
+  await phonePage.getByRole("heading", { name: "Conversations" }).waitFor();
+  expect(await phonePage.getByRole("button", { name: "Turn on desktop notifications" }).count()).toBe(0);
+  await phone.close();
+}, 90_000);

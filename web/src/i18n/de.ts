@@ -87,6 +87,7 @@ export const de: Dictionary = {
     rooms: "Räume",
     admin: "Verwaltung",
     notifications: "Desktop-Benachrichtigungen einschalten",
+    notificationsDismiss: "Nicht mehr nach Desktop-Benachrichtigungen fragen",
   },
   list: {
     title: "Unterhaltungen",

@@ -85,6 +85,7 @@ export const en = {
     rooms: "Rooms",
     admin: "Admin",
     notifications: "Turn on desktop notifications",
+    notificationsDismiss: "Do not ask about desktop notifications again",
   },
   list: {
     title: "Conversations",

@@ -131,10 +131,21 @@ function Shell(props: ParentProps): JSX.Element {
           </Show>
         </nav>
         <ConversationList />
-        <Show when={chat.notifications.permission() === "default"}>
-          <button class="notify-prompt" type="button" onClick={() => void chat.notifications.request()}>
-            <Icon name="bell" size={18} /> {t("shell.notifications")}
-          </button>
+        <Show when={chat.notifications.offerPrompt()}>
+          <div class="notify-prompt-row">
+            <button class="notify-prompt" type="button" onClick={() => void chat.notifications.request()}>
+              <Icon name="bell" size={18} /> {t("shell.notifications")}
+            </button>
+            <button
+              class="icon-button"
+              type="button"
+              aria-label={t("shell.notificationsDismiss")}
+              title={t("shell.notificationsDismiss")}
+              onClick={() => chat.notifications.dismissPrompt()}
+            >
+              <Icon name="close" size={16} />
+            </button>
+          </div>
         </Show>
         <footer class="sidebar-foot">
           <LanguagePicker />

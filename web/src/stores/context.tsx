@@ -49,7 +49,7 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
   const me = () => session.user()?.id ?? 0;
   const people = createPeopleStore(api);
   const conversations = createConversationsStore(api, me);
-  const notifications = createNotificationsStore();
+  const notifications = createNotificationsStore(localStorage);
   const [connectionState, setConnectionState] = createSignal<ConnectionState>("connecting");
   const [visible, setVisible] = createSignal(document.visibilityState === "visible");
   const [browserOnline, setBrowserOnline] = createSignal(navigator.onLine);
