@@ -37,6 +37,30 @@ describe("parley-client", () => {
     expect((await bobClient.me()).id).toBe(bob.user.id);
   });
 
+  test("by default a listener starts where each conversation stands: a reaction to an old message is not news", async () => {
+    const roomId = await createRoom(server, [alice, bob]);
+    const old = await alice.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "old" });
+    await alice.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "last" });
+    // The old message changes after the last one: the stream stands beyond the last message.
+    await bob.trpc.history.react.mutate({ id: old.id, emoji: "👍", on: true });
+    const received: Message[] = [];
+    let ready = false;
+    const listener = bobClient.listen({
+      onMessage: (message) => received.push(message),
+      onFrame: (frame) => {
+        if (frame.type === "ready") ready = true;
+      },
+    });
+    try {
+      await eventually(() => ready, "the listener to be ready");
+      const fresh = await alice.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "new" });
+      await eventually(() => received.some((m) => m.id === fresh.id), "the new message");
+      expect(received.filter((m) => m.conversationId === roomId).map((m) => m.body)).toEqual(["new"]);
+    } finally {
+      listener.stop();
+    }
+  });
+
   test("a listener gets every message once: history, live, and what was sent while its socket was down", async () => {
     const roomId = await createRoom(server, [alice, bob]);
     const earlier = await alice.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "before" });

@@ -7,7 +7,7 @@
 // a message received beyond a gap waits until the gap is filled. The web app follows the
 // same protocol (web/src/stores/threads.ts) for the conversations a person has opened.
 import type { TRPCClient } from "@trpc/client";
-import type { Message } from "../../../src/shared/api.ts";
+import type { Conversation, Message } from "../../../src/shared/api.ts";
 import type { ServerFrame } from "../../../src/shared/events.ts";
 import type { AppRouter } from "../../../src/trpc/router.ts";
 import type { BackoffOptions } from "./backoff.ts";
@@ -153,11 +153,10 @@ export class Listener {
     if (!this.listed) {
       try {
         const conversations = await this.options.trpc.history.conversations.query();
-        for (const conversation of conversations) {
-          if (this.positions.has(conversation.id)) continue;
-          const now = this.options.from === "beginning" ? 0 : (conversation.lastMessage?.seq ?? 0);
-          this.positions.set(conversation.id, startAt(now));
-        }
+        const starts = await Promise.all(conversations.map((conversation) => this.startOf(conversation)));
+        conversations.forEach((conversation, i) => {
+          if (!this.positions.has(conversation.id)) this.positions.set(conversation.id, startAt(starts[i] ?? 0));
+        });
         this.listed = true;
       } catch (error) {
         this.options.onError?.(error);
@@ -173,6 +172,18 @@ export class Listener {
       }
     }
     this.catchUpAll();
+  }
+
+  /**
+   * Where following a conversation starts: its beginning, or where its stream stands now
+   * (beyond its last message: reactions and read marks move it too), asked without
+   * handing on what it returns.
+   */
+  private async startOf(conversation: Conversation): Promise<number> {
+    if (this.options.from === "beginning") return 0;
+    const after = conversation.lastMessage?.seq ?? 0;
+    const page = await this.options.trpc.history.changes.query({ conversationId: conversation.id, after });
+    return page.seq;
   }
 
   private receiveMessage(message: Message) {
