@@ -111,11 +111,13 @@ export async function conversationViews(
   const last = alias(messages, "last");
   // Correlated, so SQLite counts each conversation's unread through the
   // (conversation_id, id) index inside the same statement.
-  const unread = sql<number>`(select count(*) from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.id} > ${me.lastReadMessageId} and ${messages.senderId} <> ${userId})`;
+  // System lines (a rename, a join) are never unread.
+  const unread = sql<number>`(select count(*) from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.id} > ${me.lastReadMessageId} and ${messages.senderId} <> ${userId} and ${messages.kind} = 'user')`;
+  const memberCount = sql<number>`case when ${conversations.kind} = 'room' then (select count(*) from ${members} where ${members.conversationId} = ${conversations.id}) else 0 end`;
   const filters: SQL[] = [];
   if (onlyIds) filters.push(inArray(conversations.id, [...onlyIds]));
   const rows = deps.db
-    .select({ conversation: conversations, peer, last, unread })
+    .select({ conversation: conversations, peer, last, unread, memberCount, role: me.role })
     .from(conversations)
     .innerJoin(me, and(eq(me.conversationId, conversations.id), eq(me.userId, userId)))
     .leftJoin(
@@ -138,7 +140,7 @@ export async function conversationViews(
     deps,
     rows,
     (row) => row.peer?.id ?? null,
-    ({ conversation, peer, last, unread }, online) => {
+    ({ conversation, peer, last, unread, memberCount, role }, online) => {
       const lastMessage = last ? lastMessages.get(last.id) : undefined;
       return {
         id: conversation.id,
@@ -147,6 +149,17 @@ export async function conversationViews(
         ...(peer ? { peer: toUserSummary(peer, online) } : {}),
         ...(lastMessage ? { lastMessage } : {}),
         unread,
+        ...(conversation.kind === "room"
+          ? {
+              room: {
+                topic: conversation.topic,
+                memberCount,
+                role,
+                private: conversation.isPrivate,
+                archived: conversation.archivedAt !== null,
+              },
+            }
+          : {}),
       };
     },
   );

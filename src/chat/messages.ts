@@ -25,6 +25,7 @@ import {
   requireMembership,
 } from "./conversations.ts";
 import { messageView, messageViews, newMessageView, replyExcerpt } from "./message-views.ts";
+import { requireNotArchived } from "./room-roles.ts";
 import { currentSeq, readMarks, takeSeq } from "./stream.ts";
 
 const THROTTLE_LOG_INTERVAL_MS = 60_000;
@@ -173,6 +174,8 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
         ) {
           throw conversationNotFound();
         }
+        // An archived room is read-only.
+        requireNotArchived(conversation);
         conversationId = conversation.id;
       }
       // The conversation's next number, taken first: on PostgreSQL this locks the
@@ -323,6 +326,7 @@ export function markRead(deps: Deps, userId: number, conversationId: number, upT
             eq(messages.conversationId, conversationId),
             sql`${messages.id} > ${mark}`,
             sql`${messages.senderId} <> ${userId}`,
+            eq(messages.kind, "user"),
           ),
         )
         .get();

@@ -1,20 +1,26 @@
-// Who may act on other people's messages. One rule, asked by every caller, so that the
-// room roles (owner, moderator) plug in at one place.
-import { and, eq } from "drizzle-orm";
+// Who may act on other people's messages. One rule, asked by every caller: a room's
+// moderators and its owner (docs/DECISIONS.md, "Room roles").
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { conversations, members, users } from "../db/schema.ts";
+import { conversations, members } from "../db/schema.ts";
 
 /**
- * May `userId` delete messages others wrote in the conversation? Only in rooms they are a
- * member of, and for now only site admins (until rooms have roles of their own).
+ * May `userId` delete messages others wrote in the conversation? Only in a room, as its
+ * owner or one of its moderators; nobody in a direct conversation, nor a non-member.
+ * Site admins are not room moderators by being admins.
  */
 export function mayDeleteOthersMessages(db: Db, userId: number, conversationId: number): boolean {
   const row = db
-    .select({ kind: conversations.kind, isAdmin: users.isAdmin })
+    .select({ kind: conversations.kind })
     .from(members)
     .innerJoin(conversations, eq(conversations.id, members.conversationId))
-    .innerJoin(users, eq(users.id, members.userId))
-    .where(and(eq(members.conversationId, conversationId), eq(members.userId, userId)))
+    .where(
+      and(
+        eq(members.conversationId, conversationId),
+        eq(members.userId, userId),
+        inArray(members.role, ["owner", "moderator"]),
+      ),
+    )
     .get();
-  return row?.kind === "room" && row.isAdmin;
+  return row?.kind === "room";
 }

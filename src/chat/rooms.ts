@@ -1,33 +1,32 @@
-// Rooms: named conversations anyone may find, join and leave.
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+// Rooms: named conversations. Public rooms are listed and anyone may join; private rooms
+// are not listed and are joined by invitation (room-roles.ts, with the other rules).
+import { and, asc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { isUniqueViolation } from "../db/errors.ts";
-import { conversations, members, messages } from "../db/schema.ts";
+import { conversations, type MessageRow, members, messages } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import type { Conversation, Page, RoomSummary, RoomsListInput } from "../shared/api.ts";
-import { AppError } from "../shared/errors.ts";
 import { roomNameKey } from "../shared/names.ts";
 import { conversationView } from "./conversations.ts";
 import { keysetPage } from "./paging.ts";
+import { recordRoomEvent, roomEventView } from "./room-events.ts";
+import { roomNameTaken as nameTaken, roomNotFound, successorOf } from "./room-roles.ts";
 import { prefixRange } from "./search.ts";
-
-/** One answer for a room that does not exist and for a conversation that is not a room. */
-const roomNotFound = () => new AppError("NOT_FOUND", "No such room");
-const nameTaken = () => new AppError("CONFLICT", "A room with this name exists", { name: "This name is taken" });
 
 /**
  * Creates a room (name already trimmed and checked, 1–64 characters); the creator is its
- * first member. The name is stored in NFC; its key (NFC, case-folded) must be unique.
+ * first member and its owner. The name is stored in NFC; its key (NFC, case-folded) must be
+ * unique, private rooms included.
  */
-export async function createRoom(deps: Deps, userId: number, name: string): Promise<Conversation> {
+export async function createRoom(deps: Deps, userId: number, name: string, isPrivate = false): Promise<Conversation> {
   const now = deps.clock.now();
-  const room = insertRoom(deps, userId, name.normalize("NFC"), now);
+  const room = insertRoom(deps, userId, name.normalize("NFC"), isPrivate, now);
   const view = await conversationView(deps, userId, room.id);
   deps.notifier.conversationAdded(userId, view);
   return view;
 }
 
-function insertRoom(deps: Deps, userId: number, name: string, now: number) {
+function insertRoom(deps: Deps, userId: number, name: string, isPrivate: boolean, now: number) {
   try {
     return deps.db.transaction(
       (tx) => {
@@ -40,10 +39,10 @@ function insertRoom(deps: Deps, userId: number, name: string, now: number) {
         if (taken) throw nameTaken();
         const inserted = tx
           .insert(conversations)
-          .values({ kind: "room", name, nameKey, createdBy: userId, createdAt: now })
+          .values({ kind: "room", name, nameKey, isPrivate, createdBy: userId, createdAt: now })
           .returning()
           .get();
-        tx.insert(members).values({ conversationId: inserted.id, userId, joinedAt: now }).run();
+        tx.insert(members).values({ conversationId: inserted.id, userId, joinedAt: now, role: "owner" }).run();
         return inserted;
       },
       { behavior: "immediate" },
@@ -55,10 +54,13 @@ function insertRoom(deps: Deps, userId: number, name: string, now: number) {
   }
 }
 
-/** Joins a room; joining again changes nothing and announces nothing. */
+/**
+ * Joins a public room, announced in the room; joining again changes nothing and announces
+ * nothing. Private and archived rooms are not found by those outside them.
+ */
 export async function joinRoom(deps: Deps, userId: number, roomId: number): Promise<Conversation> {
   const now = deps.clock.now();
-  const joined = deps.db.transaction(
+  const line = deps.db.transaction(
     (tx) => {
       const room = tx
         .select()
@@ -66,48 +68,80 @@ export async function joinRoom(deps: Deps, userId: number, roomId: number): Prom
         .where(and(eq(conversations.id, roomId), eq(conversations.kind, "room")))
         .get();
       if (!room) throw roomNotFound();
-      // A newcomer starts with the history read: unread counts what came after joining.
-      const inserted = tx
-        .insert(members)
-        .values({ conversationId: room.id, userId, joinedAt: now, lastReadMessageId: room.lastMessageId ?? 0 })
-        .onConflictDoNothing()
-        .returning()
+      const member = tx
+        .select({ userId: members.userId })
+        .from(members)
+        .where(and(eq(members.conversationId, roomId), eq(members.userId, userId)))
         .get();
-      return Boolean(inserted);
+      if (member) return null;
+      if (room.isPrivate || room.archivedAt !== null) throw roomNotFound();
+      const joined = recordRoomEvent(deps.db, roomId, userId, { type: "joined" }, now);
+      // A newcomer starts with the history read: unread counts what came after joining.
+      tx.insert(members)
+        .values({ conversationId: room.id, userId, joinedAt: now, lastReadMessageId: room.lastMessageId ?? 0 })
+        .run();
+      return joined;
     },
     { behavior: "immediate" },
   );
   const view = await conversationView(deps, userId, roomId);
-  if (joined) deps.notifier.conversationAdded(userId, view);
+  if (line) {
+    deps.notifier.conversationAdded(userId, view);
+    deps.notifier.message(roomEventView(line));
+  }
   return view;
 }
 
-/** Leaves a room the caller is a member of; the room stays for the others. */
+/**
+ * Leaves a room the caller is a member of, announced in the room; the room stays for the
+ * others. An owner who leaves others behind hands the room to a successor (successorOf).
+ * Leaving a private room means needing a new invitation.
+ */
 export function leaveRoom(deps: Deps, userId: number, roomId: number): void {
-  const left = deps.db.transaction(
+  const now = deps.clock.now();
+  const lines = deps.db.transaction(
     (tx) => {
       const membership = tx
-        .select({ conversationId: members.conversationId })
+        .select({ role: members.role })
         .from(members)
         .innerJoin(conversations, eq(conversations.id, members.conversationId))
         .where(and(eq(members.conversationId, roomId), eq(members.userId, userId), eq(conversations.kind, "room")))
         .get();
-      if (!membership) return false;
+      if (!membership) return null;
+      const told: MessageRow[] = [];
+      const successor = membership.role === "owner" ? successorOf(deps.db, roomId, userId) : undefined;
+      if (successor !== undefined) {
+        told.push(recordRoomEvent(deps.db, roomId, userId, { type: "owner", userId: successor }, now));
+        tx.update(members)
+          .set({ role: "owner" })
+          .where(and(eq(members.conversationId, roomId), eq(members.userId, successor)))
+          .run();
+      }
+      told.push(recordRoomEvent(deps.db, roomId, userId, { type: "left" }, now));
       tx.delete(members)
         .where(and(eq(members.conversationId, roomId), eq(members.userId, userId)))
         .run();
-      return true;
+      return told;
     },
     { behavior: "immediate" },
   );
-  if (!left) throw roomNotFound();
+  if (!lines) throw roomNotFound();
+  for (const line of lines) deps.notifier.message(roomEventView(line));
   deps.notifier.conversationRemoved(userId, roomId);
 }
 
-/** Rooms by name, optionally those starting with `search`, with the caller's membership. */
+/**
+ * Rooms by name, optionally those starting with `search`, with the caller's membership:
+ * public rooms, and the private rooms the caller is in; never archived ones.
+ */
 export function listRooms(deps: Pick<Deps, "db">, userId: number, input: RoomsListInput): Page<RoomSummary> {
   const last = alias(messages, "last");
-  const filters: (SQL | undefined)[] = [eq(conversations.kind, "room")];
+  const joined = sql<number>`exists (select 1 from ${members} where ${members.conversationId} = ${conversations.id} and ${members.userId} = ${userId})`;
+  const filters: (SQL | undefined)[] = [
+    eq(conversations.kind, "room"),
+    isNull(conversations.archivedAt),
+    sql`(${conversations.isPrivate} = 0 or ${joined})`,
+  ];
   if (input.search) filters.push(prefixRange(conversations.nameKey, roomNameKey(input.search)));
   if (input.cursor !== undefined) {
     const at = alias(conversations, "cursor_room");
@@ -124,7 +158,8 @@ export function listRooms(deps: Pick<Deps, "db">, userId: number, input: RoomsLi
           name: conversations.name,
           memberCount: sql<number>`(select count(*) from ${members} where ${members.conversationId} = ${conversations.id})`,
           lastActivityAt: sql<number>`coalesce(${last.createdAt}, ${conversations.createdAt})`,
-          joined: sql<number>`exists (select 1 from ${members} where ${members.conversationId} = ${conversations.id} and ${members.userId} = ${userId})`,
+          joined,
+          isPrivate: conversations.isPrivate,
         })
         .from(conversations)
         .leftJoin(last, eq(last.id, conversations.lastMessageId))
@@ -141,6 +176,7 @@ export function listRooms(deps: Pick<Deps, "db">, userId: number, input: RoomsLi
       memberCount: row.memberCount,
       lastActivityAt: new Date(row.lastActivityAt).toISOString(),
       joined: Boolean(row.joined),
+      private: row.isPrivate,
     })),
     nextCursor,
   };

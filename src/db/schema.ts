@@ -55,6 +55,12 @@ export const conversations = sqliteTable(
     // (a new message; later edits, deletions, reactions, membership) takes the next one
     // inside its committing transaction (src/chat/stream.ts).
     lastSeq: integer("last_seq").notNull().default(0),
+    /** A room's topic (empty: none). */
+    topic: text("topic").notNull().default(""),
+    /** A private room is not listed and is joined only by invitation (src/chat/room-roles.ts). */
+    isPrivate: integer("is_private", { mode: "boolean" }).notNull().default(false),
+    /** When the owner archived the room: read-only, hidden from the room list. */
+    archivedAt: millis("archived_at"),
   },
   (t) => [
     uniqueIndex("conversations_direct_key_unique").on(t.directKey),
@@ -76,6 +82,10 @@ export const members = sqliteTable(
     lastReadMessageId: integer("last_read_message_id").notNull().default(0),
     // The stream number of this member's latest read-mark change (0: never read).
     readSeq: integer("read_seq").notNull().default(0),
+    /** In a room: what the member may do (src/chat/room-roles.ts). Direct conversations: member. */
+    role: text("role", { enum: ["owner", "moderator", "member"] })
+      .notNull()
+      .default("member"),
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.userId] }),
@@ -107,6 +117,11 @@ export const messages = sqliteTable(
     deletedAt: millis("deleted_at"),
     /** The message this one answers, in the same conversation. */
     replyToId: integer("reply_to_id").references((): AnySQLiteColumn => messages.id, { onDelete: "set null" }),
+    /** "system": a room event (renamed, joined, removed, ...) told by `event`, worded by the client. */
+    kind: text("kind", { enum: ["user", "system"] })
+      .notNull()
+      .default("user"),
+    event: text("event", { mode: "json" }).$type<Record<string, unknown>>(),
   },
   (t) => [
     index("messages_conversation_id").on(t.conversationId, t.id),

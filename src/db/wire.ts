@@ -1,14 +1,16 @@
 // Database rows → the wire types of the contract (times as ISO strings).
 
-import type {
-  ActivityEntry,
-  AdminUser,
-  Attachment,
-  Message,
-  Reaction,
-  ReplyTo,
-  User,
-  UserSummary,
+import {
+  type ActivityEntry,
+  type AdminUser,
+  type Attachment,
+  type Message,
+  type Reaction,
+  type ReplyTo,
+  type RoomEvent,
+  roomEventSchema,
+  type User,
+  type UserSummary,
 } from "../shared/api.ts";
 import type { activityLog, MessageRow, UserRow } from "./schema.ts";
 
@@ -55,7 +57,14 @@ export function toMessage(row: MessageRow, extras: MessageExtras): Message {
     editedAt: iso(row.editedAt),
     deletedAt: iso(row.deletedAt),
     ...extras,
+    ...(row.kind === "system" && row.event ? { event: toRoomEvent(row.event) } : {}),
   };
+}
+
+// Stored by the server itself (chat/room-events.ts); parsed so a row can never put an
+// unknown shape on the wire.
+function toRoomEvent(stored: Record<string, unknown>): RoomEvent {
+  return roomEventSchema.parse(stored);
 }
 
 /** A user as the admin pages see them: active or not. */

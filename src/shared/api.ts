@@ -75,6 +75,31 @@ export type ReplyTo = z.infer<typeof replyToSchema>;
 /** One emoji on a message and who put it there, in the order they did. */
 export const reactionSchema = z.object({ emoji: z.string(), userIds: z.array(id) });
 export type Reaction = z.infer<typeof reactionSchema>;
+// Rooms: roles and the events announced in a room ---------------------------------------
+
+/** What a room member may do: see docs/DECISIONS.md, "Room roles". */
+export const ROOM_ROLES = ["owner", "moderator", "member"] as const;
+export const roomRoleSchema = z.enum(ROOM_ROLES);
+export type RoomRole = z.infer<typeof roomRoleSchema>;
+
+/**
+ * A room event, carried by a system line in the room (a message with `event` and an empty
+ * body): who did it is the message's sender; the client words it in the reader's language.
+ */
+export const roomEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("joined") }),
+  z.object({ type: z.literal("left") }),
+  z.object({ type: z.literal("invited"), userId: id }),
+  z.object({ type: z.literal("removed"), userId: id }),
+  z.object({ type: z.literal("renamed"), from: z.string(), to: z.string() }),
+  /** The new topic; empty: cleared. */
+  z.object({ type: z.literal("topic"), topic: z.string() }),
+  z.object({ type: z.literal("role"), userId: id, role: z.enum(["moderator", "member"]) }),
+  /** Ownership passed to `userId`; the previous owner is a moderator now. */
+  z.object({ type: z.literal("owner"), userId: id }),
+  z.object({ type: z.literal("archived"), archived: z.boolean() }),
+]);
+export type RoomEvent = z.infer<typeof roomEventSchema>;
 
 /**
  * A file sent with a message (or uploaded and not yet sent). Its bytes are at
@@ -115,6 +140,8 @@ export const messageSchema = z.object({
   mentions: z.array(id),
   /** Files sent with it, in upload order ([] once the message is deleted: the files are gone). */
   attachments: z.array(attachmentSchema),
+  /** Present on a system line: the room event it announces (the body is empty). */
+  event: roomEventSchema.optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -125,6 +152,17 @@ export const conversationSchema = z.object({
   peer: userSummarySchema.optional(),
   lastMessage: messageSchema.optional(),
   unread: z.number().int().min(0),
+  /** Rooms only: the room as its member sees it. */
+  room: z
+    .object({
+      topic: z.string(),
+      memberCount: z.number().int().min(0),
+      /** The caller's role in the room. */
+      role: roomRoleSchema,
+      private: z.boolean(),
+      archived: z.boolean(),
+    })
+    .optional(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
@@ -259,7 +297,27 @@ export type AroundPage = z.infer<typeof aroundPageSchema>;
 export const markReadInput = z.object({ conversationId: id, upTo: z.number().int().min(0) });
 
 export const roomNameInput = z.object({ name: trimmedName("A room name") });
+export const createRoomInput = roomNameInput.extend({ private: z.boolean().optional() });
 export const roomIdInput = z.object({ id });
+export const renameRoomInput = roomNameInput.extend({ id });
+export const ROOM_TOPIC_MAX = 250;
+export const roomTopicInput = z.object({
+  id,
+  topic: z
+    .string()
+    .trim()
+    .max(ROOM_TOPIC_MAX, `A topic is at most ${ROOM_TOPIC_MAX} characters`)
+    .refine((topic) => topic.isWellFormed() && !FORBIDDEN_CONTROL.test(topic.replaceAll("\t", " ")), {
+      message: "A topic cannot contain control characters",
+    })
+    .refine((topic) => !topic.includes("\n"), { message: "A topic is one line" }),
+});
+export const roomInviteInput = z.object({ id, username: z.string().trim().min(1, "Username is required").max(64) });
+export const roomMemberInput = z.object({ id, userId: id });
+export const roomRoleInput = z.object({ id, userId: id, role: z.enum(["moderator", "member"]) });
+export const roomArchiveInput = z.object({ id, archived: z.boolean() });
+export const roomMemberSchema = z.object({ user: userSummarySchema, role: roomRoleSchema });
+export type RoomMember = z.infer<typeof roomMemberSchema>;
 export const roomsListInput = z
   .object({ search, cursor, limit: pageLimit })
   .optional()
@@ -333,6 +391,7 @@ export const roomSummarySchema = z.object({
   memberCount: z.number().int().min(0),
   lastActivityAt: time,
   joined: z.boolean(),
+  private: z.boolean(),
 });
 export type RoomSummary = z.infer<typeof roomSummarySchema>;
 export const adminUserSchema = userSchema.extend({ isActive: z.boolean() });

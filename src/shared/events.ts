@@ -31,6 +31,8 @@ export const serverFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), userId: id, lastMessageId: z.number().int().min(0), maxBody: id }),
   z.object({ type: z.literal("message"), message: messageSchema }),
   z.object({ type: z.literal("conversation"), conversation: conversationSchema }),
+  /** The user is no longer in the conversation (left, or was removed): drop it. */
+  z.object({ type: z.literal("removed"), conversationId: id }),
   z.object({ type: z.literal("presence"), userId: id, online: z.boolean() }),
   /** Someone you share a conversation with (or you) changed their name or bio. */
   z.object({ type: z.literal("user"), user: userSummarySchema }),

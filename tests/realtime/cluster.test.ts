@@ -72,6 +72,7 @@ describe("two instances, one Redis", () => {
     const bobOnB = await open(b.url, bob.token);
     const room = await createRoom(a, [ada, bob]);
     expect((await bobOnB.next("conversation")).conversation.id).toBe(room);
+    expect((await bobOnB.next("message")).message.event).toEqual({ type: "joined" });
     const message = await send(a, ada, room, "now you are in");
     expect((await bobOnB.next("message")).message.id).toBe(message.id);
   });

@@ -120,6 +120,8 @@ describe("ready and delivery", () => {
     await joinRoom(server, bob, room);
     const added = await socket.next("conversation");
     expect(added.conversation.id).toBe(room);
+    // Bob's arrival is told in the room first (a system line), then the message.
+    expect((await socket.next("message")).message.event).toEqual({ type: "joined" });
     const message = await send(server, ada, room, "welcome");
     expect((await socket.next("message")).message.id).toBe(message.id);
   });
@@ -143,8 +145,8 @@ describe("ready and delivery", () => {
     const adaSocket = await open(server.url, ada.token);
     const bobSocket = await open(server.url, bob.token);
     await markRead(server, bob, room, message.id);
-    // The room's second change, after the message.
-    const expected = { type: "read", conversationId: room, userId: bob.user.id, upTo: message.id, seq: 2 };
+    // The room's third change: Bob's arrival, the message, the read mark.
+    const expected = { type: "read", conversationId: room, userId: bob.user.id, upTo: message.id, seq: 3 };
     expect(await adaSocket.next("read")).toEqual(expected as never);
     expect(await bobSocket.next("read")).toEqual(expected as never);
   });

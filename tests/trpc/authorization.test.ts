@@ -112,9 +112,10 @@ describe("a non-member gets NOT_FOUND", () => {
 test("leaving a room takes its history away until you join again", async () => {
   const carol = await signUp(server.url);
   await carol.trpc.rooms.join.mutate({ id: roomId });
-  expect((await carol.trpc.history.messages.query({ conversationId: roomId })).items.map((m) => m.id)).toEqual([
-    roomMessage.id,
-  ]);
+  const items = (await carol.trpc.history.messages.query({ conversationId: roomId })).items;
+  // What was said, then the system line of Carol's arrival.
+  expect(items.map((m) => m.id)).toEqual([roomMessage.id, expect.any(Number)]);
+  expect(items[1]).toMatchObject({ senderId: carol.user.id, body: "", event: { type: "joined" } });
   await carol.trpc.rooms.leave.mutate({ id: roomId });
   await expectHidden((id) => carol.trpc.history.messages.query({ conversationId: id }), roomId);
   await expectHidden((id) => carol.trpc.history.get.query({ id }), roomMessage.id);

@@ -163,22 +163,31 @@ describe("delete", () => {
     expect(storedRow(inRoom.id)?.body).toBe("room");
   });
 
-  test("a site admin in a room deletes others' messages there, written to the activity log; not in a direct conversation", async () => {
-    const [ada, admin] = await two();
-    sqlite().run("update users set is_admin = 1 where id = ?", [admin.user.id]);
-    const roomId = await room(ada, admin);
-    const sent = await ada.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "spam" });
-    const deleted = await admin.trpc.history.delete.mutate({ id: sent.id });
-    expect(deleted).toMatchObject({ body: "", senderId: ada.user.id });
-    const log = await admin.trpc.admin.activity.query({ kind: "message_deleted_by_moderator" });
+  test("a room's owner or moderator deletes others' messages there, written to the activity log; a site admin as such may not", async () => {
+    const [ada, bob] = await two();
+    const roomId = await room(ada, bob);
+    const sent = await bob.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "spam" });
+    const deleted = await ada.trpc.history.delete.mutate({ id: sent.id });
+    expect(deleted).toMatchObject({ body: "", senderId: bob.user.id });
+    sqlite().run("update users set is_admin = 1 where id = ?", [ada.user.id]);
+    const log = await ada.trpc.admin.activity.query({ kind: "message_deleted_by_moderator" });
     expect(log.items[0]).toMatchObject({
-      userId: admin.user.id,
-      detail: { messageId: sent.id, conversationId: roomId, authorId: ada.user.id },
+      userId: ada.user.id,
+      detail: { messageId: sent.id, conversationId: roomId, authorId: bob.user.id },
     });
     expect(JSON.stringify(log.items[0])).not.toContain("spam");
 
-    const direct = await ada.trpc.history.send.mutate({ to: { userId: admin.user.id }, body: "just us" });
-    expect(await failureCode(admin.trpc.history.delete.mutate({ id: direct.id }))).toBe("FORBIDDEN");
+    // A moderator too; a site admin who is a plain member of the room is not one.
+    const [cy, admin] = await two();
+    sqlite().run("update users set is_admin = 1 where id = ?", [admin.user.id]);
+    for (const person of [cy, admin]) await person.trpc.rooms.join.mutate({ id: roomId });
+    await ada.trpc.rooms.setRole.mutate({ id: roomId, userId: cy.user.id, role: "moderator" });
+    const again = await bob.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "more spam" });
+    expect(await failureCode(admin.trpc.history.delete.mutate({ id: again.id }))).toBe("FORBIDDEN");
+    expect((await cy.trpc.history.delete.mutate({ id: again.id })).deletedAt).not.toBeNull();
+
+    const direct = await bob.trpc.history.send.mutate({ to: { userId: ada.user.id }, body: "just us" });
+    expect(await failureCode(ada.trpc.history.delete.mutate({ id: direct.id }))).toBe("FORBIDDEN");
   });
 
   test("the author's own deletion is not in the activity log", async () => {
@@ -222,7 +231,8 @@ describe("a third person who was offline", () => {
       expect(edited.seq).toBeLessThan(deleted.seq);
       // And the page read after a reload shows the same.
       const page = await cy.trpc.history.messages.query({ conversationId: roomId });
-      expect(page.items.map((m) => [m.id, m.body, m.deletedAt !== null])).toEqual([
+      // (After the system lines of Bob's and Cy's arrivals.)
+      expect(page.items.filter((m) => !m.event).map((m) => [m.id, m.body, m.deletedAt !== null])).toEqual([
         [one.id, "one, edited twice", false],
         [two.id, "", true],
         [three.id, "three", false],
@@ -271,7 +281,8 @@ describe("around", () => {
       messageId: sent[1]?.id ?? 0,
       limit: 5,
     });
-    expect(start.messages.map((m) => m.body)).toEqual(["m0", "m1", "m2", "m3"]);
+    // The room's history starts with Bob's arrival, a system line.
+    expect(start.messages.map((m) => m.event?.type ?? m.body)).toEqual(["joined", "m0", "m1", "m2", "m3"]);
     expect(start).toMatchObject({ hasOlder: false, hasNewer: true });
     const end = await bob.trpc.history.around.query({ conversationId: roomId, messageId: sent[29]?.id ?? 0 });
     // The default size is MESSAGES_TO_LOAD (15): seven before, the message, nothing after.

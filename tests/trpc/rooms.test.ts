@@ -21,7 +21,13 @@ describe("rooms.create", () => {
     const ada = await signUp(server.url);
     recorder = recordNotifications(server.deps);
     const room = await ada.trpc.rooms.create.mutate({ name: "  Book club  " });
-    expect(room).toEqual({ id: room.id, kind: "room", name: "Book club", unread: 0 });
+    expect(room).toEqual({
+      id: room.id,
+      kind: "room",
+      name: "Book club",
+      unread: 0,
+      room: { topic: "", memberCount: 1, role: "owner", private: false, archived: false },
+    });
     expect(recorder.of("conversationAdded")).toEqual([[ada.user.id, room]]);
     expect(await ada.trpc.history.conversations.query()).toEqual([room]);
   });
@@ -53,7 +59,14 @@ describe("joining and leaving", () => {
     recorder = recordNotifications(server.deps);
 
     const joined = await joiner.trpc.rooms.join.mutate({ id: room.id });
-    expect(joined).toEqual({ id: room.id, kind: "room", name: "Gardening", lastMessage: old, unread: 0 });
+    expect(joined).toEqual({
+      id: room.id,
+      kind: "room",
+      name: "Gardening",
+      lastMessage: old,
+      unread: 0,
+      room: { topic: "", memberCount: 2, role: "member", private: false, archived: false },
+    });
     expect(await joiner.trpc.rooms.join.mutate({ id: room.id })).toEqual(joined);
     expect(recorder.of("conversationAdded")).toEqual([[joiner.user.id, joined]]);
 
@@ -65,7 +78,13 @@ describe("joining and leaving", () => {
     expect((await joiner.trpc.history.conversations.query())[0]).toMatchObject({ id: room.id, unread: 1 });
     const reply = await joiner.trpc.history.send.mutate({ to: { conversationId: room.id }, body: "thanks" });
     const history = await owner.trpc.history.messages.query({ conversationId: room.id });
-    expect(history.items.map((m) => m.body)).toEqual(["before you came", "welcome", "thanks"]);
+    // The arrival is a system line (empty body, the event), which is never unread.
+    expect(history.items.map((m) => m.event?.type ?? m.body)).toEqual([
+      "before you came",
+      "joined",
+      "welcome",
+      "thanks",
+    ]);
     expect(history.items.at(-1)).toEqual(reply);
   });
 

@@ -1,11 +1,31 @@
+import {
+  inviteToRoom,
+  listRoomMembers,
+  removeFromRoom,
+  renameRoom,
+  setRoomArchived,
+  setRoomRole,
+  setRoomTopic,
+  transferRoom,
+} from "../../chat/room-roles.ts";
 import { createRoom, joinRoom, leaveRoom, listRooms } from "../../chat/rooms.ts";
-import { roomIdInput, roomNameInput, roomsListInput } from "../../shared/api.ts";
+import {
+  createRoomInput,
+  renameRoomInput,
+  roomArchiveInput,
+  roomIdInput,
+  roomInviteInput,
+  roomMemberInput,
+  roomRoleInput,
+  roomsListInput,
+  roomTopicInput,
+} from "../../shared/api.ts";
 import { protectedProcedure, router } from "../init.ts";
 
 export const roomsRouter = router({
   create: protectedProcedure
-    .input(roomNameInput)
-    .mutation(({ ctx, input }) => createRoom(ctx.deps, ctx.session.user.id, input.name)),
+    .input(createRoomInput)
+    .mutation(({ ctx, input }) => createRoom(ctx.deps, ctx.session.user.id, input.name, input.private)),
   join: protectedProcedure
     .input(roomIdInput)
     .mutation(({ ctx, input }) => joinRoom(ctx.deps, ctx.session.user.id, input.id)),
@@ -15,4 +35,28 @@ export const roomsRouter = router({
   list: protectedProcedure
     .input(roomsListInput)
     .query(({ ctx, input }) => listRooms(ctx.deps, ctx.session.user.id, input)),
+  members: protectedProcedure
+    .input(roomIdInput)
+    .query(({ ctx, input }) => listRoomMembers(ctx.deps, ctx.session.user.id, input.id)),
+  invite: protectedProcedure
+    .input(roomInviteInput)
+    .mutation(({ ctx, input }) => inviteToRoom(ctx.deps, ctx.session.user.id, input.id, input.username)),
+  remove: protectedProcedure.input(roomMemberInput).mutation(({ ctx, input }) => {
+    removeFromRoom(ctx.deps, ctx.session.user.id, input.id, input.userId);
+  }),
+  setRole: protectedProcedure.input(roomRoleInput).mutation(({ ctx, input }) => {
+    setRoomRole(ctx.deps, ctx.session.user.id, input.id, input.userId, input.role);
+  }),
+  transfer: protectedProcedure.input(roomMemberInput).mutation(({ ctx, input }) => {
+    transferRoom(ctx.deps, ctx.session.user.id, input.id, input.userId);
+  }),
+  setArchived: protectedProcedure.input(roomArchiveInput).mutation(({ ctx, input }) => {
+    setRoomArchived(ctx.deps, ctx.session.user.id, input.id, input.archived);
+  }),
+  rename: protectedProcedure.input(renameRoomInput).mutation(({ ctx, input }) => {
+    renameRoom(ctx.deps, ctx.session.user.id, input.id, input.name);
+  }),
+  setTopic: protectedProcedure.input(roomTopicInput).mutation(({ ctx, input }) => {
+    setRoomTopic(ctx.deps, ctx.session.user.id, input.id, input.topic);
+  }),
 });
