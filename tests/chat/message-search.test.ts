@@ -103,6 +103,20 @@ describe("the index follows the messages", () => {
   });
 });
 
+describe("the index follows edits and deletions through the procedures", () => {
+  test("history.edit: found by the new words only; history.delete: found no more", async () => {
+    const [w, v] = [unique("gecko"), unique("gecko")];
+    const message = await say(ada, `${w} first draft`);
+    await ada.trpc.history.edit.mutate({ id: message.id, body: `${v} second draft` });
+    expect(await ids(bob, w)).toEqual([]);
+    expect(await ids(bob, v)).toEqual([message.id]);
+    expect(await ids(bob, "draft")).toContain(message.id);
+    await ada.trpc.history.delete.mutate({ id: message.id });
+    expect(await ids(bob, v)).toEqual([]);
+    expect(await ids(bob, "draft")).not.toContain(message.id);
+  });
+});
+
 describe("only what the caller may see", () => {
   test("another pair's direct messages and an unjoined room's are never found", async () => {
     const w = unique("shrew");

@@ -189,17 +189,18 @@ export function ConversationView(props: {
 
   // Opening at a message: the pages up to it are loaded, then it is centred and marked.
   const [focused, setFocused] = createSignal<number | null>(null);
-  const [focusLost, setFocusLost] = createSignal(false);
+  const [focusLost, setFocusLost] = createSignal<"absent" | "tooFar" | null>(null);
   const focusOn = async (messageId: number) => {
-    let held: boolean;
+    let reached: "held" | "absent" | "tooFar";
     try {
       const unread = chat.conversations.get(props.conversationId)?.unread;
-      held = await chat.threads.reach(props.conversationId, messageId, unread);
+      reached = await chat.threads.reach(props.conversationId, messageId, unread);
     } catch {
       return;
     }
+    const held = reached === "held";
     if (dividerAfter() === null) setDividerAfter(thread().myReadUpTo);
-    setFocusLost(!held);
+    setFocusLost(reached === "held" ? null : reached);
     setFocused(held ? messageId : null);
     const row = held ? scroller.querySelector<HTMLElement>(`[data-message-id="${messageId}"]`) : null;
     if (!row) return scrollToBottom();
@@ -400,7 +401,7 @@ export function ConversationView(props: {
 
       <Show when={focusLost()}>
         <p class="focus-lost" role="status">
-          {t("search.messageGone")}
+          {focusLost() === "tooFar" ? t("search.messageTooFar") : t("search.messageGone")}
         </p>
       </Show>
       <p class="typing" aria-live="polite">

@@ -318,6 +318,8 @@ export const de: Dictionary = {
   },
   search: {
     messageGone: "Diese Nachricht ist nicht mehr in dieser Unterhaltung.",
+    messageTooFar:
+      "Diese Nachricht liegt zu weit zurück, um sie hier zu öffnen; scroll nach oben, um sie zu erreichen.",
     open: "Suchen",
     shortcut: "Strg K",
     title: "Suche",

@@ -312,6 +312,7 @@ export const en = {
   },
   search: {
     messageGone: "That message is not in this conversation any more.",
+    messageTooFar: "That message is too far back to open here; scroll up to reach it.",
     open: "Search",
     shortcut: "Ctrl K",
     title: "Search",

@@ -205,9 +205,10 @@ export function createThreadsStore(
     /**
      * Holds `messageId` if it is in the conversation: the latest page, then older pages
      * until it is in (the thread stays one unbroken run up to the latest, so live messages
-     * and the stream go on as usual). False when it is not in this conversation.
+     * and the stream go on as usual). "absent" when it is not in this conversation,
+     * "tooFar" when it lies more than REACH_PAGES_MAX pages back.
      */
-    async reach(conversationId: number, messageId: number, unread = 0): Promise<boolean> {
+    async reach(conversationId: number, messageId: number, unread = 0): Promise<"held" | "absent" | "tooFar"> {
       const [thread] = slot(conversationId);
       const held = () => thread().items.some((message) => message.id === messageId);
       // A page the view asked for may be on its way: wait for it rather than skip ahead.
@@ -222,7 +223,9 @@ export function createThreadsStore(
         if (!thread().hasMore || oldest <= messageId) break;
         await this.loadOlder(conversationId, 0, REACH_PAGE_SIZE);
       }
-      return held();
+      if (held()) return "held";
+      const oldest = thread().items[0]?.id ?? 0;
+      return thread().hasMore && oldest > messageId ? "tooFar" : "absent";
     },
 
     /** Loads the page before the oldest message held. Returns false when nothing more. */
