@@ -1,10 +1,14 @@
 // deploy/.env.deploy is parsed by the deploy scripts, never run by bash: a value holding
 // `;`, `$(...)` or backquotes stays text. 01-build-server runs against the fake doctl with
 // such values; no command in them may run, and DigitalOcean receives them as written.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+
+// 01-build-server runs a dozen fake doctl processes: slow on a loaded machine, as in
+// deploy-scripts.test.ts (the preload's default timeout reaches only a run's first file).
+setDefaultTimeout(120_000);
 
 const root = join(import.meta.dir, "..", "..");
 let tmp = "";
