@@ -139,7 +139,8 @@ test("by keyboard alone: ↑ from the message list focuses a message, Tab reache
   const toolbar = row(bob.page, "link me").getByRole("toolbar", { name: "Message actions" });
   await toolbar.waitFor();
   expect(await seriousViolations(bob.page)).toEqual([]);
-  // Tab goes through the actions: Reply, Copy text, Copy link.
+  // Tab goes through the actions: Add reaction, Reply, Copy text, Copy link.
+  await bob.page.keyboard.press("Tab");
   await bob.page.keyboard.press("Tab");
   await bob.page.keyboard.press("Tab");
   await bob.page.keyboard.press("Tab");
@@ -149,3 +150,34 @@ test("by keyboard alone: ↑ from the message list focuses a message, Tab reache
   expect(await bob.page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/c/${roomId}/m/${id}`);
   for (const person of [ada, bob, cy]) expect(person.errors).toEqual([]);
 }, 30_000);
+
+test("reactions: a pick from the common ones shows as a chip for both, with names; a click on the chip joins", async () => {
+  const bobRow = row(bob.page, "link me");
+  await bobRow.hover();
+  await bobRow.getByRole("button", { name: "Add reaction" }).click();
+  await bob.page.getByRole("dialog", { name: "Add reaction" }).getByRole("button", { name: "👍" }).click();
+  const adaChip = row(ada.page, "link me").getByRole("button", { name: /^👍.* 1: Bob Stone$/ });
+  await adaChip.waitFor();
+  expect(await adaChip.getAttribute("aria-pressed")).toBe("false");
+  expect(await adaChip.getAttribute("title")).toContain("Bob Stone");
+  await adaChip.click();
+  const both = row(bob.page, "link me").getByRole("button", { name: /^👍.* 2: / });
+  await both.waitFor();
+  expect(await both.getAttribute("aria-pressed")).toBe("true");
+  expect(await seriousViolations(bob.page)).toEqual([]);
+  await ada.page.reload();
+  await row(ada.page, "link me")
+    .getByRole("button", { name: /^👍.* 2: / })
+    .waitFor();
+  // Ada takes hers back: Bob's chip counts one again.
+  await row(ada.page, "link me")
+    .getByRole("button", { name: /^👍.* 2: / })
+    .click();
+  await row(bob.page, "link me")
+    .getByRole("button", { name: /^👍.* 1: / })
+    .waitFor();
+  await row(cy.page, "link me")
+    .getByRole("button", { name: /^👍.* 1: / })
+    .waitFor();
+  for (const person of [ada, bob, cy]) expect(person.errors).toEqual([]);
+}, 60_000);

@@ -13,6 +13,7 @@ import { MessageBody } from "./MessageBody.tsx";
 import { MessageEditor } from "./MessageEditor.tsx";
 import { LONG_PRESS_MS, type MessageUi, messageLink } from "./message-ui.ts";
 import { useMentionName } from "./PlainMessageText.tsx";
+import { ReactionChips } from "./ReactionChips.tsx";
 import { ReplyQuote } from "./ReplyQuote.tsx";
 
 export function MessageItem(props: {
@@ -48,6 +49,8 @@ export function MessageItem(props: {
     }
   };
   const { api } = useApp();
+  const react = (emoji: string, on: boolean) =>
+    void change(() => api.trpc.history.react.mutate({ id: props.message.id, emoji, on }));
 
   // A long press on a phone opens the actions (a click elsewhere closes them).
   let pressTimer: ReturnType<typeof setTimeout> | undefined;
@@ -122,6 +125,7 @@ export function MessageItem(props: {
             open={props.ui.actionsOpen() === props.message.id}
             canEdit={canEdit()}
             canDelete={canDelete()}
+            onReact={react}
             onReply={() => {
               props.ui.setReplyingTo(props.message);
               props.ui.setActionsOpen(null);
@@ -137,6 +141,9 @@ export function MessageItem(props: {
           />
         </Show>
       </div>
+      <Show when={!deleted()}>
+        <ReactionChips reactions={props.message.reactions} nameOf={props.nameOf} onToggle={react} />
+      </Show>
       <Show when={error()}>
         <p class="message-error" role="alert">
           {error()}
