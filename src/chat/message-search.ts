@@ -5,7 +5,7 @@
 
 import { SQLiteError } from "bun:sqlite";
 import { type SQL, sql } from "drizzle-orm";
-import { members, messages } from "../db/schema.ts";
+import { attachments, members, messages } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchInput, type SearchPage } from "../shared/search.ts";
@@ -37,6 +37,10 @@ export function searchMessages(deps: Deps, userId: number, input: SearchInput): 
   if (input.fromUserId !== undefined) filters.push(sql`and ${messages.senderId} = ${input.fromUserId}`);
   if (input.before !== undefined) filters.push(sql`and ${messages.createdAt} < ${Date.parse(input.before)}`);
   if (input.after !== undefined) filters.push(sql`and ${messages.createdAt} > ${Date.parse(input.after)}`);
+  if (input.hasFile !== undefined) {
+    const attached = sql`exists (select 1 from ${attachments} where ${attachments.messageId} = ${messages.id})`;
+    filters.push(input.hasFile ? sql`and ${attached}` : sql`and not ${attached}`);
+  }
   if (input.cursor !== undefined) {
     const { rank, id } = input.cursor;
     filters.push(sql`and (messages_fts.rank > ${rank} or (messages_fts.rank = ${rank} and ${messages.id} < ${id}))`);

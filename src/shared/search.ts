@@ -26,6 +26,8 @@ export const searchInput = z.object({
   /** Only messages sent strictly before / after these instants. */
   before: instant.optional(),
   after: instant.optional(),
+  /** Only messages with at least one attached file (true), or without any (false). */
+  hasFile: z.boolean().optional(),
   cursor: searchCursorSchema.optional(),
   limit: z.number().int().min(1).max(50).optional(),
 });

@@ -169,6 +169,19 @@ describe("filters", () => {
   });
 });
 
+test("has a file: only messages with an attachment, or only those without", async () => {
+  const w = unique("okapi");
+  const withFile = await say(ada, `${w} see the attached plan`);
+  const without = await say(ada, `${w} no file here`);
+  sql()
+    .query(
+      "insert into attachments (uploader_id, message_id, conversation_id, state, storage_key, name, content_type, size, created_at) values (?, ?, ?, 'ready', ?, 'plan.pdf', 'application/pdf', 3, 0)",
+    )
+    .run(ada.user.id, withFile.id, roomId, `key-${w}`);
+  expect(await ids(bob, { query: w, hasFile: true })).toEqual([withFile.id]);
+  expect(await ids(bob, { query: w, hasFile: false })).toEqual([without.id]);
+});
+
 describe("ranking and paging", () => {
   test("the better match first; among equal matches the most recent first", async () => {
     const w = unique("koala");

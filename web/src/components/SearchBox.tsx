@@ -45,6 +45,7 @@ export function SearchBox(): JSX.Element {
   const [fromPerson, setFromPerson] = createSignal(0);
   const [since, setSince] = createSignal("");
   const [until, setUntil] = createSignal("");
+  const [hasFile, setHasFile] = createSignal(false);
   const [people, setPeople] = createSignal<UserSummary[]>([]);
   const [hits, setHits] = createSignal<Hit[]>([]);
   const [cursor, setCursor] = createSignal<Cursor | null>(null);
@@ -105,7 +106,7 @@ export function SearchBox(): JSX.Element {
   let generation = 0;
   onCleanup(() => clearTimeout(pause));
   createEffect(
-    on([query, inConversation, fromPerson, since, until], () => {
+    on([query, inConversation, fromPerson, since, until, hasFile], () => {
       clearTimeout(pause);
       setActive(0);
       // Results of the previous words go at once: Enter must never open one of them.
@@ -122,6 +123,7 @@ export function SearchBox(): JSX.Element {
     ...(inConversation() ? { conversationId: inConversation() } : {}),
     ...(fromPerson() ? { fromUserId: fromPerson() } : {}),
     ...dayRange(since(), until()),
+    ...(hasFile() ? { hasFile: true } : {}),
     ...(after ? { cursor: after } : {}),
   });
 
@@ -286,6 +288,10 @@ export function SearchBox(): JSX.Element {
           <label>
             <span>{t("search.until")}</span>
             <input type="date" value={until()} onChange={(e) => setUntil(e.currentTarget.value)} />
+          </label>
+          <label>
+            <input type="checkbox" checked={hasFile()} onChange={(e) => setHasFile(e.currentTarget.checked)} />
+            <span>{t("search.hasFile")}</span>
           </label>
         </fieldset>
 

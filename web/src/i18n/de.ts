@@ -332,6 +332,7 @@ export const de: Dictionary = {
     anyone: "Allen",
     since: "Seit",
     until: "Bis",
+    hasFile: "Mit Datei",
     results: "Ergebnisse",
     jumpTo: "Springen zu",
     messages: "Nachrichten",

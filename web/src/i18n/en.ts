@@ -325,6 +325,7 @@ export const en = {
     anyone: "Anyone",
     since: "Since",
     until: "Until",
+    hasFile: "Has a file",
     results: "Results",
     jumpTo: "Jump to",
     messages: "Messages",
