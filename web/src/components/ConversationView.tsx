@@ -6,7 +6,6 @@ import {
   createComputed,
   createEffect,
   createMemo,
-  createResource,
   createSignal,
   For,
   type JSX,
@@ -20,7 +19,7 @@ import {
 import type { Message, UserSummary } from "../../../src/shared/api.ts";
 import { dayLabel, markRows, timeLabel } from "../lib/grouping.ts";
 import type { PendingMessage } from "../lib/thread.ts";
-import { useApp, useChat, useI18n } from "../stores/context.tsx";
+import { useChat, useI18n } from "../stores/context.tsx";
 import { displayName } from "../stores/people.ts";
 import type { SendTarget } from "../stores/threads.ts";
 import { Avatar } from "./Avatar.tsx";
@@ -30,6 +29,8 @@ import { MessageBody, markdownReady } from "./message/MessageBody.tsx";
 import { MessageItem } from "./message/MessageItem.tsx";
 import { createMessageUi, useMessageKeys } from "./message/message-ui.ts";
 import { ReplyBar } from "./message/ReplyBar.tsx";
+import { RoomHeaderSub } from "./room/RoomHeaderSub.tsx";
+import { SystemLine } from "./room/SystemLine.tsx";
 
 /** A row's mark as shown: its day as a label. */
 type ShownMark = { day?: string; runStart: boolean };
@@ -50,16 +51,8 @@ export function ConversationView(props: {
   focusMessageId?: number | undefined;
 }): JSX.Element {
   const chat = useChat();
-  const { api } = useApp();
   const { t, intlLocale } = useI18n();
-  // A room's member count: the contract has it on the rooms list (found by the name).
-  const [memberCount] = createResource(
-    () => (props.kind === "room" && props.conversationId > 0 ? props.title : null),
-    async (name) => {
-      const page = await api.trpc.rooms.list.query({ search: name, limit: 20 });
-      return page.items.find((room) => room.id === props.conversationId)?.memberCount;
-    },
-  );
+  const room = () => chat.conversations.get(props.conversationId)?.room;
   const thread = () => chat.threads.thread(props.conversationId);
   let scroller!: HTMLDivElement;
   let composer: HTMLTextAreaElement | undefined;
@@ -305,10 +298,7 @@ export function ConversationView(props: {
             )}
           </Show>
           <Show when={props.kind === "room"}>
-            <p class="pane-sub">
-              <Show when={memberCount()}>{(count) => `${t("rooms.members", count())} · `}</Show>
-              {t("conversation.noTopic")}
-            </p>
+            <RoomHeaderSub conversation={chat.conversations.get(props.conversationId)} />
           </Show>
         </div>
         {props.actions}
@@ -346,6 +336,8 @@ export function ConversationView(props: {
                 (previous) => messagesById().get(id) ?? previous,
                 messagesById().get(id) as Message,
               );
+              const event = message().event;
+              if (event) return <SystemLine message={{ ...message(), event }} />;
               const mark = markSignal(id)[0];
               const mine = message().senderId === chat.me();
               return (
@@ -407,17 +399,19 @@ export function ConversationView(props: {
       <p class="typing" aria-live="polite">
         {typingText()}
       </p>
-      <ReplyBar ui={ui} nameOf={senderName} />
-      <Composer
-        label={t("conversation.composerLabel", props.title)}
-        placeholder={t("conversation.composerPlaceholder", props.kind === "room" ? `#${props.title}` : props.title)}
-        onSend={send}
-        maxBody={chat.maxBody()}
-        onTyping={() => props.conversationId > 0 && chat.typing(props.conversationId)}
-        ref={(element) => {
-          composer = element;
-        }}
-      />
+      <Show when={!room()?.archived} fallback={<p class="archived-note">{t("room.archivedNotice")}</p>}>
+        <ReplyBar ui={ui} nameOf={senderName} />
+        <Composer
+          label={t("conversation.composerLabel", props.title)}
+          placeholder={t("conversation.composerPlaceholder", props.kind === "room" ? `#${props.title}` : props.title)}
+          onSend={send}
+          maxBody={chat.maxBody()}
+          onTyping={() => props.conversationId > 0 && chat.typing(props.conversationId)}
+          ref={(element) => {
+            composer = element;
+          }}
+        />
+      </Show>
     </section>
   );
 }

@@ -2,7 +2,7 @@
 // the labels of its times.
 import { formatDate, relativeDay } from "../i18n/format.ts";
 
-export type Groupable = { senderId: number; createdAt: string };
+export type Groupable = { senderId: number; createdAt: string; event?: unknown };
 
 /** Where a message sits: the first of its day (with that day), the first of a run. */
 export type RowMark = { runStart: boolean; day?: Date };
@@ -27,7 +27,12 @@ export function markRows<T extends Groupable>(items: readonly T[], from = 0, gap
     if (!previous || !previousAt || !sameDay(previousAt, at)) {
       marks.push({ runStart: true, day: new Date(at.getFullYear(), at.getMonth(), at.getDate()) });
     } else {
-      const continues = previous.senderId === item.senderId && at.getTime() - previousAt.getTime() <= gapMs;
+      // A system line (a room event) stands alone: the message after it starts a run.
+      const continues =
+        !previous.event &&
+        !item.event &&
+        previous.senderId === item.senderId &&
+        at.getTime() - previousAt.getTime() <= gapMs;
       marks.push({ runStart: !continues });
     }
     previous = item;

@@ -3,9 +3,8 @@
 // message to someone with whom there is no conversation yet.
 import { useNavigate, useParams } from "@solidjs/router";
 import { createResource, type JSX, Show } from "solid-js";
-import { toFailure } from "../api/client.ts";
 import { ConversationView } from "../components/ConversationView.tsx";
-import { failureText } from "../i18n/failures.ts";
+import { RoomActions } from "../components/room/RoomActions.tsx";
 import { useApp, useChat, useI18n } from "../stores/context.tsx";
 import { conversationTitle } from "../stores/conversations.ts";
 import { displayName } from "../stores/people.ts";
@@ -13,21 +12,9 @@ import { displayName } from "../stores/people.ts";
 export function ConversationPage(): JSX.Element {
   const params = useParams<{ id: string; messageId?: string }>();
   const chat = useChat();
-  const { api } = useApp();
   const { t } = useI18n();
-  const navigate = useNavigate();
   const id = () => Number(params.id);
   const conversation = () => chat.conversations.get(id());
-
-  const leave = async () => {
-    try {
-      await api.trpc.rooms.leave.mutate({ id: id() });
-      chat.conversations.remove(id());
-      navigate("/", { replace: true });
-    } catch (error) {
-      window.alert(failureText(t, toFailure(error)));
-    }
-  };
 
   return (
     <Show
@@ -47,13 +34,7 @@ export function ConversationPage(): JSX.Element {
           title={conversationTitle(found, t)}
           kind={found.kind}
           peer={found.peer}
-          actions={
-            found.kind === "room" ? (
-              <button class="button subtle" type="button" onClick={() => void leave()}>
-                {t("conversation.leaveRoom")}
-              </button>
-            ) : undefined
-          }
+          actions={found.kind === "room" ? <RoomActions conversation={found} /> : undefined}
         />
       )}
     </Show>

@@ -36,11 +36,12 @@ export function RoomsPage(): JSX.Element {
   const create = async (event: SubmitEvent) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
-    const name = String(new FormData(form).get("name") ?? "");
+    const data = new FormData(form);
+    const name = String(data.get("name") ?? "");
     setBusy(true);
     setCreateError(null);
     try {
-      const room = await api.trpc.rooms.create.mutate({ name });
+      const room = await api.trpc.rooms.create.mutate({ name, private: data.get("private") === "on" });
       chat.conversations.upsert(room);
       form.reset();
       navigate(`/c/${room.id}`);
@@ -93,6 +94,9 @@ export function RoomsPage(): JSX.Element {
               <Icon name="plus" size={18} /> {t("rooms.create")}
             </button>
           </div>
+          <label class="check">
+            <input type="checkbox" name="private" /> {t("room.privateRoom")}
+          </label>
           <Show when={createError()}>
             <p class="field-error" id="room-name-error" role="alert">
               {createError()}
@@ -120,7 +124,13 @@ export function RoomsPage(): JSX.Element {
               <li class="room-row">
                 <Avatar id={room.id} name={room.name} room />
                 <span class="person-text">
-                  <span class="person-name">{room.name}</span>
+                  <span class="person-name">
+                    <bdi>{room.name}</bdi>
+                    <Show when={room.private}>
+                      {" "}
+                      <span class="tag">{t("room.private")}</span>
+                    </Show>
+                  </span>
                   <span class="muted">
                     {t("rooms.members", room.memberCount)} ·{" "}
                     {t("rooms.active", shortWhen(room.lastActivityAt, new Date(), intlLocale()))}

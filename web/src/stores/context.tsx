@@ -20,6 +20,7 @@ import { createShortcutRegistry } from "../lib/shortcuts.ts";
 import { conversationTitle, createConversationsStore } from "./conversations.ts";
 import { createNotificationsStore } from "./notifications.ts";
 import { createPeopleStore, displayName } from "./people.ts";
+import { applyRoomEvent } from "./room-events.ts";
 import type { SessionStore } from "./session.ts";
 import { createThreadsStore } from "./threads.ts";
 
@@ -63,6 +64,8 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
 
   const receiveMessage = (message: Message) => {
     threads.receive(message);
+    // A room's system line: shown in the room, never unread, never a notification.
+    if (message.event) return applyRoomEvent(conversations, { ...message, event: message.event });
     const watching = conversations.activeId() === message.conversationId && visible();
     const fresh = conversations.receive(message, { asUnread: !watching });
     const conversation = conversations.get(message.conversationId);
@@ -110,6 +113,11 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
       case "conversation":
         conversations.upsert(frame.conversation);
         if (frame.conversation.peer) people.remember([frame.conversation.peer]);
+        break;
+      case "removed":
+        // Left (maybe in another tab) or removed by a moderator: the room goes away here too.
+        conversations.remove(frame.conversationId);
+        if (conversations.activeId() === frame.conversationId) navigate("/");
         break;
       case "presence":
         people.setOnline(frame.userId, frame.online);

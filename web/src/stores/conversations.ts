@@ -1,7 +1,7 @@
 // The conversation list: ordered by last activity, with the last message, unread counts
 // and which one is open.
 import { createMemo, createSignal } from "solid-js";
-import { createStore, produce } from "solid-js/store";
+import { createStore, produce, reconcile } from "solid-js/store";
 import type { Conversation, Message, UserSummary } from "../../../src/shared/api.ts";
 import type { Api } from "../api/client.ts";
 import type { Translate } from "../i18n/index.ts";
@@ -33,7 +33,9 @@ export function createConversationsStore(api: Api, me: () => number) {
       refreshing ??= (async () => {
         try {
           const list = await api.trpc.history.conversations.query();
-          setState({ list, loaded: true, failed: false });
+          // Reconciled by id: an open conversation keeps its identity (and its view).
+          setState("list", reconcile(list, { key: "id" }));
+          setState({ loaded: true, failed: false });
         } catch {
           setState({ failed: !state.loaded });
         } finally {
@@ -48,6 +50,12 @@ export function createConversationsStore(api: Api, me: () => number) {
       const index = indexOf(conversation.id);
       if (index === -1) setState("list", (list) => [conversation, ...list]);
       else setState("list", index, conversation);
+    },
+
+    /** A room's name or details changed (applied from its system lines, stores/room-events.ts). */
+    updateRoom(id: number, change: (conversation: Conversation) => void) {
+      const index = indexOf(id);
+      if (index !== -1) setState("list", index, produce(change));
     },
 
     remove(id: number) {
