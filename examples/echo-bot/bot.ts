@@ -23,7 +23,8 @@ export async function startEchoBot(client: ParleyClient): Promise<Listener> {
   };
 
   const answer = async (message: Message) => {
-    if (message.senderId === me.id) return;
+    // Not its own words, and not a room's system lines (someone joined: an event, no body).
+    if (message.senderId === me.id || message.event) return;
     const kind = await kindOf(message.conversationId);
     if (kind === "room" && !mention.test(message.body)) return;
     const said = message.body.replace(mention, "$1").trim() || message.body;
