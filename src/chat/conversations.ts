@@ -4,7 +4,7 @@ import { and, desc, eq, inArray, ne, type SQL, sql } from "drizzle-orm";
 import { alias, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { type Db, perDatabase } from "../db/client.ts";
 import type * as schema from "../db/schema.ts";
-import { type ConversationRow, conversations, members, messages, users } from "../db/schema.ts";
+import { type ConversationRow, conversations, members, mentions, messages, users } from "../db/schema.ts";
 import { toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { Conversation } from "../shared/api.ts";
@@ -114,10 +114,12 @@ export async function conversationViews(
   // System lines (a rename, a join) are never unread.
   const unread = sql<number>`(select count(*) from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.id} > ${me.lastReadMessageId} and ${messages.senderId} <> ${userId} and ${messages.kind} = 'user')`;
   const memberCount = sql<number>`case when ${conversations.kind} = 'room' then (select count(*) from ${members} where ${members.conversationId} = ${conversations.id}) else 0 end`;
+  // Unread mentions of the caller, through the (user_id, conversation_id, message_id) index.
+  const unreadMentions = sql<number>`(select count(*) from ${mentions} where ${mentions.userId} = ${userId} and ${mentions.conversationId} = ${conversations.id} and ${mentions.messageId} > ${me.lastReadMessageId})`;
   const filters: SQL[] = [];
   if (onlyIds) filters.push(inArray(conversations.id, [...onlyIds]));
   const rows = deps.db
-    .select({ conversation: conversations, peer, last, unread, memberCount, role: me.role })
+    .select({ conversation: conversations, peer, last, unread, memberCount, role: me.role, unreadMentions })
     .from(conversations)
     .innerJoin(me, and(eq(me.conversationId, conversations.id), eq(me.userId, userId)))
     .leftJoin(
@@ -140,7 +142,7 @@ export async function conversationViews(
     deps,
     rows,
     (row) => row.peer?.id ?? null,
-    ({ conversation, peer, last, unread, memberCount, role }, online) => {
+    ({ conversation, peer, last, unread, memberCount, role, unreadMentions }, online) => {
       const lastMessage = last ? lastMessages.get(last.id) : undefined;
       return {
         id: conversation.id,
@@ -149,6 +151,7 @@ export async function conversationViews(
         ...(peer ? { peer: toUserSummary(peer, online) } : {}),
         ...(lastMessage ? { lastMessage } : {}),
         unread,
+        mentions: unreadMentions,
         ...(conversation.kind === "room"
           ? {
               room: {

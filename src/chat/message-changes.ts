@@ -10,6 +10,8 @@ import { detachFilesOf, type StoredKeys } from "../files/attachments.ts";
 import { removeStoredFiles } from "../files/uploads.ts";
 import { checkMessageBody, type EditInput, type Message } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
+import { requireMembership } from "./conversations.ts";
+import { resolveMentions, storeMentions } from "./mentions.ts";
 import { messageView } from "./message-views.ts";
 import { throttled } from "./messages.ts";
 import { mayDeleteOthersMessages } from "./moderation.ts";
@@ -48,6 +50,8 @@ export async function editMessage(deps: Deps, userId: number, input: EditInput):
   const edited = deps.db.transaction(
     (tx) => {
       const seq = takeSeq(deps.db, current.conversationId);
+      const { conversation } = requireMembership(deps.db, userId, current.conversationId);
+      const mentioned = resolveMentions(deps.db, conversation, userId, checked.body);
       const row = tx
         .update(messages)
         .set({ body: checked.body, editedAt: deps.clock.now(), seq })
@@ -56,6 +60,8 @@ export async function editMessage(deps: Deps, userId: number, input: EditInput):
         .get();
       // Deleted meanwhile: throwing rolls the number back.
       if (!row) throw deletedAlready();
+      // Mentions follow the new text: someone named by the edit is mentioned from now on.
+      storeMentions(deps.db, row.id, row.conversationId, mentioned);
       return row;
     },
     { behavior: "immediate" },

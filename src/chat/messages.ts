@@ -24,6 +24,7 @@ import {
   findDirectConversation,
   requireMembership,
 } from "./conversations.ts";
+import { resolveMentions, storeMentions } from "./mentions.ts";
 import { messageView, messageViews, newMessageView, replyExcerpt } from "./message-views.ts";
 import { requireNotArchived } from "./room-roles.ts";
 import { currentSeq, readMarks, takeSeq } from "./stream.ts";
@@ -129,7 +130,7 @@ export async function sendMessage(deps: Deps, senderId: number, input: SendInput
   // Committed: now, and only now, the realtime layer hears of it.
   const message = newMessageView(outcome.message, {
     replyTo: outcome.replyTo,
-    mentions: [],
+    mentions: outcome.mentions,
     attachments: outcome.attachments,
   });
   deps.metrics.messagesSent.inc();
@@ -158,6 +159,7 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
     (tx) => {
       const prepared = sendStatements(deps.db);
       let conversationId: number;
+      let kind: "direct" | "room" = "direct";
       let created = false;
       if ("userId" in to) {
         const peer = prepared.user.get({ userId: to.userId });
@@ -177,6 +179,7 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
         // An archived room is read-only.
         requireNotArchived(conversation);
         conversationId = conversation.id;
+        kind = conversation.kind;
       }
       // The conversation's next number, taken first: on PostgreSQL this locks the
       // conversation's row, so concurrent senders commit their numbers in order.
@@ -188,6 +191,7 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
         if (!parent) throw new AppError("BAD_REQUEST", notInConversation, { replyTo: notInConversation });
         replyTo = replyExcerpt(parent);
       }
+      const mentioned = resolveMentions(deps.db, { id: conversationId, kind }, senderId, body);
       const inserted = prepared.insert.get({
         conversationId,
         senderId,
@@ -205,8 +209,9 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
         throw new AlreadyStored(stored);
       }
       prepared.setLastMessage.run({ messageId: inserted.id, conversationId });
+      if (mentioned.length > 0) storeMentions(deps.db, inserted.id, conversationId, mentioned);
       const attached = attachUploads(deps.db, senderId, inserted, input.attachmentIds ?? []);
-      return { message: inserted, created, replyTo, attachments: attached };
+      return { message: inserted, created, replyTo, mentions: mentioned, attachments: attached };
     },
     // IMMEDIATE: take the write lock before the first read, so that a concurrent writer
     // in another process makes us wait (busy_timeout) instead of failing the upgrade.

@@ -163,6 +163,8 @@ export const conversationSchema = z.object({
       archived: z.boolean(),
     })
     .optional(),
+  /** Unread messages that mention the viewer (also counted when the conversation is muted). */
+  mentions: z.number().int().min(0),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 

@@ -26,6 +26,7 @@ describe("rooms.create", () => {
       kind: "room",
       name: "Book club",
       unread: 0,
+      mentions: 0,
       room: { topic: "", memberCount: 1, role: "owner", private: false, archived: false },
     });
     expect(recorder.of("conversationAdded")).toEqual([[ada.user.id, room]]);
@@ -65,6 +66,7 @@ describe("joining and leaving", () => {
       name: "Gardening",
       lastMessage: old,
       unread: 0,
+      mentions: 0,
       room: { topic: "", memberCount: 2, role: "member", private: false, archived: false },
     });
     expect(await joiner.trpc.rooms.join.mutate({ id: room.id })).toEqual(joined);
