@@ -248,7 +248,9 @@ export function ConversationView(props: {
 
   const send = async (body: string) => {
     if (props.conversationId > 0) chat.typingDone(props.conversationId);
-    const result = await chat.threads.send(props.conversationId, props.target, body);
+    const replyTo = ui.replyingTo()?.id;
+    ui.setReplyingTo(null);
+    const result = await chat.threads.send(props.conversationId, props.target, body, replyTo);
     if (result && "error" in result) return result.error;
     if (result && props.conversationId <= 0) props.onFirstMessage?.(result);
     return null;

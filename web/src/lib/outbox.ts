@@ -20,6 +20,8 @@ export type OutboxEntry = {
   senderId: number;
   body: string;
   createdAt: string;
+  /** The message this one answers. */
+  replyTo?: number;
   /** queued: waits its turn; sending: on the wire; failed: refused for good (see `error`). */
   state: "queued" | "sending" | "failed";
   /** Not before this time (epoch ms): the server asked to wait, or the network failed. */

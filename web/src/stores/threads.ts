@@ -96,7 +96,13 @@ export function createThreadsStore(
 
   // Messages being sent live in the outbox (kept across reloads); each thread shows its own.
   const outbox = new Outbox({
-    send: (entry) => api.trpc.history.send.mutate({ to: entry.to, body: entry.body, clientId: entry.clientId }),
+    send: (entry) =>
+      api.trpc.history.send.mutate({
+        to: entry.to,
+        body: entry.body,
+        clientId: entry.clientId,
+        ...(entry.replyTo ? { replyTo: entry.replyTo } : {}),
+      }),
     toFailure,
     storage: browserStorage(),
     key: `parley:outbox:${me()}`,
@@ -316,7 +322,12 @@ export function createThreadsStore(
      * (or refused). A negative `conversationId` (minus the peer's id) is a direct
      * conversation that does not exist yet: the answer says which it became.
      */
-    async send(conversationId: number, to: SendTarget, body: string): Promise<Message | null | { error: string }> {
+    async send(
+      conversationId: number,
+      to: SendTarget,
+      body: string,
+      replyTo?: number,
+    ): Promise<Message | null | { error: string }> {
       const checked = checkMessageBody(body, maxBody());
       if (!checked.ok) return { error: checked.message };
       return outbox.add({
@@ -326,6 +337,7 @@ export function createThreadsStore(
         senderId: me(),
         body: checked.body,
         createdAt: new Date().toISOString(),
+        ...(replyTo ? { replyTo } : {}),
       });
     },
 
