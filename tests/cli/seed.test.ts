@@ -36,7 +36,7 @@ test("seeds users, rooms and conversations once, however often it runs", async (
         `select (select count(*) from users) as users,
                 (select count(*) from conversations where kind = 'room') as rooms,
                 (select count(*) from conversations where kind = 'direct') as direct,
-                (select count(*) from messages) as messages`,
+                (select count(*) from messages where kind = 'user') as messages`,
       )
       .get();
     expect(counts).toEqual({ users: 5, rooms: 3, direct: 3, messages: 13 });

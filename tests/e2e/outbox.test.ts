@@ -89,7 +89,7 @@ test("30 quick sends under the default limit are all stored, in order, none red;
     await box.fill(body);
     await box.press("Enter");
   }
-  await eventually(() => storedFrom("quick").length === 30, "30 stored", 20_000);
+  await eventually(() => storedFrom("quick").length === 30, "30 stored", 45_000);
   expect(storedFrom("quick")).toEqual(bodies);
   await log(page).getByText("Sending…").first().waitFor({ state: "detached" });
   expect(await notSent(page).count()).toBe(0);
@@ -123,7 +123,7 @@ test("30 quick sends under the default limit are all stored, in order, none red;
   // On screen once each, in order.
   const shown = await log(page).locator(".message:not(.pending) .bubble").allInnerTexts();
   expect(shown).toEqual([...bodies, ...more]);
-}, 90_000);
+}, 120_000);
 
 test("a reload keeps what was not sent yet, and sends it afterwards", async () => {
   const { page } = await personTalkingToBob("reloader");

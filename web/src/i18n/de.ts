@@ -191,7 +191,7 @@ export const de: Dictionary = {
   room: {
     members: "Mitglieder",
     membersOf: (name: string) => `Mitglieder von ${name}`,
-    showMembers: (count: string) => `Mitglieder zeigen (${count})`,
+    showMembers: "Mitglieder zeigen",
     private: "Privat",
     archived: "Archiviert",
     archivedNotice: "Dieser Raum ist archiviert: er kann nur noch gelesen werden.",

@@ -187,7 +187,7 @@ export const en = {
   room: {
     members: "Members",
     membersOf: (name: string) => `Members of ${name}`,
-    showMembers: (count: string) => `Show members (${count})`,
+    showMembers: "Show members",
     private: "Private",
     archived: "Archived",
     archivedNotice: "This room is archived: it is read-only.",
