@@ -3,6 +3,7 @@
 // the viewer's unread mentions.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { signUp, type TestUser } from "../helpers/client.ts";
+import { createRoom } from "../helpers/conversations.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -13,11 +14,7 @@ afterAll(() => server.close());
 
 const trio = () => Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
 
-async function room(owner: TestUser, ...others: TestUser[]) {
-  const created = await owner.trpc.rooms.create.mutate({ name: `mentions-${Math.random().toString(36).slice(2, 9)}` });
-  for (const other of others) await other.trpc.rooms.join.mutate({ id: created.id });
-  return created.id;
-}
+const room = (owner: TestUser, ...others: TestUser[]) => createRoom(server, [owner, ...others]);
 
 test("members named with <@id> are mentioned; outsiders and the sender are not; <@room> names everyone else", async () => {
   const [ada, bob, cy] = await trio();

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { aroundPageSchema, changesPageSchema, type Message, messageSchema } from "../../src/shared/api.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
+import { createRoom } from "../helpers/conversations.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { failure, failureCode, recordNotifications } from "../helpers/trpc.ts";
 import { openSocket } from "../helpers/ws.ts";
@@ -23,11 +24,7 @@ const storedRow = (id: number) =>
     )
     .get(id);
 
-async function room(owner: TestUser, ...others: TestUser[]) {
-  const created = await owner.trpc.rooms.create.mutate({ name: `changes-${Math.random().toString(36).slice(2, 9)}` });
-  for (const other of others) await other.trpc.rooms.join.mutate({ id: created.id });
-  return created.id;
-}
+const room = (owner: TestUser, ...others: TestUser[]) => createRoom(server, [owner, ...others]);
 
 const two = () => Promise.all([signUp(server.url), signUp(server.url)]);
 const trio = () => Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);

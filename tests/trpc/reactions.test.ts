@@ -8,6 +8,7 @@ import {
   messageSchema,
 } from "../../src/shared/api.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
+import { createRoom } from "../helpers/conversations.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { failure, failureCode, recordNotifications } from "../helpers/trpc.ts";
 import { openSocket } from "../helpers/ws.ts";
@@ -24,11 +25,7 @@ const storedReactions = (messageId: number) =>
     .query<{ n: number }, [number]>("select count(*) as n from reactions where message_id = ?")
     .get(messageId)?.n;
 
-async function room(owner: TestUser, ...others: TestUser[]) {
-  const created = await owner.trpc.rooms.create.mutate({ name: `reactions-${Math.random().toString(36).slice(2, 9)}` });
-  for (const other of others) await other.trpc.rooms.join.mutate({ id: created.id });
-  return created.id;
-}
+const room = (owner: TestUser, ...others: TestUser[]) => createRoom(server, [owner, ...others]);
 
 // Twenty-one different single-code-point emoji.
 const EMOJI = Array.from("😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗😙😚🙂🤗🤩");

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { changesPageSchema, messageSchema, REPLY_EXCERPT_LENGTH } from "../../src/shared/api.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
+import { createRoom } from "../helpers/conversations.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { failure } from "../helpers/trpc.ts";
 import { openSocket } from "../helpers/ws.ts";
@@ -16,11 +17,7 @@ afterAll(() => server.close());
 
 const trio = () => Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
 
-async function room(owner: TestUser, ...others: TestUser[]) {
-  const created = await owner.trpc.rooms.create.mutate({ name: `replies-${Math.random().toString(36).slice(2, 9)}` });
-  for (const other of others) await other.trpc.rooms.join.mutate({ id: created.id });
-  return created.id;
-}
+const room = (owner: TestUser, ...others: TestUser[]) => createRoom(server, [owner, ...others]);
 
 test("a reply quotes its parent's author and first line, in the answer, the frame, the page and the catch-up", async () => {
   const [ada, bob, cy] = await trio();
