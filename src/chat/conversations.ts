@@ -45,6 +45,16 @@ export function authorizeTyping(db: Db, userId: number, conversationId: number):
   requireMembership(db, userId, conversationId);
 }
 
+/** The conversations the user is a member of: what their sockets follow. */
+export function conversationIdsOf(db: Db, userId: number): number[] {
+  return db
+    .select({ id: members.conversationId })
+    .from(members)
+    .where(eq(members.userId, userId))
+    .all()
+    .map((r) => r.id);
+}
+
 /** Everyone who shares at least one conversation with the user, the user excepted. */
 export function conversationPeers(db: Db, userId: number): number[] {
   const peer = alias(members, "peer");

@@ -30,4 +30,5 @@ export interface Bus {
 }
 
 export const userTopic = (userId: number) => `user:${userId}`;
-export const conversationTopic = (conversationId: number) => `conv:${conversationId}`;
+export const CONVERSATION_TOPIC_PREFIX = "conv:";
+export const conversationTopic = (conversationId: number) => `${CONVERSATION_TOPIC_PREFIX}${conversationId}`;

@@ -5,7 +5,7 @@
 import type { Deps } from "../deps.ts";
 import { CLOSE_CODES } from "../shared/errors.ts";
 import type { ServerFrame } from "../shared/events.ts";
-import { type BusEvent, conversationTopic } from "./bus.ts";
+import { type BusEvent, CONVERSATION_TOPIC_PREFIX, conversationTopic } from "./bus.ts";
 
 /** A socket's queued bytes past which it is closed (1013) so that its client resumes. */
 export const SLOW_CONSUMER_BYTES = 512 * 1024;
@@ -34,7 +34,12 @@ export type Conn = {
 
 export type Hub = ReturnType<typeof createHub>;
 
-export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">) {
+export type HubOptions = {
+  /** The conversations a user's sockets follow, as the database says now. */
+  conversationsOf: (userId: number) => number[];
+};
+
+export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, options: HubOptions) {
   const { bus, logger, metrics } = deps;
   let server: Publisher | null = null;
   let shuttingDown = false;
@@ -57,6 +62,15 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">) {
     const set = byTopic.get(topic);
     set?.delete(conn);
     if (set?.size === 0) byTopic.delete(topic);
+  }
+
+  function followConversations(userId: number, conns: Iterable<Conn>) {
+    const wanted = new Set(options.conversationsOf(userId).map(conversationTopic));
+    for (const conn of conns) {
+      for (const topic of [...conn.topics])
+        if (topic.startsWith(CONVERSATION_TOPIC_PREFIX) && !wanted.has(topic)) unsubscribe(conn, topic);
+      for (const topic of wanted) subscribe(conn, topic);
+    }
   }
 
   /** Close what fell too far behind; its client reconnects and resumes from the database. */
@@ -130,6 +144,11 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">) {
         }
         return;
       case "resync": {
+        // The membership events published while frames were lost never arrived either: a
+        // conversation begun (or left) elsewhere meanwhile would stay unfollowed (or
+        // followed) for good. Follow what the database says first, then tell the clients:
+        // what commits after their catch-up then arrives live.
+        for (const [userId, conns] of byUser) followConversations(userId, conns);
         const json = JSON.stringify({ type: "resync" } satisfies ServerFrame);
         for (const conns of byUser.values()) for (const conn of conns) send(conn, json);
         return;

@@ -5,6 +5,7 @@ import { Elysia, status } from "elysia";
 import { tokenFromRequest } from "../auth/request.ts";
 import { authenticateToken } from "../auth/sessions.ts";
 import type { TokenSigner } from "../auth/tokens.ts";
+import { conversationIdsOf } from "../chat/conversations.ts";
 import type { Deps } from "../deps.ts";
 import { originAllowed } from "../http/origin.ts";
 import { requestIdOf } from "../http/request-id.ts";
@@ -39,7 +40,7 @@ export const WEBSOCKET_OPTIONS = {
 const socketOf = (ws: { raw: unknown }) => ws.raw as Socket;
 
 export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
-  const hub = createHub(deps);
+  const hub = createHub(deps, { conversationsOf: (userId) => conversationIdsOf(deps.db, userId) });
   const announcements = createPresenceAnnouncements(deps, hub.isConnected);
   const ctx = { deps, hub, announcements };
   return (

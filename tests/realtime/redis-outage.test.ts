@@ -2,7 +2,7 @@
 // says "degraded" meanwhile, sockets are told to resync when it is back, a resume recovers
 // what crossed nowhere, and cross-instance delivery and presence come back by themselves.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { signUp } from "../helpers/client.ts";
+import { signUp, trpcClient } from "../helpers/client.ts";
 import { busState, createRoom, eventually, send } from "../helpers/conversations.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { startTestServer, startTwoInstances, type TestServer, type TwoInstances } from "../helpers/server.ts";
@@ -64,6 +64,27 @@ test("Redis down: local delivery goes on, health degrades; back: resync, resume,
     async () => (await b.deps.presence.online([ada.user.id, cat.user.id])).size === 2,
     "presence entries to be restored",
   );
+});
+
+test("a conversation begun on another instance while Redis is down is followed live once it is back", async () => {
+  const [ada, bob] = await Promise.all([signUp(a.url), signUp(a.url)]);
+  const bobOnB = await openSocket(b.url, bob.token);
+  sockets.push(bobOnB);
+
+  await redis.stop();
+  await eventually(async () => (await busState(b)) === "degraded", "B to report degraded");
+  // Begun on A: the news that Bob's sockets should follow it cannot reach B.
+  const adaOnA = trpcClient(a.url, ada.token);
+  const first = await adaOnA.history.send.mutate({ to: { userId: bob.user.id }, body: "first, while Redis is down" });
+
+  await redis.start();
+  await eventually(async () => (await busState(a)) === "redis", "A to report redis again");
+  await eventually(async () => (await busState(b)) === "redis", "B to report redis again");
+  await bobOnB.next("resync", undefined, 10_000);
+
+  // After the resync Bob's socket follows the conversation: the next message arrives live.
+  const second = await send(a, ada, first.conversationId, "second, Redis is back");
+  expect((await bobOnB.next("message", (f) => f.message.id === second.id)).message).toEqual(second);
 });
 
 test("an instance started while Redis is down serves locally, degraded, and joins the others when it is back", async () => {

@@ -150,9 +150,6 @@ test(
       const message = error instanceof Error ? error.message : String(error);
       throw new Error(`${message}\n\nreplay with PARLEY_PROPERTY_SEED=${seed}`);
     }
-    // Retried: one run in about six on this machine leaves a client two messages short
-    // (seed 1510924825, in the closing note of stop 23), a real gap still being hunted. A
-    // retry keeps that from deciding CI by chance; three misses in a row still fail.
   },
-  { timeout: 60_000, retry: 2 },
+  { timeout: 60_000 },
 );
