@@ -109,6 +109,7 @@ export const de: Dictionary = {
   connection: {
     offline: "Du bist offline. Nachrichten kommen an, sobald die Verbindung wieder steht.",
     reconnecting: "Verbindung wird wiederhergestellt…",
+    retryNow: "Jetzt versuchen",
     connecting: "Verbindung wird aufgebaut…",
   },
   presence: {

@@ -106,6 +106,7 @@ export const en = {
   connection: {
     offline: "You are offline. Messages will arrive when you reconnect.",
     reconnecting: "Reconnecting…",
+    retryNow: "Try now",
     connecting: "Connecting…",
   },
   presence: {

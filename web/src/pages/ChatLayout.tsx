@@ -160,7 +160,11 @@ function Shell(props: ParentProps): JSX.Element {
         ref={keys.setDialog}
         onClose={keys.dialogClosed}
       />
-      <ConnectionBanner state={chat.connectionState()} browserOnline={chat.browserOnline()} />
+      <ConnectionBanner
+        state={chat.connectionState()}
+        browserOnline={chat.browserOnline()}
+        onRetry={() => chat.connection.retryNow()}
+      />
     </div>
   );
 }
