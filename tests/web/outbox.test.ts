@@ -193,6 +193,26 @@ describe("transient failures wait and retry with the same clientId", () => {
     expect(server.calls.map((c) => c.entry.body)).toEqual(["a", "a", "b"]);
   });
 
+  test("a send that is never answered is given up after 15 s and tried again; a late answer changes nothing", async () => {
+    const { time, server, outbox, write, sent } = setUp();
+    void write("lost on the way");
+    void write("behind it");
+    await settle();
+    expect(server.calls).toHaveLength(1);
+    await time.advance(14_999);
+    expect(server.calls).toHaveLength(1);
+    await time.advance(1);
+    expect(outbox.all.map((e) => e.state)).toEqual(["queued", "queued"]);
+    await time.advance(500);
+    expect(server.calls.map((c) => c.entry.clientId)).toEqual(["c1", "c1"]);
+    // The first request's answer arrives after all: the outbox no longer waits for it.
+    await server.accept(0);
+    await server.accept(1);
+    await server.accept();
+    expect(sent.map((m) => m.body)).toEqual(["lost on the way", "behind it"]);
+    expect(outbox.all).toEqual([]);
+  });
+
   test("a server that answers 500 (restarting) is tried again", async () => {
     const { time, server, write, sent } = setUp();
     void write("x");

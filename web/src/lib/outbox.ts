@@ -44,8 +44,8 @@ export type OutboxTimers = {
 };
 
 export type OutboxOptions = {
-  /** Sends one message; throws on failure. */
-  send: (entry: OutboxEntry) => Promise<Message>;
+  /** Sends one message; throws on failure. `signal` aborts it when it took too long. */
+  send: (entry: OutboxEntry, signal: AbortSignal) => Promise<Message>;
   /** Turns a thrown error into what the outbox decides on. */
   toFailure: (error: unknown) => ApiFailure;
   storage?: OutboxStorage | undefined;
@@ -61,7 +61,15 @@ export type OutboxOptions = {
   /** The server says the session is over: the outbox stops and keeps its messages. */
   onUnauthorized?: () => void;
   backoff?: BackoffOptions;
+  sendTimeoutMs?: number;
 };
+
+/**
+ * How long one send may go unanswered before it counts as a network failure and is tried
+ * again (the same clientId, so never stored twice). Without it, a request lost on a
+ * half-open connection (a phone changing networks) holds every later message for good.
+ */
+export const SEND_TIMEOUT_MS = 15_000;
 
 /** Refusals that waiting cannot fix. */
 export type Refusal = "invalid" | "tooLong" | "notFound" | "forbidden";
@@ -192,10 +200,23 @@ export class Outbox {
     this.update((e) => (e.clientId === head.clientId ? { ...e, state: "sending", attempts: e.attempts + 1 } : e));
     let message: Message | null = null;
     let verdict: FailureVerdict | null = null;
+    const abort = new AbortController();
+    let gaveUp: () => void = () => {};
+    const unanswered = new Promise<never>((_, reject) => {
+      gaveUp = () => reject(new Error("no answer"));
+    });
+    const timeout = this.timers.setTimeout(() => {
+      abort.abort();
+      gaveUp();
+    }, this.options.sendTimeoutMs ?? SEND_TIMEOUT_MS);
     try {
-      message = await this.options.send(withoutProblem(head));
+      message = await Promise.race([this.options.send(withoutProblem(head), abort.signal), unanswered]);
     } catch (error) {
-      verdict = judgeFailure(this.options.toFailure(error), head.attempts, this.options.backoff);
+      verdict = abort.signal.aborted
+        ? { kind: "wait", ms: backoffDelay(head.attempts, this.options.backoff), limited: false }
+        : judgeFailure(this.options.toFailure(error), head.attempts, this.options.backoff);
+    } finally {
+      this.timers.clearTimeout(timeout);
     }
     this.inFlight = false;
     if (!this.entries.some((e) => e.clientId === head.clientId)) return this.kick();

@@ -96,13 +96,16 @@ export function createThreadsStore(
 
   // Messages being sent live in the outbox (kept across reloads); each thread shows its own.
   const outbox = new Outbox({
-    send: (entry) =>
-      api.trpc.history.send.mutate({
-        to: entry.to,
-        body: entry.body,
-        clientId: entry.clientId,
-        ...(entry.replyTo ? { replyTo: entry.replyTo } : {}),
-      }),
+    send: (entry, signal) =>
+      api.trpc.history.send.mutate(
+        {
+          to: entry.to,
+          body: entry.body,
+          clientId: entry.clientId,
+          ...(entry.replyTo ? { replyTo: entry.replyTo } : {}),
+        },
+        { signal },
+      ),
     toFailure,
     storage: browserStorage(),
     key: `parley:outbox:${me()}`,
