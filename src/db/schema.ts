@@ -30,6 +30,14 @@ export const users = sqliteTable(
     lastSeenAt: millis("last_seen_at"),
     /** A short status or bio the person writes about themselves (profile; at most 160 characters). */
     bio: text("bio").notNull().default(""),
+    /** Desktop notifications wanted: every message, mentions only, or none (chat/notification-settings.ts). */
+    desktopNotifications: text("desktop_notifications", { enum: ["all", "mentions", "off"] })
+      .notNull()
+      .default("all"),
+    /** The person dismissed the "Turn on desktop notifications" prompt for good. */
+    notificationPromptDismissed: integer("notification_prompt_dismissed", { mode: "boolean" })
+      .notNull()
+      .default(false),
   },
   (t) => [
     uniqueIndex("users_username_lower_unique").on(sql`lower(${t.username})`),
@@ -86,6 +94,8 @@ export const members = sqliteTable(
     role: text("role", { enum: ["owner", "moderator", "member"] })
       .notNull()
       .default("member"),
+    /** Muted by this member: no unread count and no notification, except for mentions. */
+    muted: integer("muted", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.userId] }),
