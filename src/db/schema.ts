@@ -35,9 +35,7 @@ export const users = sqliteTable(
       .notNull()
       .default("all"),
     /** The person dismissed the "Turn on desktop notifications" prompt for good. */
-    notificationPromptDismissed: integer("notification_prompt_dismissed", { mode: "boolean" })
-      .notNull()
-      .default(false),
+    notificationPromptDismissed: integer("notification_prompt_dismissed", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     uniqueIndex("users_username_lower_unique").on(sql`lower(${t.username})`),
