@@ -30,6 +30,13 @@ export const users = sqliteTable(
     lastSeenAt: millis("last_seen_at"),
     /** A short status or bio the person writes about themselves (profile; at most 160 characters). */
     bio: text("bio").notNull().default(""),
+    /** The avatar's key in the file storage (src/files/storage.ts): a square WebP; null shows initials. */
+    avatarKey: text("avatar_key"),
+    /**
+     * True for an account made while REQUIRE_EMAIL_VERIFICATION was on that has not yet
+     * followed the link of its verification mail (src/auth/email-verification.ts).
+     */
+    emailUnverified: integer("email_unverified", { mode: "boolean" }).notNull().default(false),
     /** Desktop notifications wanted: every message, mentions only, or none (chat/notification-settings.ts). */
     desktopNotifications: text("desktop_notifications", { enum: ["all", "mentions", "off"] })
       .notNull()
@@ -205,6 +212,43 @@ export const passwordResets = sqliteTable(
     userId: integer("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+);
+
+// Email verification links: as password resets, only a SHA-256 of the token is kept;
+// single use (used_at) and short-lived (expires_at).
+export const emailVerifications = sqliteTable(
+  "email_verifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: millis("created_at").notNull(),
+    expiresAt: millis("expires_at").notNull(),
+    usedAt: millis("used_at"),
+  },
+  (t) => [
+    uniqueIndex("email_verifications_token_hash").on(t.tokenHash),
+    index("email_verifications_user").on(t.userId),
+  ],
+);
+
+// A person blocked by another: the blocked one can no longer write to the blocker in a
+// direct conversation, and the blocker's client folds the blocked one's room messages
+// (src/chat/blocks.ts).
+export const blocks = sqliteTable(
+  "blocks",
+  {
+    blockerId: integer("blocker_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blockedId: integer("blocked_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: millis("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.blockerId, t.blockedId] }), index("blocks_blocked").on(t.blockedId)],
     tokenHash: text("token_hash").notNull(),
     createdAt: millis("created_at").notNull(),
     expiresAt: millis("expires_at").notNull(),

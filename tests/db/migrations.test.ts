@@ -44,3 +44,28 @@ test("usernames are unique whatever their case", () => {
   expect(() => insert("bob", "A@EXAMPLE.COM")).toThrow("UNIQUE");
   handle.close();
 });
+
+test("accounts migration: avatars and email verification on users, blocks one row per pair", () => {
+  const handle = openDatabase(join(tempDir(), "p.db"));
+  const columns = handle.sqlite
+    .query<{ name: string }, []>("pragma table_info(users)")
+    .all()
+    .map((c) => c.name);
+  expect(columns).toEqual(expect.arrayContaining(["avatar_key", "email_unverified"]));
+  const insertUser = handle.sqlite.query(
+    "insert into users (username, email, first_name, last_name, password_hash, created_at) values (?, ?, 'A', 'B', 'x', 0) returning id, email_unverified as unverified",
+  );
+  const a = insertUser.get("ann", "ann@example.com") as { id: number; unverified: number };
+  const b = insertUser.get("ben", "ben@example.com") as { id: number; unverified: number };
+  expect(a.unverified).toBe(0); // accounts made before (or without) the setting need nothing
+  const block = handle.sqlite.query("insert into blocks (blocker_id, blocked_id, created_at) values (?, ?, 0)");
+  block.run(a.id, b.id);
+  expect(() => block.run(a.id, b.id)).toThrow("UNIQUE");
+  handle.sqlite
+    .query("insert into email_verifications (user_id, token_hash, created_at, expires_at) values (?, 'h', 0, 1)")
+    .run(b.id);
+  handle.sqlite.query("delete from users where id = ?").run(b.id);
+  expect(handle.sqlite.query("select count(*) as n from blocks").get()).toEqual({ n: 0 });
+  expect(handle.sqlite.query("select count(*) as n from email_verifications").get()).toEqual({ n: 0 });
+  handle.close();
+});
