@@ -212,6 +212,14 @@ export const passwordResets = sqliteTable(
     userId: integer("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: millis("created_at").notNull(),
+    expiresAt: millis("expires_at").notNull(),
+    usedAt: millis("used_at"),
+    /** The admin who made the link by hand (no mail configured), or null for a mailed link. */
+    createdBy: integer("created_by").references((): AnySQLiteColumn => users.id, { onDelete: "set null" }),
+  },
+  (t) => [uniqueIndex("password_resets_token_hash").on(t.tokenHash), index("password_resets_user").on(t.userId)],
 );
 
 // Email verification links: as password resets, only a SHA-256 of the token is kept;
@@ -249,14 +257,6 @@ export const blocks = sqliteTable(
     createdAt: millis("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.blockerId, t.blockedId] }), index("blocks_blocked").on(t.blockedId)],
-    tokenHash: text("token_hash").notNull(),
-    createdAt: millis("created_at").notNull(),
-    expiresAt: millis("expires_at").notNull(),
-    usedAt: millis("used_at"),
-    /** The admin who made the link by hand (no mail configured), or null for a mailed link. */
-    createdBy: integer("created_by").references((): AnySQLiteColumn => users.id, { onDelete: "set null" }),
-  },
-  (t) => [uniqueIndex("password_resets_token_hash").on(t.tokenHash), index("password_resets_user").on(t.userId)],
 );
 
 export const activityLog = sqliteTable(
