@@ -208,7 +208,7 @@ export const de: Dictionary = {
     remove: "Entfernen",
     actionsFor: (name: string) => `${name}: Aktionen`,
     settings: "Raum",
-    name: "Name",
+    name: "Raumname",
     rename: "Umbenennen",
     topic: "Thema",
     topicPlaceholder: "Worum es in diesem Raum geht",

@@ -204,7 +204,7 @@ export const en = {
     remove: "Remove",
     actionsFor: (name: string) => `${name}: actions`,
     settings: "Room",
-    name: "Name",
+    name: "Room name",
     rename: "Rename",
     topic: "Topic",
     topicPlaceholder: "What this room is about",

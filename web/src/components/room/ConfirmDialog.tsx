@@ -3,6 +3,7 @@
 // focus in it, Esc cancels, and the focus goes back where it was. The safe choice (Cancel)
 // has the focus first, unless a field inside asks for it (autofocus).
 import { createEffect, type JSX, type ParentProps, Show } from "solid-js";
+import { useDialogEscape } from "../dialog-escape.ts";
 
 export function ConfirmDialog(
   props: ParentProps<{
@@ -21,6 +22,10 @@ export function ConfirmDialog(
   let dialog!: HTMLDialogElement;
   let cancel!: HTMLButtonElement;
   const titleId = `confirm-title-${Math.random().toString(36).slice(2, 8)}`;
+  useDialogEscape(
+    () => props.open,
+    () => props.onCancel(),
+  );
   createEffect(() => {
     if (props.open && !dialog.open) {
       dialog.showModal();

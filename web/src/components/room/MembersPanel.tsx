@@ -2,7 +2,7 @@
 // is in (presence, role), inviting by username, and what the reader's role lets them do
 // (moderators: remove members, rename, set the topic; the owner: moderators, handing the
 // room over, archiving). The server decides; the buttons only follow its rules.
-import { createEffect, createResource, createSignal, For, type JSX, on, Show } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, For, type JSX, on, Show } from "solid-js";
 import type { Conversation, RoomMember } from "../../../../src/shared/api.ts";
 import { toFailure } from "../../api/client.ts";
 import { failureText } from "../../i18n/failures.ts";
@@ -10,6 +10,7 @@ import { useApp, useChat, useI18n } from "../../stores/context.tsx";
 import { displayName } from "../../stores/people.ts";
 import { changesMembers } from "../../stores/room-events.ts";
 import { Avatar } from "../Avatar.tsx";
+import { useDialogEscape } from "../dialog-escape.ts";
 import { ConfirmDialog } from "./ConfirmDialog.tsx";
 
 const RANK = { member: 0, moderator: 1, owner: 2 } as const;
@@ -47,6 +48,10 @@ export function MembersPanel(props: { conversation: Conversation; open: boolean;
   );
   createEffect(on(lastMembersLine, () => props.open && void refetch(), { defer: true }));
 
+  useDialogEscape(
+    () => props.open,
+    () => props.onClose(),
+  );
   createEffect(() => {
     if (props.open && !dialog.open) dialog.showModal();
     else if (!props.open && dialog.open) dialog.close();
@@ -59,6 +64,9 @@ export function MembersPanel(props: { conversation: Conversation; open: boolean;
 
   /** Runs a change; the answer of the server (or its refusal) is what the panel shows. */
   const act = async (change: () => Promise<unknown>, fields?: (f: Record<string, string>) => string | undefined) => {
+    // The buttons stay enabled while a change runs (a disabled button loses the focus
+    // to the page's body); a second press meanwhile does nothing.
+    if (busy()) return false;
     setBusy(true);
     setError(null);
     setNote(null);
@@ -145,6 +153,66 @@ export function MembersPanel(props: { conversation: Conversation; open: boolean;
     return { title: t("room.confirmArchiveTitle"), text: t("room.confirmArchive"), confirm: t("room.archive") };
   };
 
+  const memberIds = () => (members() ?? []).map((member) => member.user.id);
+  const memberById = createMemo(() => new Map((members() ?? []).map((member) => [member.user.id, member])));
+
+  /** One member: who, their role, and what the reader may do (the props stay live). */
+  const MemberRow = (row: { member: RoomMember }) => (
+    <li class="member-row">
+      <Avatar id={row.member.user.id} name={displayName(row.member.user)} online={online(row.member)} size="sm" />
+      <span class="person-text">
+        <span class="person-name">
+          <bdi>{displayName(row.member.user)}</bdi>
+          <Show when={isMe(row.member)}> ({t("room.you")})</Show>
+        </span>
+        <span class="muted">
+          <bdi>@{row.member.user.username}</bdi>
+        </span>
+      </span>
+      <Show when={row.member.role !== "member"}>
+        <span class="tag" classList={{ owner: row.member.role === "owner" }}>
+          {t("room.roles")[row.member.role]}
+        </span>
+      </Show>
+      <Show when={!isMe(row.member) && !archived() && rank() > RANK[row.member.role]}>
+        <fieldset class="member-actions">
+          <legend class="sr-only">{t("room.actionsFor", displayName(row.member.user))}</legend>
+          <Show when={role() === "owner"}>
+            <button
+              class="button subtle"
+              type="button"
+              onClick={() =>
+                void act(() =>
+                  api.trpc.rooms.setRole.mutate({
+                    id: id(),
+                    userId: row.member.user.id,
+                    role: row.member.role === "moderator" ? "member" : "moderator",
+                  }),
+                )
+              }
+            >
+              {row.member.role === "moderator" ? t("room.unmakeModerator") : t("room.makeModerator")}
+            </button>
+            <button
+              class="button subtle"
+              type="button"
+              onClick={() => setPending({ kind: "owner", member: row.member })}
+            >
+              {t("room.makeOwner")}
+            </button>
+          </Show>
+          <button
+            class="button subtle danger"
+            type="button"
+            onClick={() => setPending({ kind: "remove", member: row.member })}
+          >
+            {t("room.remove")}
+          </button>
+        </fieldset>
+      </Show>
+    </li>
+  );
+
   return (
     <dialog
       class="dialog members-panel"
@@ -186,7 +254,7 @@ export function MembersPanel(props: { conversation: Conversation; open: boolean;
               placeholder={t("room.invitePlaceholder")}
               maxLength={64}
             />
-            <button class="button primary" type="submit" disabled={busy()}>
+            <button class="button primary" type="submit">
               {t("room.invite")}
             </button>
           </div>
@@ -194,65 +262,10 @@ export function MembersPanel(props: { conversation: Conversation; open: boolean;
       </Show>
 
       <ul class="member-list" aria-label={t("room.members")}>
-        <For each={members() ?? []}>
-          {(member) => (
-            <li class="member-row">
-              <Avatar id={member.user.id} name={displayName(member.user)} online={online(member)} size="sm" />
-              <span class="person-text">
-                <span class="person-name">
-                  <bdi>{displayName(member.user)}</bdi>
-                  <Show when={isMe(member)}> ({t("room.you")})</Show>
-                </span>
-                <span class="muted">
-                  <bdi>@{member.user.username}</bdi>
-                </span>
-              </span>
-              <Show when={member.role !== "member"}>
-                <span class="tag" classList={{ owner: member.role === "owner" }}>
-                  {t("room.roles")[member.role]}
-                </span>
-              </Show>
-              <Show when={!isMe(member) && !archived() && rank() > RANK[member.role]}>
-                <fieldset class="member-actions">
-                  <legend class="sr-only">{t("room.actionsFor", displayName(member.user))}</legend>
-                  <Show when={role() === "owner"}>
-                    <button
-                      class="button subtle"
-                      type="button"
-                      disabled={busy()}
-                      onClick={() =>
-                        void act(() =>
-                          api.trpc.rooms.setRole.mutate({
-                            id: id(),
-                            userId: member.user.id,
-                            role: member.role === "moderator" ? "member" : "moderator",
-                          }),
-                        )
-                      }
-                    >
-                      {member.role === "moderator" ? t("room.unmakeModerator") : t("room.makeModerator")}
-                    </button>
-                    <button
-                      class="button subtle"
-                      type="button"
-                      disabled={busy()}
-                      onClick={() => setPending({ kind: "owner", member })}
-                    >
-                      {t("room.makeOwner")}
-                    </button>
-                  </Show>
-                  <button
-                    class="button subtle danger"
-                    type="button"
-                    disabled={busy()}
-                    onClick={() => setPending({ kind: "remove", member })}
-                  >
-                    {t("room.remove")}
-                  </button>
-                </fieldset>
-              </Show>
-            </li>
-          )}
+        {/* Keyed by person, not by the answer's objects: the reload after "Make moderator"
+            keeps each row, and the focus on the button just pressed. */}
+        <For each={memberIds()}>
+          {(userId) => <Show when={memberById().get(userId)}>{(member) => <MemberRow member={member()} />}</Show>}
         </For>
       </ul>
 
@@ -264,7 +277,7 @@ export function MembersPanel(props: { conversation: Conversation; open: boolean;
               <label for="room-rename">{t("room.name")}</label>
               <div class="inline-form">
                 <input id="room-rename" name="name" value={props.conversation.name ?? ""} maxLength={64} />
-                <button class="button" type="submit" disabled={busy()}>
+                <button class="button" type="submit">
                   {t("room.rename")}
                 </button>
               </div>
@@ -279,7 +292,7 @@ export function MembersPanel(props: { conversation: Conversation; open: boolean;
                   maxLength={250}
                   placeholder={t("room.topicPlaceholder")}
                 />
-                <button class="button" type="submit" disabled={busy()}>
+                <button class="button" type="submit">
                   {t("room.saveTopic")}
                 </button>
               </div>

@@ -7,7 +7,7 @@ export function RoomHeaderSub(props: { conversation: Conversation | undefined })
   const { t } = useI18n();
   const room = () => props.conversation?.room;
   return (
-    <p class="pane-sub room-sub">
+    <p class="pane-sub room-sub" title={room()?.topic ?? undefined}>
       <Show when={room()?.private}>
         <span class="tag">{t("room.private")}</span>{" "}
       </Show>
