@@ -161,7 +161,7 @@ export function createApp(deps: Deps) {
     .get("/trpc/*", handleTrpc, { parse: "none" })
     .post("/trpc/*", handleTrpc, { parse: "none" })
     // Last: the web client and its fallback to index.html for client-side routes.
-    .use(webRoutes());
+    .use(webRoutes({ imageOrigins: deps.files.downloadOrigin ? [deps.files.downloadOrigin] : [] }));
 
   return app;
 }

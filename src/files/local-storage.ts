@@ -16,6 +16,7 @@ export function createLocalStorage(folder: string): FileStorage {
   };
   return {
     kind: "local",
+    downloadOrigin: null,
     async put(key, sourcePath) {
       const target = pathOf(key);
       // Moved when on the same disk; else copied beside the target and renamed, so that a

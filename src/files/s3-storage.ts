@@ -15,8 +15,17 @@ export function createS3Storage(settings: S3Settings): FileStorage {
     accessKeyId: settings.accessKeyId,
     secretAccessKey: settings.secretAccessKey,
   });
+  // Where the browser is sent: the origin of a signed URL as this client makes them
+  // (path-style or virtual-hosted, whatever the endpoint), for the page's img-src.
+  let downloadOrigin: string | null;
+  try {
+    downloadOrigin = new URL(client.presign("origin-probe", { expiresIn: 60 })).origin;
+  } catch {
+    downloadOrigin = settings.endpoint ? new URL(settings.endpoint).origin : null;
+  }
   return {
     kind: "s3",
+    downloadOrigin,
     async put(key, sourcePath, serveAs) {
       // Bun streams a file of any size to the bucket (multipart above 5 MB).
       await client.write(key, Bun.file(sourcePath), {

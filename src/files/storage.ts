@@ -10,6 +10,11 @@ export type ServeAs = { contentType: string; disposition: string };
 
 export interface FileStorage {
   readonly kind: "local" | "s3";
+  /**
+   * The origin that signed URLs point to (the bucket's), which the web client's
+   * Content-Security-Policy must allow for images; null when files come from the app.
+   */
+  readonly downloadOrigin: string | null;
   /** Copies a finished local file into the store under `key` (streamed, never read whole). */
   put(key: string, sourcePath: string, serveAs: ServeAs): Promise<void>;
   /** The stored bytes as a stream, or null when there is no such object. */

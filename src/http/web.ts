@@ -17,7 +17,7 @@ const SERVER_PATHS = /^\/(api|trpc|ws|metrics)(\/|$)/;
 const IMMUTABLE = "public, max-age=31536000, immutable";
 const COMPRESSIBLE = /\.(js|css|svg|json|txt|map)$/;
 
-function contentSecurityPolicy(host: string | null): string {
+function contentSecurityPolicy(host: string | null, imageOrigins: readonly string[]): string {
   // 'self' covers same-origin WebSockets in current browsers; the explicit ws/wss origin
   // is for those that predate CSP 3. The Host is reduced to host characters only.
   const safeHost = host?.replace(/[^A-Za-z0-9.:[\]-]/g, "") ?? "";
@@ -26,7 +26,8 @@ function contentSecurityPolicy(host: string | null): string {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    // Images from a bucket arrive through a redirect to a signed URL: its origin must be allowed.
+    ["img-src 'self' data:", ...imageOrigins].join(" "),
     "font-src 'self'",
     `connect-src 'self'${sockets}`,
     "object-src 'none'",
@@ -36,12 +37,12 @@ function contentSecurityPolicy(host: string | null): string {
   ].join("; ");
 }
 
-function htmlHeaders(request: Request): Record<string, string> {
+function htmlHeaders(request: Request, imageOrigins: readonly string[]): Record<string, string> {
   return {
     ...SECURITY_HEADERS,
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-cache",
-    "content-security-policy": contentSecurityPolicy(request.headers.get("host")),
+    "content-security-policy": contentSecurityPolicy(request.headers.get("host"), imageOrigins),
   };
 }
 
@@ -78,8 +79,10 @@ function serveServiceWorker(file: string): Response {
   });
 }
 
-export function webRoutes(options: { dir?: string } = {}) {
+/** `imageOrigins`: other origins the page loads images from (the file bucket's signed URLs). */
+export function webRoutes(options: { dir?: string; imageOrigins?: readonly string[] } = {}) {
   const dir = resolve(options.dir ?? DEFAULT_WEB_DIR);
+  const imageOrigins = (options.imageOrigins ?? []).filter((origin) => /^https?:\/\/[A-Za-z0-9.:[\]-]+$/.test(origin));
   // Hashed assets never change: compress each once.
   const gzipped = new Map<string, Uint8Array<ArrayBuffer>>();
 
@@ -110,7 +113,7 @@ export function webRoutes(options: { dir?: string } = {}) {
         headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
       });
     }
-    return new Response(Bun.file(index), { headers: htmlHeaders(request) });
+    return new Response(Bun.file(index), { headers: htmlHeaders(request, imageOrigins) });
   };
 
   return new Elysia({ name: "web-client" })

@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import S3rver from "s3rver";
+import { ensureWebBundle } from "../../scripts/web-bundle.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { createRoom } from "../helpers/conversations.ts";
-import { download, photoWithGps, uploaded } from "../helpers/files.ts";
+import { download, photoWithGps, png, uploaded } from "../helpers/files.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 
 let s3: S3rver;
@@ -84,4 +85,30 @@ test("a removed upload leaves the bucket", async () => {
   });
   expect(removed.status).toBe(204);
   expect(((await bucket.list()).contents ?? []).length).toBe(before);
+});
+
+test("the page's Content-Security-Policy lets images follow the redirect to the bucket", async () => {
+  await ensureWebBundle({ quiet: true });
+  const roomId = await createRoom(server, [ada, bob]);
+  const attachment = await uploaded(server.url, ada.token, await png(8, 6), "pixel.png");
+  await ada.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "", attachmentIds: [attachment.id] });
+  const redirect = await download(server.url, bob.token, `/api/files/${attachment.id}/thumbnail`, {
+    redirect: "manual",
+  });
+  expect(redirect.status).toBe(302);
+  const target = new URL(redirect.headers.get("location") ?? "").origin;
+  expect(target).not.toBe(new URL(server.url).origin);
+
+  const page = await fetch(`${server.url}/`);
+  expect(page.status).toBe(200);
+  const policy = page.headers.get("content-security-policy") ?? "";
+  const imgSrc =
+    policy
+      .split(";")
+      .map((d) => d.trim())
+      .find((d) => d.startsWith("img-src")) ?? "";
+  expect(imgSrc.split(" ")).toContain(target);
+  // Nothing else is widened: scripts and connections stay the app's own.
+  expect(policy).toContain("script-src 'self';");
+  expect(policy).not.toContain(`connect-src 'self' ${target}`);
 });

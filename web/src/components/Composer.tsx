@@ -1,23 +1,106 @@
 // The message box: Enter sends, Shift+Enter adds a line; grows with its text. An emoji
 // button beside it, and a count of the characters left once the text nears the limit.
-import { createSignal, type JSX, Show } from "solid-js";
+// Files come by the attach button, a paste, or a drop on the conversation (`onFiles`):
+// each uploads at once with its own progress bar (cancel, retry, remove), and the
+// message goes with the finished ones.
+import { createSignal, type JSX, onMount, Show } from "solid-js";
+import type { Attachment } from "../../../src/shared/api.ts";
+import {
+  checkUpload,
+  discardUpload,
+  fetchUploadLimits,
+  filesOf,
+  refusalOfStatus,
+  sendFile,
+  type UploadLimits,
+} from "../lib/uploads.ts";
 import { useI18n } from "../stores/context.tsx";
 import { CharacterCounter } from "./message/CharacterCounter.tsx";
 import { EmojiButton } from "./message/EmojiButton.tsx";
+import { type Upload, UploadList } from "./UploadList.tsx";
+
+let nextUploadKey = 1;
 
 export function Composer(props: {
   label: string;
   placeholder: string;
-  onSend: (body: string) => Promise<string | null> | string | null;
+  onSend: (body: string, attachments: Attachment[]) => Promise<string | null> | string | null;
   onTyping?: () => void;
   ref?: (element: HTMLTextAreaElement) => void;
+  /** Receives the function that adds files (a drop on the conversation). */
+  onFiles?: (add: (files: File[]) => void) => void;
   /** The server's limit on a body (its `ready` frame). */
   maxBody: number;
 }): JSX.Element {
   const { t } = useI18n();
   const [error, setError] = createSignal<string | null>(null);
   const [length, setLength] = createSignal(0);
+  const [uploads, setUploads] = createSignal<Upload[]>([]);
+  const [limits, setLimits] = createSignal<UploadLimits | null>(null);
   let input!: HTMLTextAreaElement;
+  let picker!: HTMLInputElement;
+
+  onMount(() => {
+    void fetchUploadLimits().then(setLimits);
+  });
+
+  const update = (key: number, change: Partial<Upload>) =>
+    setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));
+  const countUsed = (delta: number) => setLimits((l) => (l ? { ...l, used: Math.max(0, l.used + delta) } : l));
+
+  const start = (upload: Upload) => {
+    const running = sendFile(upload.file, (fraction) => update(upload.key, { progress: fraction }));
+    update(upload.key, { state: "uploading", progress: 0, cancel: running.cancel });
+    void running.done.then((outcome) => {
+      if (!uploads().some((u) => u.key === upload.key)) {
+        // Removed while it finished: the server may still have kept it.
+        if (outcome.ok) discardUpload(outcome.attachment.id);
+        return;
+      }
+      if (outcome.ok) {
+        countUsed(outcome.attachment.size);
+        update(upload.key, { state: "done", progress: 1, attachment: outcome.attachment, cancel: undefined });
+        return;
+      }
+      if ("cancelled" in outcome && outcome.cancelled) {
+        setUploads((list) => list.filter((u) => u.key !== upload.key));
+        return;
+      }
+      const refusal = refusalOfStatus(outcome.status, upload.file.size, limits());
+      update(
+        upload.key,
+        refusal ? { state: "refused", refusal, cancel: undefined } : { state: "failed", cancel: undefined },
+      );
+      // The server's view of the quota may differ from ours: read it again.
+      if (refusal?.kind === "overQuota") void fetchUploadLimits().then((l) => l && setLimits(l));
+    });
+  };
+
+  const addFiles = (files: File[]) => {
+    if (files.length === 0) return;
+    setError(null);
+    for (const file of files) {
+      const queued = uploads()
+        .filter((u) => u.state === "uploading")
+        .reduce((sum, u) => sum + u.file.size, 0);
+      const refusal = checkUpload(file.size, limits(), queued);
+      const upload: Upload = { key: nextUploadKey++, file, state: refusal ? "refused" : "uploading", progress: 0 };
+      if (refusal) upload.refusal = refusal;
+      setUploads((list) => [...list, upload]);
+      if (!refusal) start(upload);
+    }
+  };
+  props.onFiles?.(addFiles);
+
+  const remove = (upload: Upload) => {
+    upload.cancel?.();
+    if (upload.attachment) {
+      discardUpload(upload.attachment.id);
+      countUsed(-upload.attachment.size);
+    }
+    setUploads((list) => list.filter((u) => u.key !== upload.key));
+    input.focus();
+  };
 
   const resize = () => {
     input.style.height = "auto";
@@ -33,14 +116,23 @@ export function Composer(props: {
 
   const submit = async () => {
     const body = input.value;
-    if (body.trim() === "") return;
+    const list = uploads();
+    if (list.some((u) => u.state === "uploading")) return setError(t("files.waitForUploads"));
+    if (list.some((u) => u.state === "failed")) return setError(t("files.failedPending"));
+    const ready = list.filter((u) => u.state === "done" && u.attachment);
+    const attachments = ready.map((u) => u.attachment as Attachment);
+    if (body.trim() === "" && attachments.length === 0) return;
     input.value = "";
     resize();
-    const problem = await props.onSend(body);
+    const sent = new Set(ready.map((u) => u.key));
+    // Sent files (and refused ones, whose sentence was read) leave the list.
+    setUploads((all) => all.filter((u) => !sent.has(u.key) && u.state !== "refused"));
+    const problem = await props.onSend(body, attachments);
     setError(problem);
     if (problem) {
       input.value = body;
       resize();
+      setUploads((all) => [...ready, ...all]);
     }
   };
 
@@ -52,9 +144,36 @@ export function Composer(props: {
         void submit();
       }}
     >
+      <Show when={uploads().length > 0}>
+        <UploadList uploads={uploads()} onCancel={remove} onRemove={remove} onRetry={(upload) => start(upload)} />
+      </Show>
       <label class="sr-only" for="composer-input">
         {props.label}
       </label>
+      <input
+        ref={picker}
+        hidden
+        type="file"
+        multiple
+        onChange={() => {
+          addFiles([...(picker.files ?? [])]);
+          picker.value = "";
+          input.focus();
+        }}
+      />
+      <button
+        class="icon-button attach-button"
+        type="button"
+        aria-label={t("files.attach")}
+        onClick={() => picker.click()}
+      >
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+          <path
+            fill="currentColor"
+            d="M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z"
+          />
+        </svg>
+      </button>
       <textarea
         id="composer-input"
         ref={(element) => {
@@ -69,6 +188,13 @@ export function Composer(props: {
             event.preventDefault();
             void submit();
           }
+        }}
+        onPaste={(event) => {
+          // A screenshot or a copied file; pasted text goes in as usual.
+          const files = filesOf(event.clipboardData);
+          if (files.length === 0) return;
+          event.preventDefault();
+          addFiles(files);
         }}
         onInput={() => {
           resize();

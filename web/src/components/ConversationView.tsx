@@ -16,15 +16,17 @@ import {
   type Signal,
   untrack,
 } from "solid-js";
-import type { Message, UserSummary } from "../../../src/shared/api.ts";
+import type { Attachment, Message, UserSummary } from "../../../src/shared/api.ts";
 import { dayLabel, markRows, timeLabel } from "../lib/grouping.ts";
 import type { PendingMessage } from "../lib/thread.ts";
+import { filesOf } from "../lib/uploads.ts";
 import { useChat, useI18n } from "../stores/context.tsx";
 import { displayName } from "../stores/people.ts";
 import type { SendTarget } from "../stores/threads.ts";
 import { Avatar } from "./Avatar.tsx";
 import { Composer } from "./Composer.tsx";
 import { Icon } from "./Icon.tsx";
+import { Attachments } from "./message/Attachments.tsx";
 import { MessageBody, markdownReady } from "./message/MessageBody.tsx";
 import { MessageItem } from "./message/MessageItem.tsx";
 import { createMessageUi, useMessageKeys } from "./message/message-ui.ts";
@@ -244,13 +246,18 @@ export function ConversationView(props: {
     if ((conversation?.unread ?? 0) > 0 || lastFromOthers) chat.markRead(props.conversationId, last);
   });
 
+  // Files dropped anywhere on the conversation go to the composer (when there is one).
+  let addFiles: ((files: File[]) => void) | undefined;
+  const [dropping, setDropping] = createSignal(false);
+  const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes("Files") === true;
+
   const typingText = () => t("conversation.typing", chat.threads.typing(props.conversationId).map(senderName));
 
-  const send = async (body: string) => {
+  const send = async (body: string, attachments: Attachment[]) => {
     if (props.conversationId > 0) chat.typingDone(props.conversationId);
     const replyTo = ui.replyingTo()?.id;
     ui.setReplyingTo(null);
-    const result = await chat.threads.send(props.conversationId, props.target, body, replyTo);
+    const result = await chat.threads.send(props.conversationId, props.target, body, replyTo, attachments);
     if (result && "error" in result) return result.error;
     if (result && props.conversationId <= 0) props.onFirstMessage?.(result);
     return null;
@@ -259,7 +266,24 @@ export function ConversationView(props: {
   return (
     <section
       class="conversation"
+      classList={{ dropping: dropping() }}
       aria-labelledby="conversation-title"
+      onDragOver={(event) => {
+        if (!carriesFiles(event) || !addFiles) return;
+        event.preventDefault();
+        if (event.dataTransfer) event.dataTransfer.dropEffect = "copy";
+        setDropping(true);
+      }}
+      onDragLeave={(event) => {
+        const to = event.relatedTarget as Node | null;
+        if (!to || !event.currentTarget.contains(to)) setDropping(false);
+      }}
+      onDrop={(event) => {
+        setDropping(false);
+        if (!carriesFiles(event) || !addFiles) return;
+        event.preventDefault();
+        addFiles(filesOf(event.dataTransfer));
+      }}
       onKeyDown={(event) => {
         // Page Up/Down scroll the messages from anywhere in the conversation (the list
         // itself scrolls natively when it has the focus).
@@ -387,6 +411,11 @@ export function ConversationView(props: {
           <For each={thread().pending}>{(pending) => <PendingRow pending={pending} />}</For>
         </div>
       </div>
+      <Show when={dropping()}>
+        <div class="drop-zone" aria-hidden="true">
+          <span>{t("files.dropHere")}</span>
+        </div>
+      </Show>
       <Show when={!atBottom()}>
         <button class="jump-latest" type="button" onClick={scrollToBottom}>
           {t("conversation.jumpToLatest")}
@@ -407,6 +436,9 @@ export function ConversationView(props: {
           label={t("conversation.composerLabel", props.title)}
           placeholder={t("conversation.composerPlaceholder", props.kind === "room" ? `#${props.title}` : props.title)}
           onSend={send}
+          onFiles={(add) => {
+            addFiles = add;
+          }}
           maxBody={chat.maxBody()}
           onTyping={() => props.conversationId > 0 && chat.typing(props.conversationId)}
           ref={(element) => {
@@ -443,7 +475,10 @@ function PendingRow(props: { pending: PendingMessage }): JSX.Element {
   return (
     <div class="message mine pending" classList={{ failed: failed() }}>
       <div class="bubble">
-        <MessageBody body={props.pending.body} />
+        <Show when={props.pending.body !== ""}>
+          <MessageBody body={props.pending.body} />
+        </Show>
+        <Show when={props.pending.attachments}>{(attachments) => <Attachments attachments={attachments()} />}</Show>
       </div>
       <Show
         when={failed()}

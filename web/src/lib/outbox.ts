@@ -7,7 +7,7 @@
 // No DOM or Solid here: bun test drives it with fake timers and storage.
 
 import { type BackoffOptions, backoffDelay } from "../../../packages/parley-client/src/backoff.ts";
-import type { Message } from "../../../src/shared/api.ts";
+import type { Attachment, Message } from "../../../src/shared/api.ts";
 import type { ApiFailure } from "../api/client.ts";
 
 export type SendTarget = { conversationId: number } | { userId: number };
@@ -22,6 +22,8 @@ export type OutboxEntry = {
   createdAt: string;
   /** The message this one answers. */
   replyTo?: number;
+  /** Uploaded files it carries (their ids go with the send). */
+  attachments?: Attachment[];
   /** queued: waits its turn; sending: on the wire; failed: refused for good (see `error`). */
   state: "queued" | "sending" | "failed";
   /** Not before this time (epoch ms): the server asked to wait, or the network failed. */

@@ -1,6 +1,6 @@
 // The messages of one conversation as the client holds them: confirmed messages sorted
 // by id without duplicates, and the ones still being sent (by clientId).
-import type { Message } from "../../../src/shared/api.ts";
+import type { Attachment, Message } from "../../../src/shared/api.ts";
 import type { Refusal } from "./outbox.ts";
 
 export type PendingMessage = {
@@ -8,6 +8,8 @@ export type PendingMessage = {
   conversationId: number;
   senderId: number;
   body: string;
+  /** Files going with it (uploaded already). */
+  attachments?: Attachment[];
   createdAt: string;
   status: "pending" | "failed";
   /** Why it was refused (failed only): the server's sentence for `invalid`, else the catalogue's. */

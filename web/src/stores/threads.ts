@@ -4,7 +4,7 @@
 import { type Accessor, createSignal, type Setter } from "solid-js";
 import { createStore } from "solid-js/store";
 import { caughtUp, hasGap, observe, type StreamPosition, startAt } from "../../../packages/parley-client/src/stream.ts";
-import { checkMessageBody, type Message } from "../../../src/shared/api.ts";
+import { type Attachment, checkMessageBody, type Message } from "../../../src/shared/api.ts";
 import { type Api, toFailure } from "../api/client.ts";
 import { Outbox, type OutboxEntry, type SendTarget } from "../lib/outbox.ts";
 import { addMessages, addOlderPage, addReads, emptyThread, type PendingMessage, type Thread } from "../lib/thread.ts";
@@ -40,6 +40,7 @@ function toPending(entry: OutboxEntry): PendingMessage {
     conversationId: entry.conversationId,
     senderId: entry.senderId,
     body: entry.body,
+    ...(entry.attachments?.length ? { attachments: entry.attachments } : {}),
     createdAt: entry.createdAt,
     status: entry.state === "failed" ? "failed" : "pending",
     ...(entry.refusal ? { refusal: entry.refusal } : {}),
@@ -103,6 +104,7 @@ export function createThreadsStore(
           body: entry.body,
           clientId: entry.clientId,
           ...(entry.replyTo ? { replyTo: entry.replyTo } : {}),
+          ...(entry.attachments?.length ? { attachmentIds: entry.attachments.map((a) => a.id) } : {}),
         },
         { signal },
       ),
@@ -330,8 +332,13 @@ export function createThreadsStore(
       to: SendTarget,
       body: string,
       replyTo?: number,
+      attachments: Attachment[] = [],
     ): Promise<Message | null | { error: string }> {
-      const checked = checkMessageBody(body, maxBody());
+      // Files alone are a message: the body may then be empty.
+      const checked =
+        attachments.length > 0 && body.trim() === ""
+          ? ({ ok: true, body: "" } as const)
+          : checkMessageBody(body, maxBody());
       if (!checked.ok) return { error: checked.message };
       return outbox.add({
         clientId: crypto.randomUUID(),
@@ -341,6 +348,7 @@ export function createThreadsStore(
         body: checked.body,
         createdAt: new Date().toISOString(),
         ...(replyTo ? { replyTo } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
       });
     },
 

@@ -7,6 +7,7 @@ import { failureText } from "../../i18n/failures.ts";
 import { fullWhen } from "../../lib/grouping.ts";
 import { mentionsAsNames, mentionTargets, namesAsMentions } from "../../lib/mentions.ts";
 import { useApp, useChat, useI18n } from "../../stores/context.tsx";
+import { Attachments } from "./Attachments.tsx";
 import { ConfirmDialog } from "./ConfirmDialog.tsx";
 import { MessageActions } from "./MessageActions.tsx";
 import { MessageBody } from "./MessageBody.tsx";
@@ -93,7 +94,12 @@ export function MessageItem(props: {
                 )}
               </Show>
               <Show when={!deleted()} fallback={<p class="deleted-text">{t("message.deleted")}</p>}>
-                <MessageBody body={props.message.body} />
+                <Show when={props.message.body !== ""}>
+                  <MessageBody body={props.message.body} />
+                </Show>
+                <Show when={props.message.attachments.length > 0}>
+                  <Attachments attachments={props.message.attachments} />
+                </Show>
               </Show>
               <Show when={!deleted() && props.message.editedAt}>
                 {(editedAt) => (
