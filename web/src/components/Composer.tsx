@@ -3,7 +3,7 @@
 // Files come by the attach button, a paste, or a drop on the conversation (`onFiles`):
 // each uploads at once with its own progress bar (cancel, retry, remove), and the
 // message goes with the finished ones.
-import { createSignal, type JSX, onMount, Show } from "solid-js";
+import { createSignal, type JSX, lazy, onMount, Show } from "solid-js";
 import type { Attachment } from "../../../src/shared/api.ts";
 import {
   checkUpload,
@@ -17,7 +17,10 @@ import {
 import { useI18n } from "../stores/context.tsx";
 import { CharacterCounter } from "./message/CharacterCounter.tsx";
 import { EmojiButton } from "./message/EmojiButton.tsx";
-import { type Upload, UploadList } from "./UploadList.tsx";
+import type { Upload } from "./UploadList.tsx";
+
+// Fetched with the first file: the message box itself does not wait for it.
+const UploadList = lazy(() => import("./UploadList.tsx").then((module) => ({ default: module.UploadList })));
 
 let nextUploadKey = 1;
 
