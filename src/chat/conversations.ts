@@ -9,6 +9,7 @@ import { toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { Conversation } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
+import { requireDirectNotBlocked } from "./blocks.ts";
 import { messageViews } from "./message-views.ts";
 import { withOnline } from "./online.ts";
 
@@ -40,9 +41,13 @@ export function requireMembership(db: Db, userId: number, conversationId: number
   return row;
 }
 
-/** May the user say they are typing in the conversation? Members may; NOT_FOUND otherwise. */
+/**
+ * May the user say they are typing in the conversation? Members may (NOT_FOUND
+ * otherwise), except across a block in a direct conversation (FORBIDDEN).
+ */
 export function authorizeTyping(db: Db, userId: number, conversationId: number): void {
   requireMembership(db, userId, conversationId);
+  requireDirectNotBlocked(db, userId, conversationId);
 }
 
 /** The conversations the user is a member of: what their sockets follow. */

@@ -10,6 +10,7 @@ import { detachFilesOf, type StoredKeys } from "../files/attachments.ts";
 import { removeStoredFiles } from "../files/uploads.ts";
 import { checkMessageBody, type EditInput, type Message } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
+import { requireDirectNotBlocked } from "./blocks.ts";
 import { requireMembership } from "./conversations.ts";
 import { resolveMentions, storeMentions } from "./mentions.ts";
 import { messageView } from "./message-views.ts";
@@ -39,6 +40,7 @@ export function visibleMessage(deps: Pick<Deps, "db">, userId: number, messageId
 export async function editMessage(deps: Deps, userId: number, input: EditInput): Promise<Message> {
   const current = visibleMessage(deps, userId, input.id);
   if (current.senderId !== userId) throw new AppError("FORBIDDEN", "Only its author can edit a message");
+  requireDirectNotBlocked(deps.db, userId, current.conversationId);
   if (current.deletedAt !== null) throw deletedAlready();
   const checked = checkMessageBody(input.body, deps.config.maxBody);
   if (!checked.ok) throw new AppError("BAD_REQUEST", checked.message, { body: checked.message });

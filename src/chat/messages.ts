@@ -17,6 +17,7 @@ import {
   type SendInput,
 } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
+import { requireDirectNotBlocked, requireNotBlocked } from "./blocks.ts";
 import {
   conversationNotFound,
   conversationView,
@@ -164,6 +165,7 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
       if ("userId" in to) {
         const peer = prepared.user.get({ userId: to.userId });
         if (!peer?.isActive) throw userNotFound();
+        requireNotBlocked(deps.db, senderId, peer.id);
         const direct = ensureDirectConversation(tx, senderId, peer.id, now);
         conversationId = direct.conversation.id;
         created = direct.created;
@@ -176,6 +178,7 @@ function storeMessage(deps: Deps, senderId: number, input: SendInput, body: stri
         ) {
           throw conversationNotFound();
         }
+        requireDirectNotBlocked(deps.db, senderId, conversation.id);
         // An archived room is read-only.
         requireNotArchived(conversation);
         conversationId = conversation.id;

@@ -6,6 +6,7 @@ import { type MessageRow, messages, reactions } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { MAX_REACTIONS_PER_MESSAGE, MAX_REACTIONS_PER_PERSON, type Message, type ReactInput } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
+import { requireDirectNotBlocked } from "./blocks.ts";
 import type { Queryable } from "./conversations.ts";
 import { announce, deletedAlready, visibleMessage } from "./message-changes.ts";
 import { messageView } from "./message-views.ts";
@@ -19,6 +20,7 @@ import { takeSeq } from "./stream.ts";
  */
 export async function reactToMessage(deps: Deps, userId: number, input: ReactInput): Promise<Message> {
   const current = visibleMessage(deps, userId, input.id);
+  requireDirectNotBlocked(deps.db, userId, current.conversationId);
   const before = reactionState(deps.db, current, userId, input);
   if (before === "unchanged") return messageView(deps.db, current);
   if (before instanceof AppError) throw before;

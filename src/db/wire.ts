@@ -25,7 +25,16 @@ export function toUserSummary(row: UserRow, online: boolean): UserSummary {
     online,
     lastSeenAt: iso(row.lastSeenAt),
     bio: row.bio,
+    avatar: avatarPath(row),
   };
+}
+
+/**
+ * Where the avatar is served: the storage key is in the path, so a new avatar is a new
+ * URL and an old one can be cached for good (src/files/avatars.ts).
+ */
+export function avatarPath(row: Pick<UserRow, "id" | "avatarKey">): string | null {
+  return row.avatarKey === null ? null : `/api/avatars/${row.id}/${row.avatarKey}`;
 }
 
 export function toUser(row: UserRow, online: boolean): User {

@@ -59,6 +59,8 @@ export const userSummarySchema = z.object({
   lastSeenAt: time.nullable(),
   /** A short status or bio the person wrote ("" when none). */
   bio: z.string(),
+  /** The avatar's path on this server (a square WebP, signed-in viewers only), or null: show initials. */
+  avatar: z.string().nullable(),
 });
 export type UserSummary = z.infer<typeof userSummarySchema>;
 
@@ -453,3 +455,7 @@ export const profileInput = z.object({
     }),
 });
 export type ProfileInput = z.infer<typeof profileInput>;
+
+// Blocking a person ------------------------------------------------------------------------
+
+export const blockInput = z.object({ userId: id });

@@ -42,6 +42,7 @@ describe("users.list", () => {
       online: false,
       lastSeenAt: null,
       bio: "",
+      avatar: null,
     });
   });
 

@@ -1,10 +1,11 @@
 import { changePassword } from "../../auth/password-change.ts";
 import { updateProfile } from "../../auth/profile.ts";
 import { endOwnSession, listSessions, logOutOtherDevices } from "../../auth/sessions.ts";
-import { changePasswordInput, profileInput, sessionIdInput } from "../../shared/api.ts";
+import { blockedUsers, blockUser, unblockUser } from "../../chat/blocks.ts";
+import { blockInput, changePasswordInput, profileInput, sessionIdInput } from "../../shared/api.ts";
 import { protectedProcedure, router } from "../init.ts";
 
-/** The caller's own account: profile, password and signed-in devices. */
+/** The caller's own account: profile, password, signed-in devices and the people they blocked. */
 export const accountRouter = router({
   updateProfile: protectedProcedure
     .input(profileInput)
@@ -17,4 +18,11 @@ export const accountRouter = router({
     endOwnSession(ctx.deps, ctx.session, input.id);
   }),
   endOtherSessions: protectedProcedure.mutation(({ ctx }) => logOutOtherDevices(ctx.deps, ctx.session, ctx.ip)),
+  blocks: protectedProcedure.query(({ ctx }) => blockedUsers(ctx.deps, ctx.session.user.id)),
+  block: protectedProcedure.input(blockInput).mutation(({ ctx, input }) => {
+    blockUser(ctx.deps, ctx.session.user.id, input.userId);
+  }),
+  unblock: protectedProcedure.input(blockInput).mutation(({ ctx, input }) => {
+    unblockUser(ctx.deps, ctx.session.user.id, input.userId);
+  }),
 });
