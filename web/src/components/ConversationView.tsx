@@ -6,6 +6,7 @@ import {
   createComputed,
   createEffect,
   createMemo,
+  createSelector,
   createSignal,
   For,
   type JSX,
@@ -106,8 +107,30 @@ export function ConversationView(props: {
     });
   });
 
+  // Each row reads its message from a signal of its own, set only when that message
+  // changed (an edit, a reaction): with one shared map, every live message woke all the
+  // rows' computations, and 5,000 loaded rows made the reactive graph most of a frame.
+  const held = new Map<number, Message>();
+  const rowMessages = new Map<number, Signal<Message>>();
+  createComputed(() => {
+    const items = thread().items;
+    untrack(() => {
+      for (const message of items) {
+        if (held.get(message.id) === message) continue;
+        held.set(message.id, message);
+        rowMessages.get(message.id)?.[1](() => message);
+      }
+    });
+  });
+  const rowMessage = (id: number) => {
+    let row = rowMessages.get(id);
+    if (!row) {
+      row = createSignal(held.get(id) ?? (untrack(thread).items.find((m) => m.id === id) as Message));
+      rowMessages.set(id, row);
+    }
+    return row[0];
+  };
   const messageIds = createMemo(() => thread().items.map((message) => message.id));
-  const messagesById = createMemo(() => new Map(thread().items.map((message) => [message.id, message])));
   const ui = createMessageUi();
   // ↑ in the empty message box edits the last own message; arrows move between messages.
   const moveBetweenMessages = useMessageKeys(ui, () => {
@@ -141,6 +164,9 @@ export function ConversationView(props: {
     if (after === null) return null;
     return thread().items.find((m) => m.id > after && m.senderId !== chat.me())?.id ?? null;
   });
+  // Selectors: a change wakes the two rows concerned, not every row.
+  const isFirstUnread = createSelector(firstUnreadId);
+  const isLastMine = createSelector(lastMine);
   const [atBottom, setAtBottom] = createSignal(true);
 
   const scrollToBottom = () => {
@@ -184,6 +210,7 @@ export function ConversationView(props: {
 
   // Opening at a message: the pages up to it are loaded, then it is centred and marked.
   const [focused, setFocused] = createSignal<number | null>(null);
+  const isFocused = createSelector(focused);
   const [focusLost, setFocusLost] = createSignal<"absent" | "tooFar" | null>(null);
   const focusOn = async (messageId: number) => {
     let reached: "held" | "absent" | "tooFar";
@@ -358,17 +385,19 @@ export function ConversationView(props: {
               place, so the focus and an open picker stay where they are. */}
           <For each={messageIds()}>
             {(id) => {
-              const message = createMemo<Message>(
-                (previous) => messagesById().get(id) ?? previous,
-                messagesById().get(id) as Message,
-              );
+              const message = rowMessage(id);
               const event = message().event;
               if (event) return <SystemLine message={{ ...message(), event }} />;
               const mark = markSignal(id)[0];
               const mine = message().senderId === chat.me();
+              // The actions toolbar is built the first time the row is pointed at or
+              // focused, not for every row up front: 5,000 loaded messages carried
+              // 75,000 elements of hidden toolbars, which every live message's layout paid for.
+              const [engaged, setEngaged] = createSignal(false);
+              const engage = () => setEngaged(true);
               return (
                 <>
-                  <Show when={id === firstUnreadId()}>
+                  <Show when={isFirstUnread(id)}>
                     <div class="new-messages">
                       <span>{t("conversation.newMessages")}</span>
                     </div>
@@ -380,9 +409,11 @@ export function ConversationView(props: {
                   </Show>
                   <div
                     class="message"
-                    classList={{ mine, "run-start": mark().runStart, focused: id === focused() }}
+                    classList={{ mine, "run-start": mark().runStart, focused: isFocused(id) }}
                     data-message-id={id}
                     tabindex="-1"
+                    onPointerEnter={engage}
+                    onFocusIn={engage}
                   >
                     <Show when={mark().runStart}>
                       <div class="run-head">
@@ -392,8 +423,15 @@ export function ConversationView(props: {
                         <time datetime={message().createdAt}>{timeLabel(message().createdAt, intlLocale())}</time>
                       </div>
                     </Show>
-                    <MessageItem message={message()} mine={mine} kind={props.kind} ui={ui} nameOf={senderName} />
-                    <Show when={mine && id === lastMine() && readersOfLastMine().length > 0}>
+                    <MessageItem
+                      message={message()}
+                      mine={mine}
+                      kind={props.kind}
+                      ui={ui}
+                      nameOf={senderName}
+                      engaged={engaged()}
+                    />
+                    <Show when={mine && isLastMine(id) && readersOfLastMine().length > 0}>
                       <Show
                         when={props.kind === "room"}
                         fallback={<span class="receipt">{t("conversation.seen")}</span>}

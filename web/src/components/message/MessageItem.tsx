@@ -24,6 +24,8 @@ export function MessageItem(props: {
   ui: MessageUi;
   /** A sender's name as the conversation shows it ("You" for the reader). */
   nameOf: (userId: number) => string;
+  /** The row was pointed at or focused: its actions are built (and stay). */
+  engaged: boolean;
 }): JSX.Element {
   const chat = useChat();
   const { session } = useApp();
@@ -125,7 +127,7 @@ export function MessageItem(props: {
             }}
           />
         </Show>
-        <Show when={!deleted() && !editing()}>
+        <Show when={!deleted() && !editing() && (props.engaged || props.ui.actionsOpen() === props.message.id)}>
           <MessageActions
             message={props.message}
             open={props.ui.actionsOpen() === props.message.id}
