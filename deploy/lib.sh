@@ -353,6 +353,21 @@ scp_down() {
   run scp -q "${SSH_OPTS[@]}" "$DEPLOY_USER@$host:$1" "$2"
 }
 
+# scp_up_dir / scp_down_dir: the same for a folder (a backup's FILE.files/).
+scp_up_dir() {
+  local host
+  host="$(server_ip)"
+  ssh_options
+  run scp -q -r "${SSH_OPTS[@]}" "$1" "$DEPLOY_USER@$host:$2"
+}
+
+scp_down_dir() {
+  local host
+  host="$(server_ip)"
+  ssh_options
+  run scp -q -r "${SSH_OPTS[@]}" "$DEPLOY_USER@$host:$1" "$2"
+}
+
 # Bash functions shared by the remote scripts (prepended to them by the callers).
 # They run on the server, in $APP_DIR, with DOMAIN and CERTBOT_STAGING defined.
 remote_helpers() {

@@ -294,6 +294,12 @@ describe("--dry-run prints the remote commands and runs none", () => {
     expect(result.out).toContain("VACUUM INTO");
     expect(result.out).toMatch(/NAME=parley-\d{8}T\d{6}Z\.db/);
     expect(result.out).toMatch(new RegExp(`\\+ scp .*parley@${SERVER_IP}:/home/parley/parley-backups/parley-`));
+    // The uploaded files come with it, and leave the server's staging folder with it.
+    expect(result.out).toContain('docker compose cp "app1:/data/backups/$NAME.files" "$STAGING/$NAME.files"');
+    expect(result.out).toMatch(
+      new RegExp(`\\+ scp -q -r .*parley@${SERVER_IP}:/home/parley/parley-backups/parley-\\S+\\.db\\.files `),
+    );
+    expect(result.out).toContain('rm -rf "$FILE" "$FILE.files"');
     expect(existsSync(join(tmp, "backups"))).toBe(false);
     expectNoExternalCalls();
   });
@@ -301,6 +307,9 @@ describe("--dry-run prints the remote commands and runs none", () => {
   test("restore FILE", () => {
     const result = runScript("restore", ["--dry-run", sqliteFile]);
     expect(result.code).toBe(0);
+    expect(`${result.out}${result.err}`).toContain(`no ${sqliteFile}.files folder`);
+    // The container step puts back missing uploaded files, overwriting none.
+    expect(result.out).toContain('cp -R -n "/restore/$2.files/." /data/files/');
     for (const expected of [
       "+ scp",
       "docker compose stop app1 app2",
@@ -311,6 +320,21 @@ describe("--dry-run prints the remote commands and runs none", () => {
     ]) {
       expect(result.out).toContain(expected);
     }
+    expectNoExternalCalls();
+  });
+
+  test("restore FILE with its FILE.files folder uploads the files too", () => {
+    const withFiles = join(tmp, "with-files.db");
+    writeFileSync(withFiles, readFileSync(sqliteFile));
+    mkdirSync(`${withFiles}.files`, { recursive: true });
+    writeFileSync(join(`${withFiles}.files`, "abc123"), "bytes");
+    const result = runScript("restore", ["--dry-run", withFiles]);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(
+      new RegExp(
+        `\\+ scp -q -r .*${withFiles}\\.files parley@${SERVER_IP}:/home/parley/parley-restore/restore-\\S+\\.db\\.files`,
+      ),
+    );
     expectNoExternalCalls();
   });
 

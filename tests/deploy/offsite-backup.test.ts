@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { signUp, type TestUser } from "../helpers/client.ts";
+import { download, uploaded } from "../helpers/files.ts";
 import { startTestS3, type TestS3 } from "../helpers/s3.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 
@@ -33,6 +34,8 @@ let envFile = "";
 let fakeBin = "";
 const sent: string[] = [];
 const secretWord = `offsite-${crypto.randomUUID()}`;
+const pdf = `%PDF-1.4\n% ${secretWord}\n%%EOF\n`;
+let attachmentId = 0;
 
 // `docker compose exec -T SVC CMD...` runs CMD in the repository with /data mapped to
 // the test server's folder; `docker compose cp SVC:/data/FILE DEST` copies from there.
@@ -53,7 +56,7 @@ exec)
   ;;
 cp)
   from=\${2#*:}
-  cp "\${from/\\/data/$FAKE_DATA_DIR}" "$3"
+  cp -r "\${from/\\/data/$FAKE_DATA_DIR}" "$3"
   ;;
 *) exit 1 ;;
 esac
@@ -138,6 +141,10 @@ afterAll(async () => {
 describe("off-host backup", () => {
   test("the unit's command pushes an encrypted copy; a second run the same day is rotated into one", async () => {
     await send(12);
+    // A file too: it goes in the night's snapshot of uploaded files.
+    const attachment = await uploaded(server.url, ada.token, pdf, "minutes.pdf");
+    await ada.trpc.history.send.mutate({ to: { userId: bob.user.id }, body: "", attachmentIds: [attachment.id] });
+    attachmentId = attachment.id;
     const first = await runOffsite(["run"]);
     expect({ code: first.code, err: first.err }).toMatchObject({ code: 0 });
     expect(first.out).toContain("pushed");
@@ -159,6 +166,7 @@ describe("off-host backup", () => {
     expect(stored.filter((file) => readFileSync(file).includes(secretWord))).toEqual([]);
     // The temporary copy inside the "container" is gone.
     expect(readdirSync(join(server.dir, "backups")).filter((name) => name.startsWith("offsite-"))).toEqual([]);
+    expect(first.out).toContain("and 1 uploaded files");
   }, 60_000);
 
   test("fetch by date, restore into a fresh database: every message is there", async () => {
@@ -184,7 +192,11 @@ describe("off-host backup", () => {
       const { token } = (await login.json()) as { token: string };
       const { trpcClient } = await import("../helpers/client.ts");
       const page = await trpcClient(fresh.url, token).history.messages.query({ peerId: ada.user.id });
-      expect(page.items.map((m) => m.body)).toEqual(sent);
+      expect(page.items.filter((m) => m.attachments.length === 0).map((m) => m.body)).toEqual(sent);
+      // The uploaded file came back with it (fetch wrote FILE.files/, restore put it in place).
+      const restoredFile = await download(fresh.url, token, `/api/files/${attachmentId}`);
+      expect(restoredFile.status).toBe(200);
+      expect(await restoredFile.text()).toBe(pdf);
     } finally {
       await fresh.close();
     }

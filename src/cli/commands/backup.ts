@@ -1,24 +1,45 @@
 // `parley backup FILE` and `parley restore FILE`: a consistent copy of the database, safe
-// while Parley runs, and an in-place restore that running instances see at once.
+// while Parley runs, and an in-place restore that running instances see at once. Uploaded
+// files on local disk go with it, in FILE.files/ (src/files/backup.ts); a bucket's are
+// the bucket's own to keep.
 import { type Command, CommandError, commandConfig, errorMessage } from "../command.ts";
 
 export const backup: Command = {
   name: "backup",
   args: "FILE",
-  summary: "Copy DATABASE_PATH to FILE consistently, even while Parley runs.",
+  summary: "Copy DATABASE_PATH to FILE, and the uploaded files to FILE.files/, even while Parley runs.",
   help: `
-FILE must not exist (a backup never overwrites). The copy is checked for integrity.`,
+FILE must not exist (a backup never overwrites). The copy is checked for integrity.
+Uploaded files (FILES_PATH) that the copy refers to go into the folder FILE.files/
+(hard links when on the same disk). With S3_BUCKET set, files stay in the bucket:
+back it up with the bucket's own means (versioning, replication).`,
   readsConfig: true,
   positionals: { min: 1, max: 1 },
   async run({ flags, positionals: [target = ""] }) {
     const config = commandConfig(flags);
     const { backupDatabase } = await import("../../db/backup.ts");
+    const { backupFiles, filesFolderOf, removeBackupFiles } = await import("../../files/backup.ts");
     try {
       backupDatabase(config.databasePath, target);
     } catch (error) {
       throw new CommandError(`backup failed: ${errorMessage(error)}`);
     }
     console.log(`backed up ${config.databasePath} to ${target}`);
+    const storage = config.fileStorage;
+    if (storage.kind === "s3") {
+      console.log(`uploaded files are in the bucket ${storage.bucket}, not in this backup: back the bucket up itself`);
+      return 0;
+    }
+    try {
+      const { files, missing } = backupFiles(target, storage.path);
+      const gone = missing ? ` (${missing} deleted since the copy was taken)` : "";
+      console.log(`backed up ${files} uploaded files from ${storage.path} to ${filesFolderOf(target)}${gone}`);
+    } catch (error) {
+      removeBackupFiles(target);
+      throw new CommandError(
+        `backup of the uploaded files failed: ${errorMessage(error)} (the database copy ${target} is complete)`,
+      );
+    }
     return 0;
   },
 };
@@ -26,22 +47,39 @@ FILE must not exist (a backup never overwrites). The copy is checked for integri
 export const restore: Command = {
   name: "restore",
   args: "FILE",
-  summary: "Replace DATABASE_PATH's content with the backup FILE's.",
+  summary: "Replace DATABASE_PATH's content with the backup FILE's, and put back its uploaded files.",
   help: `
 Upgrades a copy of the backup to the current schema, then replaces every table's rows
 in one transaction: running instances see the old data or the new, never a mix, and
-their clients resume. Take a backup first if you may want today's data back.`,
+their clients resume. Take a backup first if you may want today's data back.
+The uploaded files in FILE.files/ are copied into FILES_PATH (those already there are
+kept; files of later messages stay on disk). With S3_BUCKET set, the files are the
+bucket's: restore the bucket with its own means.`,
   readsConfig: true,
   positionals: { min: 1, max: 1 },
   async run({ flags, positionals: [source = ""] }) {
     const config = commandConfig(flags);
     const { restoreDatabase } = await import("../../db/backup.ts");
+    const { filesFolderOf, restoreFiles } = await import("../../files/backup.ts");
+    const storage = config.fileStorage;
     try {
+      // Files first: once the rows are back, a reader may ask for them at once.
+      if (storage.kind === "local") {
+        const { files, missing } = restoreFiles(source, storage.path);
+        console.log(`restored ${files} uploaded files from ${filesFolderOf(source)} into ${storage.path}`);
+        if (missing) {
+          console.error(
+            `warning: ${missing} uploaded files the backup refers to are in neither ${filesFolderOf(source)} nor ${storage.path}; their downloads will answer 404`,
+          );
+        }
+      }
       const { tables, rows } = restoreDatabase(config.databasePath, source);
       console.log(`restored ${rows} rows in ${tables} tables from ${source} into ${config.databasePath}`);
     } catch (error) {
       throw new CommandError(`restore failed: ${errorMessage(error)}`);
     }
+    if (storage.kind === "s3")
+      console.log(`uploaded files are in the bucket ${storage.bucket}: restore it, if needed, with its own means`);
     return 0;
   },
 };
