@@ -288,9 +288,99 @@ try {
     }
   }
 
+  await shootFiles(browser, shoot, logIn, { ada, grace, katherine, roomId: design.id });
+
   await browser.close();
   shrink();
 } finally {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Files (issue 16): an image and a PDF in a room, and an upload in progress (the upload
+ * throttled through Chromium's network emulation), wide and phone, light and dark.
+ */
+async function shootFiles(
+  browser: Awaited<ReturnType<typeof launchBrowser>>,
+  shoot: (page: Page, name: string) => Promise<void>,
+  logIn: (page: Page, username: string) => Promise<void>,
+  people: { ada: Seeded; grace: Seeded; katherine: Seeded; roomId: number },
+) {
+  const { default: sharp } = await import("sharp");
+  const { ada, grace, katherine, roomId } = people;
+  await ada.trpc.rooms.join.mutate({ id: roomId });
+  const picture = await sharp(
+    Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="800">
+        <defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1">
+          <stop offset="0" stop-color="#1e3a8a"/><stop offset="1" stop-color="#f59e0b"/></linearGradient></defs>
+        <rect width="1200" height="800" fill="url(#sky)"/>
+        <circle cx="860" cy="520" r="120" fill="#fde68a"/>
+        <path d="M0 640 L260 420 L470 600 L700 380 L1000 640 L1200 520 L1200 800 L0 800 Z" fill="#0f172a"/>
+      </svg>`,
+    ),
+  )
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  const upload = async (who: Seeded, bytes: BodyInit, name: string) => {
+    const response = await fetch(`${server.url}/api/files`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${who.token}`, "x-file-name": encodeURIComponent(name), origin: server.url },
+      body: bytes,
+    });
+    if (response.status !== 201) throw new Error(`upload ${name}: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { id: number }).id;
+  };
+  const pdf = `%PDF-1.4\n1 0 obj <<>> endobj\n${"% launch window notes\n".repeat(4000)}trailer <<>>\n%%EOF\n`;
+  const photoId = await upload(katherine, new Uint8Array(picture), "launch-window.jpg");
+  const pdfId = await upload(katherine, pdf, "Trajectory review.pdf");
+  await katherine.trpc.history.send.mutate({
+    to: { conversationId: roomId },
+    body: "Sunset over the pad, and the review notes for tomorrow.",
+    attachmentIds: [photoId, pdfId],
+  });
+  await grace.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "Beautiful. Reading the notes now." });
+
+  for (const [label, viewport] of [
+    ["desktop", DESKTOP],
+    ["phone", PHONE],
+  ] as const) {
+    for (const scheme of ["light", "dark"] as const) {
+      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
+      await logIn(page, "ada");
+      await page.goto(`/c/${roomId}`);
+      const log = page.getByRole("log");
+      await log.getByRole("link", { name: /^Download Trajectory review\.pdf/ }).waitFor();
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll<HTMLImageElement>(".attachment-image img")].every(
+          (img) => img.complete && img.naturalWidth > 0,
+        ),
+      );
+      await shoot(page, `files-${label}-${scheme}`);
+
+      // An upload on a slow line: the progress bar part-way, with Cancel.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 50,
+        downloadThroughput: 1_000_000,
+        uploadThroughput: 60_000,
+      });
+      const chooser = page.waitForEvent("filechooser");
+      await page.getByRole("button", { name: "Attach files" }).click();
+      await (await chooser).setFiles([
+        { name: "flight-plan.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf.repeat(4)) },
+      ]);
+      await page.getByRole("textbox", { name: /^Message / }).fill("Here is the flight plan");
+      await page.waitForFunction(() => {
+        const bar = document.querySelector<HTMLProgressElement>(".upload-progress progress");
+        return bar !== null && bar.value > 0.3;
+      });
+      await shoot(page, `upload-progress-${label}-${scheme}`);
+      await page.getByRole("button", { name: "Cancel the upload of flight-plan.pdf" }).click();
+      await context.close();
+    }
+  }
 }
