@@ -134,7 +134,16 @@ export async function conversationViews(
   const filters: SQL[] = [];
   if (onlyIds) filters.push(inArray(conversations.id, [...onlyIds]));
   const rows = deps.db
-    .select({ conversation: conversations, peer, last, unread, memberCount, role: me.role, unreadMentions })
+    .select({
+      conversation: conversations,
+      peer,
+      last,
+      unread,
+      memberCount,
+      role: me.role,
+      muted: me.muted,
+      unreadMentions,
+    })
     .from(conversations)
     .innerJoin(me, and(eq(me.conversationId, conversations.id), eq(me.userId, userId)))
     .leftJoin(
@@ -157,7 +166,7 @@ export async function conversationViews(
     deps,
     rows,
     (row) => row.peer?.id ?? null,
-    ({ conversation, peer, last, unread, memberCount, role, unreadMentions }, online) => {
+    ({ conversation, peer, last, unread, memberCount, role, muted, unreadMentions }, online) => {
       const lastMessage = last ? lastMessages.get(last.id) : undefined;
       return {
         id: conversation.id,
@@ -167,6 +176,7 @@ export async function conversationViews(
         ...(lastMessage ? { lastMessage } : {}),
         unread,
         mentions: unreadMentions,
+        muted,
         ...(conversation.kind === "room"
           ? {
               room: {

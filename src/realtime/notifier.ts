@@ -19,6 +19,10 @@ export function createNotifier(bus: Bus) {
       bus.publish({ type: "membership", userId, conversationId: conversation.id, joined: true });
       bus.publish({ type: "frame", topic: userTopic(userId), frame: { type: "conversation", conversation } });
     },
+    /** The user's own view of a conversation changed (muted or not): their other tabs follow. */
+    conversationChanged(userId: number, conversation: Conversation) {
+      bus.publish({ type: "frame", topic: userTopic(userId), frame: { type: "conversation", conversation } });
+    },
     /** The user left or was removed: their sockets stop hearing it, their clients drop it. */
     conversationRemoved(userId: number, conversationId: number) {
       bus.publish({ type: "membership", userId, conversationId, joined: false });

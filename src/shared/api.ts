@@ -167,6 +167,11 @@ export const conversationSchema = z.object({
     .optional(),
   /** Unread messages that mention the viewer (also counted when the conversation is muted). */
   mentions: z.number().int().min(0),
+  /**
+   * The viewer muted it: clients show no unread count and send no notification for it,
+   * except for mentions (`unread` is still the true count, for the "New messages" line).
+   */
+  muted: z.boolean(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
@@ -298,6 +303,26 @@ export const aroundPageSchema = z.object({
   hasNewer: z.boolean(),
 });
 export type AroundPage = z.infer<typeof aroundPageSchema>;
+/** `history.setMuted`: the caller mutes or unmutes one of their conversations. */
+export const setMutedInput = z.object({ conversationId: id, muted: z.boolean() });
+export type SetMutedInput = z.infer<typeof setMutedInput>;
+
+/** Desktop notifications: for every message, for mentions only, or none. */
+export const desktopNotificationsSchema = z.enum(["all", "mentions", "off"]);
+export type DesktopNotifications = z.infer<typeof desktopNotificationsSchema>;
+
+/** The person's notification settings, kept on the server so they follow them to every device. */
+export const notificationSettingsSchema = z.object({
+  desktop: desktopNotificationsSchema,
+  /** The "Turn on desktop notifications" prompt was dismissed for good. */
+  promptDismissed: z.boolean(),
+});
+export type NotificationSettings = z.infer<typeof notificationSettingsSchema>;
+
+/** `account.setNotificationSettings`: what is given changes, the rest stays. */
+export const notificationSettingsInput = notificationSettingsSchema.partial();
+export type NotificationSettingsInput = z.infer<typeof notificationSettingsInput>;
+
 export const markReadInput = z.object({ conversationId: id, upTo: z.number().int().min(0) });
 
 export const roomNameInput = z.object({ name: trimmedName("A room name") });

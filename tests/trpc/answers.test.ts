@@ -9,6 +9,7 @@ import {
   healthSchema,
   messageSchema,
   messagesPageSchema,
+  notificationSettingsSchema,
   readStateSchema,
   roomSummarySchema,
   userSchema,
@@ -53,6 +54,12 @@ test("every answer of the chat procedures matches its schema", async () => {
     readStateSchema,
     await bob.trpc.history.markRead.mutate({ conversationId: sent.conversationId, upTo: sent.id }),
   );
+  strictly(
+    conversationSchema,
+    await bob.trpc.history.setMuted.mutate({ conversationId: sent.conversationId, muted: true }),
+  );
+  strictly(notificationSettingsSchema, await bob.trpc.account.notificationSettings.query());
+  strictly(notificationSettingsSchema, await bob.trpc.account.setNotificationSettings.mutate({ desktop: "off" }));
   strictly(
     z.object({ items: z.array(userSummarySchema), nextCursor: z.number().nullable() }),
     await ada.trpc.users.list.query(),

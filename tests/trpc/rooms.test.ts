@@ -27,6 +27,7 @@ describe("rooms.create", () => {
       name: "Book club",
       unread: 0,
       mentions: 0,
+      muted: false,
       room: { topic: "", memberCount: 1, role: "owner", private: false, archived: false },
     });
     expect(recorder.of("conversationAdded")).toEqual([[ada.user.id, room]]);
@@ -67,6 +68,7 @@ describe("joining and leaving", () => {
       lastMessage: old,
       unread: 0,
       mentions: 0,
+      muted: false,
       room: { topic: "", memberCount: 2, role: "member", private: false, archived: false },
     });
     expect(await joiner.trpc.rooms.join.mutate({ id: room.id })).toEqual(joined);

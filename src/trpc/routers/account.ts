@@ -2,7 +2,14 @@ import { changePassword } from "../../auth/password-change.ts";
 import { updateProfile } from "../../auth/profile.ts";
 import { endOwnSession, listSessions, logOutOtherDevices } from "../../auth/sessions.ts";
 import { blockedUsers, blockUser, unblockUser } from "../../chat/blocks.ts";
-import { blockInput, changePasswordInput, profileInput, sessionIdInput } from "../../shared/api.ts";
+import { notificationSettings, updateNotificationSettings } from "../../chat/notification-settings.ts";
+import {
+  blockInput,
+  changePasswordInput,
+  notificationSettingsInput,
+  profileInput,
+  sessionIdInput,
+} from "../../shared/api.ts";
 import { protectedProcedure, router } from "../init.ts";
 
 /** The caller's own account: profile, password, signed-in devices and the people they blocked. */
@@ -17,6 +24,11 @@ export const accountRouter = router({
   endSession: protectedProcedure.input(sessionIdInput).mutation(({ ctx, input }) => {
     endOwnSession(ctx.deps, ctx.session, input.id);
   }),
+  /** Desktop notifications (all, mentions, off) and the dismissed prompt: they follow the person. */
+  notificationSettings: protectedProcedure.query(({ ctx }) => notificationSettings(ctx.deps, ctx.session.user.id)),
+  setNotificationSettings: protectedProcedure
+    .input(notificationSettingsInput)
+    .mutation(({ ctx, input }) => updateNotificationSettings(ctx.deps, ctx.session.user.id, input)),
   endOtherSessions: protectedProcedure.mutation(({ ctx }) => logOutOtherDevices(ctx.deps, ctx.session, ctx.ip)),
   blocks: protectedProcedure.query(({ ctx }) => blockedUsers(ctx.deps, ctx.session.user.id)),
   block: protectedProcedure.input(blockInput).mutation(({ ctx, input }) => {

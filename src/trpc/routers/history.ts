@@ -2,6 +2,7 @@ import { conversationViews } from "../../chat/conversations.ts";
 import { messagesAround } from "../../chat/message-around.ts";
 import { deleteMessage, editMessage } from "../../chat/message-changes.ts";
 import { getMessage, listMessages, markRead, sendMessage } from "../../chat/messages.ts";
+import { setMuted } from "../../chat/notification-settings.ts";
 import { reactToMessage } from "../../chat/reactions.ts";
 import { changesSince } from "../../chat/stream.ts";
 import {
@@ -13,6 +14,7 @@ import {
   messagesInput,
   reactInput,
   sendInput,
+  setMutedInput,
 } from "../../shared/api.ts";
 
 import { protectedProcedure, router } from "../init.ts";
@@ -48,6 +50,10 @@ export const historyRouter = router({
   around: protectedProcedure
     .input(aroundInput)
     .query(({ ctx, input }) => messagesAround(ctx.deps, ctx.session.user.id, input)),
+  /** The caller mutes or unmutes one of their conversations (NOT_FOUND when not in it). */
+  setMuted: protectedProcedure
+    .input(setMutedInput)
+    .mutation(({ ctx, input }) => setMuted(ctx.deps, ctx.session.user.id, input)),
   markRead: protectedProcedure
     .input(markReadInput)
     .mutation(({ ctx, input }) => markRead(ctx.deps, ctx.session.user.id, input.conversationId, input.upTo)),

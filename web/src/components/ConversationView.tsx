@@ -409,7 +409,12 @@ export function ConversationView(props: {
                   </Show>
                   <div
                     class="message"
-                    classList={{ mine, "run-start": mark().runStart, focused: isFocused(id) }}
+                    classList={{
+                      mine,
+                      "run-start": mark().runStart,
+                      focused: isFocused(id),
+                      "mentions-me": !mine && message().mentions.includes(chat.me()),
+                    }}
                     data-message-id={id}
                     tabindex="-1"
                     onPointerEnter={engage}

@@ -430,4 +430,30 @@ export const de: Dictionary = {
     hint: "Wörter finden jede Form (englisch: „run“ findet „running“); Wortgruppen in Anführungszeichen setzen.",
     unclosedQuote: "Schließ das Anführungszeichen, um nach der Wortgruppe zu suchen.",
   },
+  notify: {
+    mute: "Stummschalten",
+    unmute: "Laut schalten",
+    muteLabel: (name: string) => `${name} stummschalten`,
+    muteHint: "Stumm: keine Zahl ungelesener Nachrichten und keine Benachrichtigungen, außer wenn du erwähnt wirst",
+    muted: "stumm",
+    mentions: (count: number) =>
+      plural(locale, count, { one: "# ungelesene Erwähnung", other: "# ungelesene Erwähnungen" }),
+    settingsTitle: "Benachrichtigungen",
+    settingsText:
+      "Desktop-Benachrichtigungen für Nachrichten, die ankommen, während Parley im Hintergrund ist. Eine stummgeschaltete Unterhaltung meldet sich nur, wenn du erwähnt wirst.",
+    desktopLegend: "Desktop-Benachrichtigungen",
+    desktopAll: "Bei jeder Nachricht",
+    desktopMentions: "Nur wenn ich erwähnt werde",
+    desktopOff: "Aus",
+    saved: "Gespeichert.",
+    saveFailed: "Konnte nicht gespeichert werden. Versuch es noch einmal.",
+    permissionDenied:
+      "Dieser Browser blockiert Benachrichtigungen von Parley; erlaube sie in den Website-Einstellungen des Browsers.",
+    permissionAsk: "In diesem Browser erlauben",
+    permissionGranted: "In diesem Browser erlaubt.",
+    promptAgain: "Den Hinweis in der Seitenleiste wieder zeigen",
+    mentionSuggestions: "Personen zum Erwähnen",
+    mentionRoomHint: "alle in diesem Raum",
+    noMatches: "Niemand passt",
+  },
 };

@@ -422,6 +422,30 @@ export const en = {
     hint: 'Words find every form ("run" finds "running"); put a phrase in quotes.',
     unclosedQuote: "Close the quote to search for the phrase.",
   },
+  notify: {
+    mute: "Mute",
+    unmute: "Unmute",
+    muteLabel: (name: string) => `Mute ${name}`,
+    muteHint: "Muted: no unread count and no notifications, except when you are mentioned",
+    muted: "muted",
+    mentions: (count: number) => plural(locale, count, { one: "# unread mention", other: "# unread mentions" }),
+    settingsTitle: "Notifications",
+    settingsText:
+      "Desktop notifications for messages that arrive while Parley is in the background. A muted conversation notifies only when you are mentioned.",
+    desktopLegend: "Desktop notifications",
+    desktopAll: "Every message",
+    desktopMentions: "Only when I am mentioned",
+    desktopOff: "Off",
+    saved: "Saved.",
+    saveFailed: "Could not save. Try again.",
+    permissionDenied: "This browser blocks notifications from Parley; allow them in the browser's site settings.",
+    permissionAsk: "Allow in this browser",
+    permissionGranted: "Allowed in this browser.",
+    promptAgain: "Show the prompt in the sidebar again",
+    mentionSuggestions: "People to mention",
+    mentionRoomHint: "everyone in this room",
+    noMatches: "Nobody matches",
+  },
 };
 
 export type Dictionary = typeof en;

@@ -184,7 +184,10 @@ function useKeyboard() {
   const go = (step: 1 | -1, unreadOnly: boolean) => {
     const { conversations } = chat;
     const ids = conversations.list().map((c) => c.id);
-    const unread = (id: number) => (conversations.get(id)?.unread ?? 0) > 0;
+    const unread = (id: number) => {
+      const conversation = conversations.get(id);
+      return (conversation?.muted ? conversation.mentions : (conversation?.unread ?? 0)) > 0;
+    };
     const next = stepConversation(ids, conversations.activeId(), step, unreadOnly ? unread : undefined);
     if (next !== null) navigate(`/c/${next}`);
     return true;
@@ -296,7 +299,10 @@ function ConversationList(): JSX.Element {
                       href={`/c/${conversation.id}`}
                       class="conversation-item"
                       activeClass="active"
-                      classList={{ unread: conversation.unread > 0 }}
+                      classList={{
+                        unread: conversation.muted ? conversation.mentions > 0 : conversation.unread > 0,
+                        muted: conversation.muted,
+                      }}
                     >
                       <Avatar
                         id={conversation.peer?.id ?? conversation.id}
@@ -324,7 +330,32 @@ function ConversationList(): JSX.Element {
                               )}
                             </Show>
                           </span>
-                          <Show when={conversation.unread > 0}>
+                          <Show when={conversation.muted}>
+                            <span
+                              class="muted-mark"
+                              role="img"
+                              aria-label={t("notify.muted")}
+                              title={t("notify.muted")}
+                            >
+                              <Icon name="bellOff" size={14} />
+                            </span>
+                          </Show>
+                          <Show when={conversation.mentions > 0}>
+                            <span
+                              class="badge mention-badge"
+                              role="img"
+                              aria-label={t("notify.mentions", conversation.mentions)}
+                            >
+                              @
+                              {conversation.mentions > 1
+                                ? conversation.mentions > 99
+                                  ? "99+"
+                                  : conversation.mentions
+                                : ""}
+                            </span>
+                          </Show>
+                          {/* A muted conversation shows no unread count, only its mentions. */}
+                          <Show when={conversation.unread > 0 && !conversation.muted}>
                             <span class="badge" role="img" aria-label={t("list.unread", conversation.unread)}>
                               {conversation.unread > 99 ? "99+" : conversation.unread}
                             </span>

@@ -4,6 +4,7 @@
 import { useNavigate, useParams } from "@solidjs/router";
 import { createResource, type JSX, Show } from "solid-js";
 import { ConversationView } from "../components/ConversationView.tsx";
+import { MuteButton } from "../components/MuteButton.tsx";
 import { RoomActions } from "../components/room/RoomActions.tsx";
 import { useApp, useChat, useI18n } from "../stores/context.tsx";
 import { conversationTitle } from "../stores/conversations.ts";
@@ -34,7 +35,12 @@ export function ConversationPage(): JSX.Element {
           title={conversationTitle(found, t)}
           kind={found.kind}
           peer={found.peer}
-          actions={found.kind === "room" ? <RoomActions conversation={found} /> : undefined}
+          actions={
+            <>
+              <MuteButton conversation={found} />
+              {found.kind === "room" ? <RoomActions conversation={found} /> : undefined}
+            </>
+          }
         />
       )}
     </Show>

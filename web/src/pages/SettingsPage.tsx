@@ -6,6 +6,7 @@ import type { FieldErrors } from "../../../src/shared/errors.ts";
 import { toFailure } from "../api/client.ts";
 import { Field } from "../components/Field.tsx";
 import { Icon } from "../components/Icon.tsx";
+import { NotificationSettingsSection } from "../components/NotificationSettings.tsx";
 import { failureText } from "../i18n/failures.ts";
 import { relativeTime } from "../i18n/format.ts";
 import { describeUserAgent } from "../lib/user-agent.ts";
@@ -28,6 +29,7 @@ export function SettingsPage(): JSX.Element {
       </header>
       <div class="page-body">
         <ProfileSection />
+        <NotificationSettingsSection />
         <PasswordSection onChanged={() => void refetch()} />
         <DevicesSection devices={devices()} failed={Boolean(devices.error)} onChange={() => void refetch()} />
       </div>

@@ -2,6 +2,7 @@
 // the whole app, the chat stores (and the socket) only while someone is signed in.
 import { useNavigate } from "@solidjs/router";
 import {
+  createComputed,
   createContext,
   createEffect,
   createSignal,
@@ -16,6 +17,7 @@ import { DEFAULT_MAX_BODY, type Message } from "../../../src/shared/api.ts";
 import { type ServerFrame, TYPING_THROTTLE_MS } from "../../../src/shared/events.ts";
 import type { Api } from "../api/client.ts";
 import type { I18n } from "../i18n/index.ts";
+import { mentionsAsNames } from "../lib/mentions.ts";
 import { createShortcutRegistry } from "../lib/shortcuts.ts";
 import { conversationTitle, createConversationsStore } from "./conversations.ts";
 import { createNotificationsStore } from "./notifications.ts";
@@ -49,8 +51,14 @@ export function useI18n(): I18n {
 function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate: (path: string) => void) {
   const me = () => session.user()?.id ?? 0;
   const people = createPeopleStore(api);
+  // The signed-in person is one of the people too (a mention of me shows my name):
+  // users.list, which finds the others, leaves the caller out.
+  createComputed(() => {
+    const user = session.user();
+    if (user) people.remember([user]);
+  });
   const conversations = createConversationsStore(api, me);
-  const notifications = createNotificationsStore(localStorage);
+  const notifications = createNotificationsStore(api);
   const [connectionState, setConnectionState] = createSignal<ConnectionState>("connecting");
   const [visible, setVisible] = createSignal(document.visibilityState === "visible");
   const [browserOnline, setBrowserOnline] = createSignal(navigator.onLine);
@@ -77,8 +85,18 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
         conversation.kind === "room"
           ? i18n.t("conversation.notificationIn", name, conversationTitle(conversation, i18n.t))
           : name;
-      notifications.notify(title, message.body, `conversation-${conversation.id}`, () =>
-        navigate(`/c/${conversation.id}`),
+      const mentionsMe = message.mentions.includes(me());
+      const body = mentionsAsNames(message.body, (userId) => {
+        const person = userId === "room" ? undefined : people.get(userId);
+        if (person) return displayName(person);
+        return i18n.t(userId === "room" ? "message.mentionRoom" : "message.mentionUnknown");
+      });
+      notifications.notify(
+        { muted: conversation.muted, mentionsMe },
+        title,
+        body,
+        `conversation-${conversation.id}`,
+        () => navigate(`/c/${conversation.id}`),
       );
     }
   };
@@ -98,6 +116,7 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
         // (Re)connected: opened conversations catch up from what they hold, the list
         // brings the others' unread counts and last messages, the outbox sends.
         reloadList();
+        void notifications.load();
         void threads.catchUpAll();
         threads.reconnected();
         break;

@@ -26,7 +26,8 @@ export function createConversationsStore(api: Api, me: () => number) {
     get: (id: number): Conversation | undefined => state.list.find((c) => c.id === id),
     directWith: (userId: number): Conversation | undefined =>
       state.list.find((c) => c.kind === "direct" && c.peer?.id === userId),
-    totalUnread: createMemo(() => state.list.reduce((sum, c) => sum + c.unread, 0)),
+    /** For the window title: a muted conversation counts its mentions only. */
+    totalUnread: createMemo(() => state.list.reduce((sum, c) => sum + (c.muted ? c.mentions : c.unread), 0)),
 
     /** Reloads the list from the server (at start and after every reconnect). */
     refresh(): Promise<void> {
@@ -87,7 +88,10 @@ export function createConversationsStore(api: Api, me: () => number) {
           const [moved] = s.list.splice(index, 1);
           if (!moved) return;
           moved.lastMessage = message;
-          if (counts.asUnread && message.senderId !== me()) moved.unread += 1;
+          if (counts.asUnread && message.senderId !== me()) {
+            moved.unread += 1;
+            if (message.mentions.includes(me())) moved.mentions += 1;
+          }
           s.list.unshift(moved);
         }),
       );
@@ -97,7 +101,22 @@ export function createConversationsStore(api: Api, me: () => number) {
     /** Marks the conversation read locally (the server call is made by the caller). */
     clearUnread(id: number) {
       const index = indexOf(id);
-      if (index !== -1 && state.list[index]?.unread) setState("list", index, "unread", 0);
+      const current = state.list[index];
+      if (current?.unread) setState("list", index, "unread", 0);
+      if (current?.mentions) setState("list", index, "mentions", 0);
+    },
+
+    /** Mutes or unmutes a conversation for this person (their other tabs hear it as a `conversation` frame). */
+    async setMuted(id: number, muted: boolean) {
+      const index = indexOf(id);
+      if (index !== -1) setState("list", index, "muted", muted);
+      try {
+        store.upsert(await api.trpc.history.setMuted.mutate({ conversationId: id, muted }));
+      } catch (failed) {
+        const back = indexOf(id);
+        if (back !== -1) setState("list", back, "muted", !muted);
+        throw failed;
+      }
     },
 
     /** A peer's new name or bio (a `user` frame). */

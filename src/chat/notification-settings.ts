@@ -1,0 +1,56 @@
+// What a person wants to be told about: a conversation muted (no unread count, no
+// notification, except mentions) and desktop notifications for everything, mentions only
+// or nothing. Kept on the server, so a setting follows the person to every device.
+import { and, eq } from "drizzle-orm";
+import { members, users } from "../db/schema.ts";
+import type { Deps } from "../deps.ts";
+import type { Conversation, NotificationSettings, NotificationSettingsInput, SetMutedInput } from "../shared/api.ts";
+import { AppError } from "../shared/errors.ts";
+import { conversationNotFound, conversationView } from "./conversations.ts";
+
+/**
+ * Mutes or unmutes one of the caller's conversations; NOT_FOUND when they are not in it.
+ * The new view goes to the caller's other sockets (their other tabs follow).
+ */
+export async function setMuted(
+  deps: Pick<Deps, "db" | "presence" | "notifier">,
+  userId: number,
+  input: SetMutedInput,
+): Promise<Conversation> {
+  const changed = deps.db
+    .update(members)
+    .set({ muted: input.muted })
+    .where(and(eq(members.conversationId, input.conversationId), eq(members.userId, userId)))
+    .returning({ conversationId: members.conversationId })
+    .get();
+  if (!changed) throw conversationNotFound();
+  const view = await conversationView(deps, userId, input.conversationId);
+  deps.notifier.conversationChanged(userId, view);
+  return view;
+}
+
+const settingsColumns = {
+  desktop: users.desktopNotifications,
+  promptDismissed: users.notificationPromptDismissed,
+};
+
+export function notificationSettings(deps: Pick<Deps, "db">, userId: number): NotificationSettings {
+  const row = deps.db.select(settingsColumns).from(users).where(eq(users.id, userId)).get();
+  if (!row) throw new AppError("UNAUTHORIZED", "Sign in first");
+  return row;
+}
+
+export function updateNotificationSettings(
+  deps: Pick<Deps, "db">,
+  userId: number,
+  input: NotificationSettingsInput,
+): NotificationSettings {
+  const change = {
+    ...(input.desktop !== undefined ? { desktopNotifications: input.desktop } : {}),
+    ...(input.promptDismissed !== undefined ? { notificationPromptDismissed: input.promptDismissed } : {}),
+  };
+  if (Object.keys(change).length === 0) return notificationSettings(deps, userId);
+  const row = deps.db.update(users).set(change).where(eq(users.id, userId)).returning(settingsColumns).get();
+  if (!row) throw new AppError("UNAUTHORIZED", "Sign in first");
+  return row;
+}
