@@ -79,7 +79,10 @@ test("the desktop notification choice is kept on the server", async () => {
   const { page } = ada;
   await page.goto("/settings");
   const group = page.getByRole("group", { name: "Desktop notifications" });
-  await group.getByRole("radio", { name: "Every message" }).waitFor();
+  // Checked once the settings have come from the server.
+  await page.waitForFunction(
+    () => (document.querySelector("input[value='all']") as HTMLInputElement | null)?.checked === true,
+  );
   expect(await group.getByRole("radio", { name: "Every message" }).isChecked()).toBe(true);
   await group.getByRole("radio", { name: "Only when I am mentioned" }).check();
   await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();

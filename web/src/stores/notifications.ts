@@ -17,14 +17,27 @@ export function wantsNotification(desktop: DesktopNotifications, muted: boolean,
   return true;
 }
 
-/** Where this device kept a dismissed prompt before the server did. */
-const LEGACY_DISMISSED = "parley.notificationPromptDismissed";
-const readLegacyDismissed = () => {
-  try {
-    return localStorage.getItem(LEGACY_DISMISSED) === "1";
-  } catch {
-    return false;
-  }
+/**
+ * This device's own note that the prompt was dismissed: it holds across a reload that
+ * comes before the server has the change (and was where earlier builds kept it).
+ */
+const DISMISSED_HERE = "parley.notificationPromptDismissed";
+const dismissedHere = {
+  read: () => {
+    try {
+      return localStorage.getItem(DISMISSED_HERE) === "1";
+    } catch {
+      return false;
+    }
+  },
+  write(on: boolean) {
+    try {
+      if (on) localStorage.setItem(DISMISSED_HERE, "1");
+      else localStorage.removeItem(DISMISSED_HERE);
+    } catch {
+      // Storage blocked: the server's setting alone decides.
+    }
+  },
 };
 
 export function createNotificationsStore(api: Api) {
@@ -36,7 +49,12 @@ export function createNotificationsStore(api: Api) {
   // Until the server answers, nothing is offered: a dismissed prompt must not flash.
   const [settings, setSettings] = createSignal<NotificationSettings | null>(null);
 
+  const [hereDismissed, setHereDismissed] = createSignal(dismissedHere.read());
   const save = async (change: Partial<NotificationSettings>) => {
+    if (change.promptDismissed !== undefined) {
+      dismissedHere.write(change.promptDismissed);
+      setHereDismissed(change.promptDismissed);
+    }
     const before = settings();
     if (before) setSettings({ ...before, ...change });
     try {
@@ -54,10 +72,7 @@ export function createNotificationsStore(api: Api) {
     /** Loads the person's settings (at start and after a reconnect). */
     async load() {
       try {
-        const loaded = await api.trpc.account.notificationSettings.query();
-        setSettings(loaded);
-        // Dismissed on this device before the choice was kept on the server: carry it over.
-        if (!loaded.promptDismissed && readLegacyDismissed()) await save({ promptDismissed: true });
+        setSettings(await api.trpc.account.notificationSettings.query());
       } catch {
         // Offline: the next `ready` tries again; nothing is offered meanwhile.
       }
@@ -69,6 +84,7 @@ export function createNotificationsStore(api: Api) {
       return (
         permission() === "default" &&
         !phone &&
+        !hereDismissed() &&
         current !== null &&
         !current.promptDismissed &&
         current.desktop !== "off"
