@@ -2,6 +2,12 @@
 // triggers are in the migration drizzle/0004_message_search.sql), restricted to the
 // conversations the person is a member of NOW, ranked by bm25 with the most recent first
 // among equals, and paged by keyset on (rank, id).
+//
+// Only the newest RANKED_MATCHES matches the person can see are ranked: bm25 costs one
+// evaluation per match, and a word in half of a million messages took a third of a second
+// to rank in full (docs/BENCHMARKS.md). The newest matches are found first, walking the
+// index newest first (cheap: no ranking), and the ranking then reads only the index's
+// rowids from the oldest of them on. Fewer matches than that: all are ranked, as before.
 
 import { SQLiteError } from "bun:sqlite";
 import { type SQL, sql } from "drizzle-orm";
@@ -13,6 +19,8 @@ import { requireMembership } from "./conversations.ts";
 import { toMatchExpression } from "./search-query.ts";
 
 const DEFAULT_HITS = 20;
+/** How many of the newest visible matches a search ranks (the rest: narrow the search). */
+export const RANKED_MATCHES = 1000;
 /** Tokens of context a snippet shows around the matches (FTS5 allows at most 64). */
 const SNIPPET_TOKENS = 24;
 /** Put in front of mention markup by the index (see the migration); never shown. */
@@ -41,35 +49,35 @@ export function searchMessages(deps: Deps, userId: number, input: SearchInput): 
     const attached = sql`exists (select 1 from ${attachments} where ${attachments.messageId} = ${messages.id})`;
     filters.push(input.hasFile ? sql`and ${attached}` : sql`and not ${attached}`);
   }
-  if (input.cursor !== undefined) {
-    const { rank, id } = input.cursor;
-    filters.push(sql`and (messages_fts.rank > ${rank} or (messages_fts.rank = ${rank} and ${messages.id} < ${id}))`);
-  }
-
   // The join on members is the authorization: a conversation the caller is not (or no
   // longer) a member of contributes no row, so neither hits nor their number leak.
+  const visible = sql`
+    from messages_fts
+    join ${messages} on ${messages.id} = messages_fts.rowid
+    join ${members} on ${members.conversationId} = ${messages.conversationId} and ${members.userId} = ${userId}
+    where messages_fts match ${match} ${sql.join(filters, sql` `)}`;
+  // A next page ranks the same window as the first, even if newer matches came meanwhile.
+  const from =
+    input.cursor?.from ??
+    run<{ oldest: number | null }>(
+      deps,
+      sql`select min(id) as oldest from (select ${messages.id} as id ${visible}
+        order by messages_fts.rowid desc limit ${RANKED_MATCHES})`,
+    )[0]?.oldest ??
+    0;
+  const paging = input.cursor
+    ? sql`and (messages_fts.rank > ${input.cursor.rank} or (messages_fts.rank = ${input.cursor.rank} and ${messages.id} < ${input.cursor.id}))`
+    : sql``;
+
   const query = sql`
     select ${messages.id} as id, ${messages.conversationId} as conversationId, ${messages.senderId} as senderId,
       ${messages.createdAt} as createdAt, messages_fts.rank as rank,
       snippet(messages_fts, 0, ${HIGHLIGHT_START}, ${HIGHLIGHT_END}, '…', ${SNIPPET_TOKENS}) as snippet
-    from messages_fts
-    join ${messages} on ${messages.id} = messages_fts.rowid
-    join ${members} on ${members.conversationId} = ${messages.conversationId} and ${members.userId} = ${userId}
-    where messages_fts match ${match} ${sql.join(filters, sql` `)}
+    ${visible} and messages_fts.rowid >= ${from} ${paging}
     order by messages_fts.rank, ${messages.id} desc
     limit ${limit + 1}`;
 
-  let rows: HitRow[];
-  try {
-    rows = deps.db.all<HitRow>(query);
-  } catch (error) {
-    // toMatchExpression only writes quoted words, so FTS5 should never refuse one; if it
-    // ever does, the caller's query is what it refused: say so rather than answer 500.
-    if (error instanceof SQLiteError && error.message.startsWith("fts5:")) {
-      throw new AppError("BAD_REQUEST", "This search cannot be understood", { query: error.message });
-    }
-    throw error;
-  }
+  const rows = run<HitRow>(deps, query);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -80,6 +88,19 @@ export function searchMessages(deps: Deps, userId: number, input: SearchInput): 
       createdAt: new Date(row.createdAt).toISOString(),
       snippet: row.snippet.replace(MENTION_GUARD, ""),
     })),
-    nextCursor: rows.length > limit && last ? { rank: last.rank, id: last.id } : null,
+    nextCursor: rows.length > limit && last ? { rank: last.rank, id: last.id, from } : null,
   };
+}
+
+function run<T>(deps: Deps, query: SQL): T[] {
+  try {
+    return deps.db.all<T>(query);
+  } catch (error) {
+    // toMatchExpression only writes quoted words, so FTS5 should never refuse one; if it
+    // ever does, the caller's query is what it refused: say so rather than answer 500.
+    if (error instanceof SQLiteError && error.message.startsWith("fts5:")) {
+      throw new AppError("BAD_REQUEST", "This search cannot be understood", { query: error.message });
+    }
+    throw error;
+  }
 }

@@ -13,8 +13,11 @@ export const MAX_QUERY_LENGTH = 200;
 const id = z.number().int().positive();
 const instant = z.iso.datetime({ offset: true, message: "Give a date and time like 2026-12-01T00:00:00Z" });
 
-/** Where the next page starts: the last hit's rank and id (opaque to the client). */
-export const searchCursorSchema = z.object({ rank: z.number(), id });
+/**
+ * Where the next page starts: the last hit's rank and id, and the oldest message the
+ * first page's ranking reached (opaque to the client).
+ */
+export const searchCursorSchema = z.object({ rank: z.number(), id, from: z.number().int().min(0).optional() });
 
 export const searchInput = z.object({
   /** Words (all must occur, in any form: "running" finds "run") and "quoted phrases". */

@@ -1,8 +1,10 @@
 // search.messages: full-text search over the caller's conversations (FTS5), through the
 // real procedure on a real server and database.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { RANKED_MATCHES } from "../../src/chat/message-search.ts";
 import { HIGHLIGHT_END, HIGHLIGHT_START, highlightPieces, type SearchInput } from "../../src/shared/search.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
+import { insertMessage } from "../helpers/conversations.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { failure } from "../helpers/trpc.ts";
 
@@ -206,6 +208,36 @@ describe("ranking and paging", () => {
     } while (cursor);
     expect(pages).toBe(3);
     expect(seen).toEqual([...sent].reverse());
+  });
+
+  test(`a word in more than ${RANKED_MATCHES} messages: the newest ${RANKED_MATCHES} are ranked and paged; a date filter reaches older ones`, async () => {
+    const w = unique("gnu");
+    const oldest: number[] = [];
+    for (let i = 0; i < 5; i++) oldest.push(insertMessage(server, ada.user.id, roomId, `${w} ${w} ${w} old ${i}`).id);
+    // Many newer ones, each with the word once: the old ones would rank first if ranked.
+    // (A later millisecond, so that "before" can tell them apart.)
+    await Bun.sleep(5);
+    for (let i = 0; i < RANKED_MATCHES; i++) insertMessage(server, ada.user.id, roomId, `${w} newer ${i}`);
+    // Another conversation's matches are not among the caller's newest.
+    const elsewhere = (await cy.trpc.rooms.create.mutate({ name: `Elsewhere ${w}` })).id;
+    for (let i = 0; i < 50; i++) insertMessage(server, cy.user.id, elsewhere, `${w} ${w} ${w} not yours ${i}`);
+
+    const seen = new Set<number>();
+    let cursor: SearchInput["cursor"];
+    do {
+      const page = await search(bob, { query: w, limit: 50, cursor });
+      for (const hit of page.hits) seen.add(hit.messageId);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.size).toBe(RANKED_MATCHES);
+    for (const id of oldest) expect(seen.has(id)).toBe(false);
+
+    // Narrowed to before the newer ones, the old ones are found, best first.
+    const lastOld = sql()
+      .query<{ created_at: number }, [number]>("select created_at from messages where id = ?")
+      .get(oldest.at(-1) ?? 0);
+    const before = new Date((lastOld?.created_at ?? 0) + 1).toISOString();
+    expect(new Set(await ids(bob, { query: w, before }))).toEqual(new Set(oldest));
   });
 });
 
