@@ -11,6 +11,7 @@ import { createSignupThrottle } from "./auth/signup-throttle.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import { isStorageFailure, STORAGE_RETRY_AFTER_SECONDS } from "./db/write-health.ts";
 import type { Deps } from "./deps.ts";
+import { AVATAR_PATH, avatarRoutes } from "./files/avatar-routes.ts";
 import { fileRoutes, UPLOAD_PATH } from "./files/routes.ts";
 import { apiDocsRoutes } from "./http/api-docs.ts";
 import { appErrorResponse, errorResponse, fieldsFromIssues } from "./http/errors.ts";
@@ -141,6 +142,7 @@ export function createApp(deps: Deps) {
     .use(metricsRoutes(deps))
     .use(realtimeRoutes(deps, signer))
     .use(fileRoutes(deps, signer))
+    .use(avatarRoutes(deps, signer))
     .get(
       "/api/health",
       ({ set }) => {
@@ -179,7 +181,11 @@ async function boundedTrpcRequest(request: Request): Promise<Request> {
   return new Request(request.url, { method: "POST", headers: request.headers, body: text, signal: request.signal });
 }
 
-const isUpload = (request: Request) => request.method === "POST" && new URL(request.url).pathname === UPLOAD_PATH;
+const isUpload = (request: Request) => {
+  if (request.method !== "POST") return false;
+  const path = new URL(request.url).pathname;
+  return path === UPLOAD_PATH || path === AVATAR_PATH;
+};
 
 const procedures = new Set(Object.keys(appRouter._def.procedures));
 

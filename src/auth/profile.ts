@@ -3,7 +3,7 @@
 // gets the current names with its next conversation list.
 import { eq } from "drizzle-orm";
 import { conversationPeers } from "../chat/conversations.ts";
-import { users } from "../db/schema.ts";
+import { type UserRow, users } from "../db/schema.ts";
 import { toUser, toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { ProfileInput, User } from "../shared/api.ts";
@@ -21,7 +21,12 @@ export async function updateProfile(
     .returning()
     .get();
   if (!row) throw new AppError("UNAUTHORIZED", "Sign in first");
-  const online = (await deps.presence.online([userId])).has(userId);
-  deps.notifier.userChanged([userId, ...conversationPeers(deps.db, userId)], toUserSummary(row, online));
+  return announceProfile(deps, row);
+}
+
+/** Tells the person and everyone sharing a conversation with them their profile as it now is. */
+export async function announceProfile(deps: Pick<Deps, "db" | "notifier" | "presence">, row: UserRow): Promise<User> {
+  const online = (await deps.presence.online([row.id])).has(row.id);
+  deps.notifier.userChanged([row.id, ...conversationPeers(deps.db, row.id)], toUserSummary(row, online));
   return toUser(row, online);
 }

@@ -20,6 +20,16 @@ export type ProcessedImage = {
 export interface ImageProcessor {
   /** null when the bytes are not a readable image (served as a plain download then). */
   process(sourcePath: string, options: { keepMetadata: boolean }): Promise<ProcessedImage | null>;
+  /**
+   * An avatar (src/files/avatars.ts): the image's size as stored (null: not readable), and a
+   * function that writes it cropped to a square of `size` pixels, upright, as a WebP without
+   * metadata. Reading the size first lets the caller refuse a huge image before decoding it.
+   */
+  avatar(sourcePath: string): Promise<{
+    width: number;
+    height: number;
+    writeSquare(out: string, size: number, maxPixels: number): Promise<void>;
+  } | null>;
 }
 
 type Sharp = typeof sharpModule;
@@ -50,6 +60,30 @@ function sharpProcessor(sharp: Sharp): ImageProcessor {
   sharp.concurrency(1);
   sharp.cache(false);
   return {
+    async avatar(sourcePath) {
+      let meta: Awaited<ReturnType<ReturnType<Sharp>["metadata"]>>;
+      try {
+        // The header only: nothing is decoded yet, so no pixel limit here (sharp's default
+        // would refuse a huge image without saying how huge; the caller does, in words).
+        meta = await sharp(sourcePath, { limitInputPixels: false }).metadata();
+      } catch {
+        return null;
+      }
+      if (!meta.width || !meta.height) return null;
+      return {
+        width: meta.width,
+        height: meta.pageHeight ?? meta.height,
+        async writeSquare(out, size, maxPixels) {
+          // limitInputPixels is libvips' own guard against a decompression bomb, should the
+          // header have lied; "attention" keeps the most eye-catching part (often a face).
+          await sharp(sourcePath, { limitInputPixels: maxPixels })
+            .rotate()
+            .resize(size, size, { fit: "cover", position: sharp.strategy.attention })
+            .webp({ quality: 85 })
+            .toFile(out);
+        },
+      };
+    },
     async process(sourcePath, { keepMetadata }) {
       let meta: Awaited<ReturnType<ReturnType<Sharp>["metadata"]>>;
       try {

@@ -129,7 +129,7 @@ export async function receiveUpload(
  * Copies the stream to `path` chunk by chunk (each written before the next is read, so
  * memory holds one chunk); stops with `overLimit()` as soon as more than `limit` bytes came.
  */
-async function streamToFile(
+export async function streamToFile(
   body: ReadableStream<Uint8Array>,
   path: string,
   limit: number,
