@@ -58,6 +58,8 @@ const envSchema = z.object({
       .optional(),
   ),
   MAIL_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).optional()),
+  // New accounts confirm their address (a mailed link) before they can log in. Needs SMTP_URL.
+  REQUIRE_EMAIL_VERIFICATION: flagDefault("false"),
   // Where people reach this server: the links in mails point there (never to a Host header).
   PUBLIC_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
   // Files and images (src/files/): local disk by default, an S3-compatible bucket when S3_BUCKET is set.
@@ -113,6 +115,8 @@ export type Config = {
   maxSocketsPerUser: number;
   /** Outgoing mail; unset: password reset links are made by an admin instead. */
   mail: { smtpUrl: string; from: string; publicUrl: string } | undefined;
+  /** New accounts must follow a mailed link before they can log in (src/auth/email-verification.ts). */
+  requireEmailVerification: boolean;
   fileStorage: FileStorageConfig;
   /** Uploads in progress (local disk, whatever the storage): swept after a crash. */
   partialUploadsPath: string;
@@ -162,6 +166,7 @@ export function loadConfig(env: Environment = process.env, fileValues: Environme
             publicUrl: e.PUBLIC_URL.replace(/\/+$/, ""),
           }
         : undefined,
+    requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
     fileStorage: e.S3_BUCKET
       ? {
           kind: "s3",
@@ -200,6 +205,11 @@ function validEnvironment(env: Environment) {
   if (e.SMTP_URL && !e.PUBLIC_URL) {
     throw new ConfigError(
       "Invalid configuration:\n  PUBLIC_URL: required with SMTP_URL (the address in the links that mails carry, e.g. https://chat.example.com)",
+    );
+  }
+  if (e.REQUIRE_EMAIL_VERIFICATION && !e.SMTP_URL) {
+    throw new ConfigError(
+      "Invalid configuration:\n  REQUIRE_EMAIL_VERIFICATION: needs SMTP_URL and PUBLIC_URL (the verification link is mailed)",
     );
   }
   return e;

@@ -6,6 +6,7 @@ import { type UserRow, users } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import type { LoginInput, SignupInput } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
+import { awaitsVerification, mailVerificationLink } from "./email-verification.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 import { type AuthSession, revokeSession } from "./sessions.ts";
 import type { SignupThrottle } from "./signup-throttle.ts";
@@ -20,6 +21,8 @@ export async function signup(
   ip: string | null,
   /** Requests from the network are throttled per address; scripts (seed, admin) are not. */
   throttle?: SignupThrottle,
+  /** The account waits for its address to be confirmed (REQUIRE_EMAIL_VERIFICATION, signups from the network). */
+  unverified = false,
 ): Promise<UserRow> {
   if (throttle && ip !== null) {
     const wait = throttle.retryAfter(ip);
@@ -57,6 +60,7 @@ export async function signup(
         lastName: input.lastName,
         passwordHash,
         createdAt: now,
+        emailUnverified: unverified,
       })
       .returning()
       .get();
@@ -74,7 +78,7 @@ export async function signup(
 }
 
 export async function login(
-  deps: Pick<Deps, "db" | "clock">,
+  deps: Pick<Deps, "db" | "clock" | "mailer" | "logger" | "config">,
   throttle: LoginThrottle,
   input: LoginInput,
   ip: string,
@@ -112,6 +116,14 @@ export async function login(
   if (!user.isActive) {
     logActivity(deps.db, { at: deps.clock.now(), kind: "login_deactivated", userId: user.id, ip });
     throw new AppError("FORBIDDEN", "This account is deactivated. Ask an administrator to reactivate it.");
+  }
+  // Also only now: a confirmation link goes (again) to the address, and the login waits for it.
+  if (awaitsVerification(deps, user)) {
+    logActivity(deps.db, { at: deps.clock.now(), kind: "login_unverified", userId: user.id, ip });
+    mailVerificationLink(deps, user, ip);
+    throw new AppError("FORBIDDEN", "Confirm your email address first: we sent a link to it. Open it, then log in.", {
+      email: "Not confirmed yet",
+    });
   }
   logActivity(deps.db, { at: deps.clock.now(), kind: "login", userId: user.id, ip });
   return user;

@@ -12,8 +12,11 @@ import {
   forgotPasswordInput,
   loginInput,
   resetPasswordInput,
+  type SignupPending,
+  verifyEmailInput,
 } from "../shared/api.ts";
 import { login, logout, signup } from "./accounts.ts";
+import { mailVerificationLink, verifyEmail } from "./email-verification.ts";
 import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, type KnownDevices } from "./known-devices.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 import { signupRequest } from "./password-policy.ts";
@@ -93,7 +96,15 @@ export function authRoutes(
       "/signup",
       async ({ body, request, set }) => {
         const ip = clientIp(request, server(), deps.config.trustProxy);
-        const user = await signup(deps, body, ip, signupThrottle);
+        const verify = deps.config.requireEmailVerification;
+        const user = await signup(deps, body, ip, signupThrottle, verify);
+        if (verify) {
+          // No session until the address is confirmed: the link in the mail, then a login.
+          mailVerificationLink(deps, user, ip);
+          set.status = 202;
+          const pending: SignupPending = { emailVerification: "sent" };
+          return pending;
+        }
         set.status = 201;
         return beginSession(request, user, ip, set);
       },
@@ -140,6 +151,14 @@ export function authRoutes(
         body: forgotPasswordInput,
         detail: { summary: "Mail a password reset link, if the address is an account's" },
       },
+    )
+    .post(
+      "/verify-email",
+      ({ body, request }) => {
+        verifyEmail(deps, body.token, clientIp(request, server(), deps.config.trustProxy));
+        return new Response(null, { status: 204 });
+      },
+      { parse: parseAuthBody, body: verifyEmailInput, detail: { summary: "Confirm an email address with its link" } },
     )
     .post(
       "/reset-password",

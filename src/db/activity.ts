@@ -21,7 +21,10 @@ export type ActivityKind =
   | "password_reset_requested"
   | "password_reset_mailed"
   | "password_reset"
-  | "admin_reset_link";
+  | "admin_reset_link"
+  | "email_verification_mailed"
+  | "email_verified"
+  | "login_unverified";
 
 export function logActivity(
   db: Db,

@@ -464,6 +464,13 @@ export const resetLinkSchema = z.object({ path: z.string(), expiresAt: time });
 export type ResetLink = z.infer<typeof resetLinkSchema>;
 export const resetLinkInput = z.object({ userId: id });
 
+// Email verification (REQUIRE_EMAIL_VERIFICATION) -------------------------------------------
+
+/** Signup's answer (202) when the new account must confirm its address first: no session yet. */
+export const signupPendingSchema = z.object({ emailVerification: z.literal("sent") });
+export type SignupPending = z.infer<typeof signupPendingSchema>;
+export const verifyEmailInput = z.object({ token: z.string().min(16).max(128) });
+
 // The person's profile ---------------------------------------------------------------------
 
 export const MAX_BIO = 160;

@@ -20,6 +20,7 @@ const SettingsPage = lazy(() => import("./pages/SettingsPage.tsx").then((m) => (
 const ForgotPasswordPage = lazy(() =>
   import("./pages/ForgotPasswordPage.tsx").then((m) => ({ default: m.ForgotPasswordPage })),
 );
+const VerifyEmailPage = lazy(() => import("./pages/VerifyEmailPage.tsx").then((m) => ({ default: m.VerifyEmailPage })));
 const ResetPasswordPage = lazy(() =>
   import("./pages/ResetPasswordPage.tsx").then((m) => ({ default: m.ResetPasswordPage })),
 );
@@ -49,6 +50,7 @@ export function App(props: {
       <Route path="/signup" component={SignupPage} />
       <Route path="/forgot-password" component={ForgotPasswordPage} />
       <Route path="/reset-password" component={ResetPasswordPage} />
+      <Route path="/verify-email" component={VerifyEmailPage} />
       <Route path="/" component={ChatLayout}>
         <Route path="/" component={HomePage} />
         <Route path="/c/:id" component={ConversationPage} />

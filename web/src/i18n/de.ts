@@ -41,6 +41,8 @@ export const de: Dictionary = {
     newHere: "Neu bei Parley?",
     createAccount: "Konto erstellen",
     forgot: "Passwort vergessen?",
+    verifyFirst:
+      "Bitte bestätige zuerst deine E-Mail-Adresse: Wir haben dir einen neuen Link geschickt. Öffne ihn und melde dich dann an.",
   },
   forgot: {
     title: "Passwort vergessen?",
@@ -75,6 +77,8 @@ export const de: Dictionary = {
     fixFields: "Bitte korrigiere die markierten Felder.",
     submit: "Konto erstellen",
     busy: "Dein Konto wird erstellt…",
+    verifySent:
+      "Fast geschafft: Wir haben einen Link an deine E-Mail-Adresse geschickt. Öffne ihn, um die Adresse zu bestätigen, und melde dich dann an.",
     haveAccount: "Du hast schon ein Konto?",
     logIn: "Anmelden",
   },
@@ -325,6 +329,42 @@ export const de: Dictionary = {
       left >= 0
         ? plural(locale, left, { one: "noch # Zeichen", other: "noch # Zeichen" })
         : plural(locale, -left, { one: "# Zeichen zu viel", other: "# Zeichen zu viel" }),
+  },
+  verify: {
+    title: "E-Mail bestätigen",
+    subtitle: "Ein Klick, und dein Konto ist bereit.",
+    checking: "Deine Adresse wird bestätigt…",
+    done: "Deine E-Mail-Adresse ist bestätigt.",
+    logIn: "Anmelden",
+    badLink:
+      "Dieser Bestätigungslink ist ungültig, benutzt oder abgelaufen. Melde dich an, um einen neuen zu bekommen.",
+  },
+  avatar: {
+    title: "Bild",
+    hint: "Ein JPEG-, PNG-, WebP-, GIF- oder AVIF-Bild bis 5 MB; es wird quadratisch zugeschnitten.",
+    upload: "Bild hochladen",
+    change: "Bild ändern",
+    remove: "Bild entfernen",
+    uploading: "Wird hochgeladen…",
+    saved: "Bild gespeichert. Deine Gesprächspartner sehen es jetzt.",
+    removed: "Bild entfernt: Deine Initialen erscheinen wieder.",
+    tooLarge: "Dieses Bild ist größer als 5 MB.",
+  },
+  blocks: {
+    title: "Blockierte Personen",
+    text: "Sie können dir nicht direkt schreiben; ihre Nachrichten in Räumen werden eingeklappt.",
+    none: "Du hast niemanden blockiert.",
+    block: "Blockieren",
+    blockPerson: (name: string) => `${name} blockieren`,
+    confirm: (name: string) =>
+      `${name} blockieren? Diese Person kann dir dann nicht mehr direkt schreiben, und ihre Nachrichten in Räumen werden für dich eingeklappt.`,
+    unblock: "Freigeben",
+    unblockPerson: (name: string) => `${name} freigeben`,
+    youBlocked: (name: string) =>
+      `Du hast ${name} blockiert. Hier kann niemand von euch schreiben, bis du die Person freigibst.`,
+    folded: "Nachricht einer blockierten Person",
+    show: "Anzeigen",
+    failed: "Die blockierten Personen konnten nicht geladen werden.",
   },
   settings: {
     title: "Einstellungen",

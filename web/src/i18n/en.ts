@@ -39,6 +39,7 @@ export const en = {
     newHere: "New to Parley?",
     createAccount: "Create an account",
     forgot: "Forgot your password?",
+    verifyFirst: "Confirm your email address first: we sent you a new link. Open it, then log in.",
   },
   forgot: {
     title: "Forgot your password?",
@@ -74,6 +75,7 @@ export const en = {
     submit: "Create account",
     busy: "Creating your account…",
     haveAccount: "Already have an account?",
+    verifySent: "Almost there: we sent a link to your email address. Open it to confirm the address, then log in.",
     logIn: "Log in",
   },
   shell: {
@@ -320,6 +322,40 @@ export const en = {
       left >= 0
         ? plural(locale, left, { one: "# character left", other: "# characters left" })
         : plural(locale, -left, { one: "# character too many", other: "# characters too many" }),
+  },
+  verify: {
+    title: "Confirm your email",
+    subtitle: "One click, and your account is ready.",
+    checking: "Confirming your address…",
+    done: "Your email address is confirmed.",
+    logIn: "Log in",
+    badLink: "This confirmation link is invalid, used or expired. Log in to get a new one.",
+  },
+  avatar: {
+    title: "Picture",
+    hint: "A JPEG, PNG, WebP, GIF or AVIF image of at most 5 MB; it is cropped to a square.",
+    upload: "Upload a picture",
+    change: "Change picture",
+    remove: "Remove picture",
+    uploading: "Uploading…",
+    saved: "Picture saved. The people you talk to see it now.",
+    removed: "Picture removed: your initials show again.",
+    tooLarge: "This image is larger than 5 MB.",
+  },
+  blocks: {
+    title: "Blocked people",
+    text: "They cannot write to you in a direct conversation; their messages in rooms are folded.",
+    none: "You have not blocked anyone.",
+    block: "Block",
+    blockPerson: (name: string) => `Block ${name}`,
+    confirm: (name: string) =>
+      `Block ${name}? They will not be able to write to you directly, and their messages in rooms will be folded for you.`,
+    unblock: "Unblock",
+    unblockPerson: (name: string) => `Unblock ${name}`,
+    youBlocked: (name: string) => `You blocked ${name}. Neither of you can write here until you unblock them.`,
+    folded: "Message from a blocked person",
+    show: "Show",
+    failed: "Could not load the people you blocked.",
   },
   settings: {
     title: "Settings",

@@ -19,15 +19,19 @@ export function LoginPage(): JSX.Element {
         password: String(form.get("password") ?? ""),
       }),
     (failure) => {
-      setFields(failure.fields ?? {});
+      // An account waiting for its address to be confirmed: the server mailed a new link.
+      const unverified = failure.code === "FORBIDDEN" && failure.fields?.email !== undefined;
+      setFields(unverified ? {} : (failure.fields ?? {}));
       setError(
-        failure.code === "UNAUTHORIZED"
-          ? t("errors.wrongLogin")
-          : failure.code === "TOO_MANY_REQUESTS"
-            ? t("errors.tooManyAttempts")
-            : failure.fields
-              ? null
-              : failureText(t, failure),
+        unverified
+          ? t("login.verifyFirst")
+          : failure.code === "UNAUTHORIZED"
+            ? t("errors.wrongLogin")
+            : failure.code === "TOO_MANY_REQUESTS"
+              ? t("errors.tooManyAttempts")
+              : failure.fields
+                ? null
+                : failureText(t, failure),
       );
     },
   );

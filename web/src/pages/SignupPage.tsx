@@ -1,6 +1,6 @@
 // Create an account. The server checks every field; its `fields` show under each input.
 import { A, Navigate } from "@solidjs/router";
-import { type JSX, Show } from "solid-js";
+import { createSignal, type JSX, Show } from "solid-js";
 import { Field } from "../components/Field.tsx";
 import { failureText } from "../i18n/failures.ts";
 import { useApp, useI18n } from "../stores/context.tsx";
@@ -12,16 +12,20 @@ export function SignupPage(): JSX.Element {
   const { t } = useI18n();
   const { busy, error, setError, fields, setFields, submitWith } = createAuthForm();
 
+  const [sent, setSent] = createSignal(false);
   const submit = submitWith(
-    (form) => {
+    async (form) => {
       const value = (name: string) => String(form.get(name) ?? "");
-      return session.signup({
+      const outcome = await session.signup({
         firstName: value("firstName"),
         lastName: value("lastName"),
         username: value("username"),
         email: value("email"),
         password: value("password"),
       });
+      if (outcome !== "verify") return outcome;
+      setSent(true);
+      return "stay";
     },
     (failure, formElement) => {
       const next = failure.fields ?? {};
@@ -36,7 +40,12 @@ export function SignupPage(): JSX.Element {
   return (
     <Show when={session.status() !== "signed-in"} fallback={<Navigate href="/" />}>
       <AuthLayout title={t("signup.title")} subtitle={t("signup.subtitle")}>
-        <form class="stack" onSubmit={submit} noValidate>
+        <Show when={sent()}>
+          <p class="notice" role="status">
+            {t("signup.verifySent")} <A href="/login">{t("signup.logIn")}</A>
+          </p>
+        </Show>
+        <form class="stack" onSubmit={submit} noValidate hidden={sent()}>
           {/* Above the fields it summarizes, where "marked below" is true. */}
           <Show when={error()}>
             <p class="form-error" role="alert">

@@ -15,7 +15,8 @@ export function createAuthForm() {
   /** A submit handler: `attempt` sends the form's values; `onFailure` words a refusal. */
   const submitWith =
     (
-      attempt: (form: FormData) => Promise<ApiFailure | null>,
+      /** null: done, to the app; "stay": done, the page says what next; else a refusal. */
+      attempt: (form: FormData) => Promise<ApiFailure | "stay" | null>,
       onFailure: (failure: ApiFailure, formElement: HTMLFormElement) => void,
     ) =>
     async (event: SubmitEvent) => {
@@ -25,6 +26,7 @@ export function createAuthForm() {
       setError(null);
       const failure = await attempt(new FormData(formElement));
       setBusy(false);
+      if (failure === "stay") return;
       if (failure) onFailure(failure, formElement);
       else navigate("/", { replace: true });
     };

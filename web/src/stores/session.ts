@@ -73,10 +73,12 @@ export function createSessionStore(api: Api, storage?: Storage) {
       }
     },
 
-    async signup(input: SignupInput): Promise<ApiFailure | null> {
+    /** null: signed in; "verify": the account waits for its email address to be confirmed. */
+    async signup(input: SignupInput): Promise<ApiFailure | "verify" | null> {
       try {
         const { data, error } = await api.auth.signup.post(input);
         if (error || !data) return toFailure(error);
+        if ("emailVerification" in data) return "verify";
         signedIn(data.user);
         return null;
       } catch (error) {
