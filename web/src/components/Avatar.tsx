@@ -1,5 +1,6 @@
-// A round avatar with initials (colour from the id) and, for people, a presence dot.
-import { type JSX, Show } from "solid-js";
+// A round avatar: the person's picture when they uploaded one, else initials (colour from
+// the id); for people, a presence dot. The picture is decorative (the name is beside it).
+import { createSignal, type JSX, Show } from "solid-js";
 import { useI18n, usePresenceKnown } from "../stores/context.tsx";
 
 const HUES = 8;
@@ -18,8 +19,12 @@ export function Avatar(props: {
   name: string;
   room?: boolean;
   online?: boolean | undefined;
-  size?: "sm" | "md" | "lg";
+  size?: "xs" | "sm" | "md" | "lg" | "xl";
+  /** The avatar's path (UserSummary.avatar), or null/undefined for initials. */
+  src?: string | null | undefined;
 }): JSX.Element {
+  // A picture that fails to load (a replaced one, offline) falls back to the initials.
+  const [failed, setFailed] = createSignal<string | null>(null);
   const { t } = useI18n();
   const known = usePresenceKnown();
   const label = () => {
@@ -28,7 +33,12 @@ export function Avatar(props: {
   };
   return (
     <span class={`avatar avatar-${props.size ?? "md"} hue-${props.id % HUES}`} classList={{ room: props.room }}>
-      <span aria-hidden="true">{initials(props.name)}</span>
+      <Show
+        when={props.src && failed() !== props.src ? props.src : null}
+        fallback={<span aria-hidden="true">{initials(props.name)}</span>}
+      >
+        {(src) => <img class="avatar-img" src={src()} alt="" loading="lazy" onError={() => setFailed(src())} />}
+      </Show>
       <Show when={props.online !== undefined && !props.room}>
         <span
           class="presence"

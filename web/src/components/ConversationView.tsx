@@ -62,6 +62,15 @@ export function ConversationView(props: {
   let nearBottom = true;
   let lastMarked = 0;
 
+  // A room's messages from people the reader blocked are folded until "Show" (per message).
+  const [revealed, setRevealed] = createSignal<ReadonlySet<number>>(new Set());
+  const reveal = (id: number) => setRevealed((current) => new Set([...current, id]));
+  const folded = (message: Message) =>
+    props.kind === "room" && chat.blocks.has(message.senderId) && !revealed().has(message.id);
+  /** The peer of a direct conversation, when the reader blocked them. */
+  const blockedPeer = () =>
+    props.kind === "direct" && props.peer && chat.blocks.has(props.peer.id) ? props.peer : null;
+
   const senderName = (senderId: number) => {
     if (senderId === chat.me()) return t("conversation.you");
     if (props.kind === "direct" && props.peer?.id === senderId) return displayName(props.peer);
@@ -330,6 +339,7 @@ export function ConversationView(props: {
           name={props.title}
           room={props.kind === "room"}
           online={props.peer?.online}
+          src={props.peer?.avatar}
         />
         <div class="pane-title">
           <h1 id="conversation-title">
@@ -423,19 +433,39 @@ export function ConversationView(props: {
                     <Show when={mark().runStart}>
                       <div class="run-head">
                         <Show when={!mine}>
+                          <Show when={props.kind === "room"}>
+                            <Avatar
+                              id={message().senderId}
+                              name={senderName(message().senderId)}
+                              size="xs"
+                              src={chat.people.get(message().senderId)?.avatar}
+                            />
+                          </Show>
                           <span class="sender">{senderName(message().senderId)}</span>
                         </Show>
                         <time datetime={message().createdAt}>{timeLabel(message().createdAt, intlLocale())}</time>
                       </div>
                     </Show>
-                    <MessageItem
-                      message={message()}
-                      mine={mine}
-                      kind={props.kind}
-                      ui={ui}
-                      nameOf={senderName}
-                      engaged={engaged()}
-                    />
+                    <Show
+                      when={!folded(message())}
+                      fallback={
+                        <p class="blocked-row">
+                          {t("blocks.folded")}
+                          <button class="link-button" type="button" onClick={() => reveal(id)}>
+                            {t("blocks.show")}
+                          </button>
+                        </p>
+                      }
+                    >
+                      <MessageItem
+                        message={message()}
+                        mine={mine}
+                        kind={props.kind}
+                        ui={ui}
+                        nameOf={senderName}
+                        engaged={engaged()}
+                      />
+                    </Show>
                     <Show when={mine && isLastMine(id) && readersOfLastMine().length > 0}>
                       <Show
                         when={props.kind === "room"}
@@ -473,7 +503,24 @@ export function ConversationView(props: {
       <p class="typing" aria-live="polite">
         {typingText()}
       </p>
-      <Show when={!room()?.archived} fallback={<p class="archived-note">{t("room.archivedNotice")}</p>}>
+      <Show when={blockedPeer()}>
+        {(peer) => (
+          <p class="blocked-note" role="status">
+            {t("blocks.youBlocked", displayName(peer()))}
+            <button class="button" type="button" onClick={() => void chat.blocks.unblock(peer().id)}>
+              {t("blocks.unblock")}
+            </button>
+          </p>
+        )}
+      </Show>
+      <Show
+        when={!room()?.archived && !blockedPeer()}
+        fallback={
+          <Show when={room()?.archived}>
+            <p class="archived-note">{t("room.archivedNotice")}</p>
+          </Show>
+        }
+      >
         <ReplyBar ui={ui} nameOf={senderName} />
         <Composer
           label={t("conversation.composerLabel", props.title)}

@@ -315,6 +315,7 @@ export function SearchBox(): JSX.Element {
                       name={conversationTitle(conversation, t)}
                       room={conversation.kind === "room"}
                       size="sm"
+                      src={conversation.peer?.avatar}
                     />
                     <bdi class="search-name">{conversationTitle(conversation, t)}</bdi>
                     <span class="muted">{conversation.kind === "room" ? t("search.room") : t("search.direct")}</span>
@@ -324,7 +325,7 @@ export function SearchBox(): JSX.Element {
               <For each={personMatches()}>
                 {(person) => (
                   <div {...optionProps({ kind: "person", key: `p${person.id}`, person })}>
-                    <Avatar id={person.id} name={displayName(person)} size="sm" />
+                    <Avatar id={person.id} name={displayName(person)} size="sm" src={person.avatar} />
                     <bdi class="search-name">{displayName(person)}</bdi>
                     <span class="muted">@{person.username}</span>
                   </div>

@@ -115,7 +115,7 @@ function UsersSection(props: { onChange: () => void }): JSX.Element {
         <For each={users.items()}>
           {(user) => (
             <li class="admin-user" classList={{ inactive: !user.isActive }}>
-              <Avatar id={user.id} name={displayName(user)} online={user.online} />
+              <Avatar id={user.id} name={displayName(user)} online={user.online} src={user.avatar} />
               <span class="person-text">
                 <span class="person-name">
                   {displayName(user)}

@@ -91,7 +91,7 @@ function Shell(props: ParentProps): JSX.Element {
           <Show when={user()}>
             {(me) => (
               <div class="me">
-                <Avatar id={me().id} name={displayName(me())} size="sm" />
+                <Avatar id={me().id} name={displayName(me())} size="sm" src={me().avatar} />
                 <div class="me-text">
                   <bdi class="me-name">{displayName(me())}</bdi>
                   <span class="me-handle">@{me().username}</span>
@@ -309,6 +309,7 @@ function ConversationList(): JSX.Element {
                         name={title()}
                         room={conversation.kind === "room"}
                         online={conversation.peer?.online}
+                        src={conversation.peer?.avatar}
                       />
                       <span class="conversation-text">
                         <span class="conversation-top">

@@ -3,6 +3,7 @@
 // message to someone with whom there is no conversation yet.
 import { useNavigate, useParams } from "@solidjs/router";
 import { createResource, type JSX, Show } from "solid-js";
+import { BlockButton } from "../components/BlockButton.tsx";
 import { ConversationView } from "../components/ConversationView.tsx";
 import { MuteButton } from "../components/MuteButton.tsx";
 import { RoomActions } from "../components/room/RoomActions.tsx";
@@ -38,7 +39,11 @@ export function ConversationPage(): JSX.Element {
           actions={
             <>
               <MuteButton conversation={found} />
-              {found.kind === "room" ? <RoomActions conversation={found} /> : undefined}
+              {found.kind === "room" ? (
+                <RoomActions conversation={found} />
+              ) : found.peer ? (
+                <BlockButton peer={found.peer} />
+              ) : undefined}
             </>
           }
         />

@@ -77,7 +77,7 @@ export function PeoplePage(): JSX.Element {
               return (
                 <li>
                   <button class="person-row" type="button" onClick={() => open(person)}>
-                    <Avatar id={person.id} name={displayName(person)} online={live().online} />
+                    <Avatar id={person.id} name={displayName(person)} online={live().online} src={live().avatar} />
                     <span class="person-text">
                       <bdi class="person-name">{displayName(person)}</bdi>
                       <span class="muted">@{person.username}</span>

@@ -11,6 +11,7 @@ import { failureText } from "../i18n/failures.ts";
 import { relativeTime } from "../i18n/format.ts";
 import { describeUserAgent } from "../lib/user-agent.ts";
 import { useApp, useI18n } from "../stores/context.tsx";
+import { AvatarSection, BlockedSection } from "./AccountSections.tsx";
 
 export function SettingsPage(): JSX.Element {
   const { t } = useI18n();
@@ -30,8 +31,10 @@ export function SettingsPage(): JSX.Element {
       <div class="page-body">
         <ProfileSection />
         <NotificationSettingsSection />
+        <AvatarSection />
         <PasswordSection onChanged={() => void refetch()} />
         <DevicesSection devices={devices()} failed={Boolean(devices.error)} onChange={() => void refetch()} />
+        <BlockedSection />
       </div>
     </section>
   );

@@ -19,6 +19,7 @@ import type { Api } from "../api/client.ts";
 import type { I18n } from "../i18n/index.ts";
 import { mentionsAsNames } from "../lib/mentions.ts";
 import { createShortcutRegistry } from "../lib/shortcuts.ts";
+import { createBlocksStore } from "./blocks.ts";
 import { conversationTitle, createConversationsStore } from "./conversations.ts";
 import { createNotificationsStore } from "./notifications.ts";
 import { createPeopleStore, displayName } from "./people.ts";
@@ -57,6 +58,7 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
     const user = session.user();
     if (user) people.remember([user]);
   });
+  const blocks = createBlocksStore(api);
   const conversations = createConversationsStore(api, me);
   const notifications = createNotificationsStore(api);
   const [connectionState, setConnectionState] = createSignal<ConnectionState>("connecting");
@@ -117,6 +119,7 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
         // brings the others' unread counts and last messages, the outbox sends.
         reloadList();
         void notifications.load();
+        void blocks.load();
         void threads.catchUpAll();
         threads.reconnected();
         break;
@@ -185,6 +188,7 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
   return {
     me,
     people,
+    blocks,
     shortcuts: createShortcutRegistry(),
     conversations,
     threads,

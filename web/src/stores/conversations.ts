@@ -126,7 +126,12 @@ export function createConversationsStore(api: Api, me: () => number) {
         (c) => c.peer?.id === person.id,
         produce((c) => {
           if (c.peer)
-            Object.assign(c.peer, { firstName: person.firstName, lastName: person.lastName, bio: person.bio });
+            Object.assign(c.peer, {
+              firstName: person.firstName,
+              lastName: person.lastName,
+              bio: person.bio,
+              avatar: person.avatar,
+            });
         }),
       );
     },

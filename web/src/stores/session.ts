@@ -98,9 +98,11 @@ export function createSessionStore(api: Api, storage?: Storage) {
     },
 
     /** The person's own profile changed (here, or in another of their browsers). */
-    profileChanged(next: Pick<User, "firstName" | "lastName" | "bio">) {
+    profileChanged(next: Pick<User, "firstName" | "lastName" | "bio" | "avatar">) {
       const current = user();
-      if (current) setUser({ ...current, firstName: next.firstName, lastName: next.lastName, bio: next.bio });
+      if (current) {
+        setUser({ ...current, firstName: next.firstName, lastName: next.lastName, bio: next.bio, avatar: next.avatar });
+      }
     },
 
     /** The server ended the session (401, or the socket closed with 1008). */

@@ -159,7 +159,13 @@ export function MembersPanel(props: { conversation: Conversation; open: boolean;
   /** One member: who, their role, and what the reader may do (the props stay live). */
   const MemberRow = (row: { member: RoomMember }) => (
     <li class="member-row">
-      <Avatar id={row.member.user.id} name={displayName(row.member.user)} online={online(row.member)} size="sm" />
+      <Avatar
+        id={row.member.user.id}
+        name={displayName(row.member.user)}
+        online={online(row.member)}
+        size="sm"
+        src={chat.people.get(row.member.user.id)?.avatar ?? row.member.user.avatar}
+      />
       <span class="person-text">
         <span class="person-name">
           <bdi>{displayName(row.member.user)}</bdi>
