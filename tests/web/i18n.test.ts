@@ -31,9 +31,10 @@ describe("the language", () => {
     expect(pickLanguage([])).toBe("en");
   });
 
-  test("a choice in the settings overrides the browser's and is kept for the next visit", () => {
+  test("a choice in the settings overrides the browser's and is kept for the next visit", async () => {
     const storage = memoryStorage();
     const first = createI18n({ languages: ["de-DE"], storage });
+    await first.ready;
     expect(first.t("login.title")).toBe("Willkommen zurück");
     expect(first.intlLocale()).toBe("de-DE");
     first.choose("en");

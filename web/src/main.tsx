@@ -14,4 +14,6 @@ const updates = registerServiceWorker();
 const i18n = createI18n({ languages: navigator.languages, storage: globalThis.localStorage });
 
 const root = document.getElementById("root");
-if (root) render(() => <App api={api} session={session} i18n={i18n} updates={updates} />, root);
+// The page's language is in before the first render (English needs no wait).
+if (root)
+  void i18n.ready.then(() => render(() => <App api={api} session={session} i18n={i18n} updates={updates} />, root));

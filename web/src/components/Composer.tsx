@@ -5,6 +5,7 @@
 // message goes with the finished ones.
 import { createSignal, type JSX, lazy, onMount, Show } from "solid-js";
 import type { Attachment } from "../../../src/shared/api.ts";
+import type { MentionCandidate } from "../lib/mention-complete.ts";
 import {
   checkUpload,
   discardUpload,
@@ -15,6 +16,7 @@ import {
   type UploadLimits,
 } from "../lib/uploads.ts";
 import { useI18n } from "../stores/context.tsx";
+import { createMentionAutocomplete } from "./MentionAutocomplete.tsx";
 import { CharacterCounter } from "./message/CharacterCounter.tsx";
 import { EmojiButton } from "./message/EmojiButton.tsx";
 import type { Upload } from "./UploadList.tsx";
@@ -34,6 +36,8 @@ export function Composer(props: {
   onFiles?: (add: (files: File[]) => void) => void;
   /** The server's limit on a body (its `ready` frame). */
   maxBody: number;
+  /** Who `@` offers (the conversation's members, `@room` where allowed). */
+  mentionCandidates?: () => readonly MentionCandidate[];
 }): JSX.Element {
   const { t } = useI18n();
   const [error, setError] = createSignal<string | null>(null);
@@ -111,6 +115,12 @@ export function Composer(props: {
     setLength(input.value.length);
   };
 
+  const mentions = createMentionAutocomplete(
+    () => input,
+    () => props.mentionCandidates?.() ?? [],
+    () => resize(),
+  );
+
   const insert = (text: string) => {
     input.focus();
     input.setRangeText(text, input.selectionStart, input.selectionEnd, "end");
@@ -118,7 +128,9 @@ export function Composer(props: {
   };
 
   const submit = async () => {
-    const body = input.value;
+    const text = input.value;
+    // Picked mentions shown as @Name become <@id> markup only now.
+    const body = mentions.toMarkup(text);
     const list = uploads();
     if (list.some((u) => u.state === "uploading")) return setError(t("files.waitForUploads"));
     if (list.some((u) => u.state === "failed")) return setError(t("files.failedPending"));
@@ -132,8 +144,9 @@ export function Composer(props: {
     setUploads((all) => all.filter((u) => !sent.has(u.key) && u.state !== "refused"));
     const problem = await props.onSend(body, attachments);
     setError(problem);
+    if (!problem) mentions.reset();
     if (problem) {
-      input.value = body;
+      input.value = text;
       resize();
       setUploads((all) => [...ready, ...all]);
     }
@@ -186,7 +199,10 @@ export function Composer(props: {
         rows={1}
         placeholder={props.placeholder}
         aria-describedby={error() ? "composer-error" : undefined}
+        {...mentions.comboboxProps()}
+        onBlur={() => mentions.close()}
         onKeyDown={(event) => {
+          if (mentions.onKeyDown(event)) return;
           if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
             void submit();
@@ -201,10 +217,12 @@ export function Composer(props: {
         }}
         onInput={() => {
           resize();
+          mentions.onInput();
           if (error()) setError(null);
           if (input.value.trim()) props.onTyping?.();
         }}
       />
+      {mentions.view()}
       <EmojiButton onPick={insert} />
       <button class="send-button" type="submit" aria-label={t("conversation.send")}>
         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">

@@ -27,6 +27,7 @@ import type { SendTarget } from "../stores/threads.ts";
 import { Avatar } from "./Avatar.tsx";
 import { Composer } from "./Composer.tsx";
 import { Icon } from "./Icon.tsx";
+import { createMentionCandidates } from "./mention-candidates.ts";
 import { Attachments } from "./message/Attachments.tsx";
 import { MessageBody, markdownReady } from "./message/MessageBody.tsx";
 import { MessageItem } from "./message/MessageItem.tsx";
@@ -54,6 +55,10 @@ export function ConversationView(props: {
   focusMessageId?: number | undefined;
 }): JSX.Element {
   const chat = useChat();
+  const mentionCandidates = createMentionCandidates(
+    () => chat.conversations.get(props.conversationId),
+    () => props.peer,
+  );
   const { t, intlLocale } = useI18n();
   const room = () => chat.conversations.get(props.conversationId)?.room;
   const thread = () => chat.threads.thread(props.conversationId);
@@ -530,6 +535,7 @@ export function ConversationView(props: {
             addFiles = add;
           }}
           maxBody={chat.maxBody()}
+          mentionCandidates={mentionCandidates}
           onTyping={() => props.conversationId > 0 && chat.typing(props.conversationId)}
           ref={(element) => {
             composer = element;

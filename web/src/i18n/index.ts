@@ -3,14 +3,33 @@
 // the current catalogue (@solid-primitives/i18n); Intl formats follow `intlLocale()`.
 import { flatten, translator } from "@solid-primitives/i18n";
 import { createSignal } from "solid-js";
-import { de } from "./de.ts";
-import { en } from "./en.ts";
+import { type Dictionary, en } from "./en.ts";
 
 export const LANGUAGES = { en: "English", de: "Deutsch" } as const;
 export type Language = keyof typeof LANGUAGES;
 export type LanguageChoice = Language | "auto";
 
-const catalogues = { en: flatten(en), de: flatten(de) };
+// English is the source and the fallback, in the start-up bundle; other languages are
+// chunks of their own, fetched before the first render when they are the one shown (the
+// start-up JavaScript has a 100 KB budget, and most people need one catalogue).
+type Catalogue = ReturnType<typeof flatten<Dictionary>>;
+const catalogues: Partial<Record<Language, Catalogue>> = { en: flatten(en) };
+const loaders: Record<Exclude<Language, "en">, () => Promise<Dictionary>> = {
+  de: () => import("./de.ts").then((module) => module.de),
+};
+const [catalogueCount, setCatalogueCount] = createSignal(1);
+
+/** Fetches a language's catalogue once; English meanwhile (or if it cannot be fetched). */
+function loadCatalogue(language: Language): Promise<void> {
+  if (language === "en" || catalogues[language]) return Promise.resolve();
+  return loaders[language]().then(
+    (dictionary) => {
+      catalogues[language] = flatten(dictionary);
+      setCatalogueCount((count) => count + 1);
+    },
+    () => {}, // Offline before the chunk came: English until the next visit.
+  );
+}
 const STORAGE_KEY = "parley.language";
 
 const baseOf = (tag: string) => tag.toLowerCase().split("-")[0] ?? "";
@@ -47,9 +66,15 @@ export function createI18n(browser: { languages: readonly string[]; storage?: St
     choice,
     language,
     intlLocale,
-    t: translator(() => catalogues[language()]),
+    /** Resolves once the catalogue of the language shown is in (render after it). */
+    ready: loadCatalogue(language()),
+    t: translator(() => {
+      catalogueCount();
+      return catalogues[language()] ?? (catalogues.en as Catalogue);
+    }),
     choose(next: LanguageChoice) {
       setChoice(next);
+      void loadCatalogue(language());
       try {
         if (next === "auto") browser.storage?.removeItem(STORAGE_KEY);
         else browser.storage?.setItem(STORAGE_KEY, next);
