@@ -1,12 +1,19 @@
 // Administration: every account (active or not), switching accounts off and on, admin
 // rights, and the activity log. Every change is itself written to the activity log.
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { endAllSessions } from "../auth/sessions.ts";
 import { logActivity } from "../db/activity.ts";
 import { activityLog, type UserRow, users } from "../db/schema.ts";
-import { toActivityEntry, toAdminUser } from "../db/wire.ts";
+import { activityTargetId, toActivityEntry, toAdminUser } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
-import type { ActivityEntry, ActivityInput, AdminListUsersInput, AdminUser, Page } from "../shared/api.ts";
+import type {
+  ActivityEntry,
+  ActivityInput,
+  ActivityPerson,
+  AdminListUsersInput,
+  AdminUser,
+  Page,
+} from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
 import { userPage } from "./directory.ts";
 import { withOnline } from "./online.ts";
@@ -31,8 +38,9 @@ function requireUser(deps: Pick<Deps, "db">, userId: number): UserRow {
 }
 
 /**
- * Switches an account off or on. Switching off ends all its sessions at once and closes
- * its sockets; an admin cannot switch themselves off.
+ * Switches an account off or on, with the admin's reason in the activity log. Switching
+ * off ends all its sessions at once and closes its sockets; an admin cannot switch
+ * themselves off.
  */
 export async function setAccountActive(
   deps: Deps,
@@ -40,6 +48,7 @@ export async function setAccountActive(
   userId: number,
   active: boolean,
   ip: string | null,
+  reason = "",
 ): Promise<AdminUser> {
   if (!active && userId === adminId) {
     throw new AppError("BAD_REQUEST", "You cannot deactivate your own account", { userId: "That is you" });
@@ -54,7 +63,7 @@ export async function setAccountActive(
     at: deps.clock.now(),
     kind: "admin_set_active",
     userId: adminId,
-    detail: { targetUserId: userId, active, was: before.isActive },
+    detail: { targetUserId: userId, active, was: before.isActive, ...(reason ? { reason } : {}) },
     ip,
   });
   const [view] = await withPresence(deps, [requireUser(deps, userId)]);
@@ -87,8 +96,38 @@ export async function setAccountAdmin(
   return view;
 }
 
-/** The activity log, newest first, optionally of one kind or one user; `before` an id. */
+/** Each person an entry names (author or target), in one query for the page. */
+function activityPeople(deps: Pick<Deps, "db">, rows: { userId: number | null; detail: unknown }[]) {
+  const ids = new Set<number>();
+  for (const row of rows) {
+    if (row.userId !== null) ids.add(row.userId);
+    const target = activityTargetId((row.detail as Record<string, unknown> | null) ?? null);
+    if (target !== null) ids.add(target);
+  }
+  const people = new Map<number, ActivityPerson>();
+  if (ids.size === 0) return people;
+  const found = deps.db
+    .select({ id: users.id, username: users.username, firstName: users.firstName, lastName: users.lastName })
+    .from(users)
+    .where(inArray(users.id, [...ids]))
+    .all();
+  for (const person of found) people.set(person.id, person);
+  return people;
+}
+
+/**
+ * The activity log, newest first, optionally of one kind, one author (`userId`) or one
+ * person as author or target (`personId`); `before` an id. Each entry names its people.
+ */
 export function listActivity(deps: Pick<Deps, "db">, input: ActivityInput): Page<ActivityEntry> {
+  // An entry about someone names them in its detail (an admin's change, a moderator's
+  // deletion); the log is an admin's, small next to messages, so that part is a scan.
+  const about = (personId: number) =>
+    or(
+      eq(activityLog.userId, personId),
+      sql`json_extract(${activityLog.detail}, '$.targetUserId') = ${personId}`,
+      sql`json_extract(${activityLog.detail}, '$.authorId') = ${personId}`,
+    );
   const { rows, nextCursor } = keysetPage(
     input.limit,
     (count) =>
@@ -99,6 +138,7 @@ export function listActivity(deps: Pick<Deps, "db">, input: ActivityInput): Page
           and(
             input.kind === undefined ? undefined : eq(activityLog.kind, input.kind),
             input.userId === undefined ? undefined : eq(activityLog.userId, input.userId),
+            input.personId === undefined ? undefined : about(input.personId),
             input.before === undefined ? undefined : lt(activityLog.id, input.before),
           ),
         )
@@ -107,5 +147,6 @@ export function listActivity(deps: Pick<Deps, "db">, input: ActivityInput): Page
         .all(),
     (row) => row.id,
   );
-  return { items: rows.map(toActivityEntry), nextCursor };
+  const people = activityPeople(deps, rows);
+  return { items: rows.map((row) => toActivityEntry(row, people)), nextCursor };
 }

@@ -2,6 +2,7 @@
 
 import {
   type ActivityEntry,
+  type ActivityPerson,
   type AdminUser,
   type Attachment,
   type Message,
@@ -81,11 +82,23 @@ export function toAdminUser(row: UserRow, online: boolean): AdminUser {
   return { ...toUser(row, online), isActive: row.isActive };
 }
 
-export function toActivityEntry(row: typeof activityLog.$inferSelect): ActivityEntry {
+/** The person an entry is about besides its author, when its detail names one. */
+export function activityTargetId(detail: Record<string, unknown> | null): number | null {
+  const target = detail?.targetUserId ?? detail?.authorId;
+  return typeof target === "number" ? target : null;
+}
+
+export function toActivityEntry(
+  row: typeof activityLog.$inferSelect,
+  people: ReadonlyMap<number, ActivityPerson>,
+): ActivityEntry {
+  const targetId = activityTargetId(row.detail ?? null);
   return {
     id: row.id,
     at: new Date(row.at).toISOString(),
     userId: row.userId,
+    user: (row.userId !== null && people.get(row.userId)) || null,
+    target: (targetId !== null && people.get(targetId)) || null,
     kind: row.kind,
     detail: row.detail ?? null,
     ip: row.ip,

@@ -357,12 +357,20 @@ export const adminListUsersInput = z
   .object({ search: z.string().trim().max(254).optional(), cursor, limit: pageLimit })
   .optional()
   .transform((v) => v ?? {});
-export const setActiveInput = z.object({ userId: id, active: z.boolean() });
+/** `reason`: why, in the admin's words; written to the activity log with the change. */
+export const setActiveInput = z.object({
+  userId: id,
+  active: z.boolean(),
+  reason: z.string().trim().max(500).optional(),
+});
 export const setAdminInput = z.object({ userId: id, admin: z.boolean() });
 export const activityInput = z
   .object({
     kind: z.string().trim().min(1).max(64).optional(),
+    /** Entries this person made. */
     userId: id.optional(),
+    /** Entries this person made or that were about them (an admin's change, a moderator's deletion). */
+    personId: id.optional(),
     before: id.optional(),
     limit: pageLimit,
   })
@@ -425,10 +433,17 @@ export const roomSummarySchema = z.object({
 export type RoomSummary = z.infer<typeof roomSummarySchema>;
 export const adminUserSchema = userSchema.extend({ isActive: z.boolean() });
 export type AdminUser = z.infer<typeof adminUserSchema>;
+/** A person as the activity log names them (null in an entry: unknown or since deleted). */
+export const activityPersonSchema = z.object({ id, username: z.string(), firstName: z.string(), lastName: z.string() });
+export type ActivityPerson = z.infer<typeof activityPersonSchema>;
 export const activityEntrySchema = z.object({
   id,
   at: time,
   userId: id.nullable(),
+  /** Who did it (`userId`'s person). */
+  user: activityPersonSchema.nullable(),
+  /** Whom it was about, when someone else: `detail.targetUserId` or `detail.authorId`. */
+  target: activityPersonSchema.nullable(),
   kind: z.string(),
   detail: z.record(z.string(), z.unknown()).nullable(),
   ip: z.string().nullable(),

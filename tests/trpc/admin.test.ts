@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { setAdminFlag } from "../../src/auth/accounts.ts";
-import { postJson, signUp, type TestUser } from "../helpers/client.ts";
+import { activityEntrySchema } from "../../src/shared/api.ts";
+import { appRouter } from "../../src/trpc/router.ts";
+import { postJson, signUp, type TestUser, trpcClient } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { failure, failureCode, recordNotifications } from "../helpers/trpc.ts";
 
@@ -22,23 +24,45 @@ afterEach(() => {
   recorder = null;
 });
 
+const activityCount = () =>
+  server.deps.database.sqlite.query<{ n: number }, []>("select count(*) as n from activity_log").get()?.n ?? 0;
+
 const meStatus = async (token: string) =>
   (await fetch(`${server.url}/trpc/users.me`, { headers: { authorization: `Bearer ${token}` } })).status;
 
-test("every admin procedure is FORBIDDEN to others", async () => {
-  const t = member.trpc.admin;
-  const calls = [
-    t.listUsers.query(),
-    t.setActive.mutate({ userId: admin.user.id, active: false }),
-    t.setAdmin.mutate({ userId: member.user.id, admin: true }),
-    t.activity.query(),
-  ];
-  for (const call of calls) {
-    const error = await failure(call);
-    expect(error.data?.code).toBe("FORBIDDEN");
-    expect(error.data?.httpStatus).toBe(403);
+// Every admin procedure, called by someone who is signed in but not an admin: FORBIDDEN
+// (docs/ARCHITECTURE.md: "not an admin"), and nothing changes; without a session: UNAUTHORIZED.
+const adminCalls: Record<string, (t: TestUser["trpc"]) => Promise<unknown>> = {
+  listUsers: (t) => t.admin.listUsers.query(),
+  setActive: (t) => t.admin.setActive.mutate({ userId: admin.user.id, active: false, reason: "coup" }),
+  setAdmin: (t) => t.admin.setAdmin.mutate({ userId: member.user.id, admin: true }),
+  createResetLink: (t) => t.admin.createResetLink.mutate({ userId: admin.user.id }),
+  activity: (t) => t.admin.activity.query(),
+};
+
+describe("a non-admin is refused every admin procedure", () => {
+  test("the list covers every procedure of the admin router", () => {
+    const procedures = Object.keys(appRouter._def.procedures).filter((name) => name.startsWith("admin."));
+    expect(
+      Object.keys(adminCalls)
+        .map((name) => `admin.${name}`)
+        .sort(),
+    ).toEqual(procedures.sort());
+  });
+  for (const [name, call] of Object.entries(adminCalls)) {
+    test(`admin.${name}: FORBIDDEN to a member, UNAUTHORIZED without a session`, async () => {
+      const logBefore = activityCount();
+      const refused = await failure(call(member.trpc));
+      expect(refused.data?.code).toBe("FORBIDDEN");
+      expect(refused.data?.httpStatus).toBe(403);
+      expect((await failure(call(trpcClient(server.url)))).data?.code).toBe("UNAUTHORIZED");
+      // Nothing happened: no entry, the admin still active and an admin, the member not one.
+      expect(activityCount()).toBe(logBefore);
+      expect(await meStatus(admin.token)).toBe(200);
+      expect((await admin.trpc.users.me.query()).isAdmin).toBe(true);
+      expect((await member.trpc.users.me.query()).isAdmin).toBe(false);
+    });
   }
-  expect((await member.trpc.users.me.query()).isAdmin).toBe(false);
 });
 
 describe("admin.listUsers", () => {
@@ -133,6 +157,61 @@ describe("admin.setAdmin", () => {
     expect(await failureCode(admin.trpc.admin.setAdmin.mutate({ userId: admin.user.id, admin: false }))).toBe(
       "BAD_REQUEST",
     );
+  });
+});
+
+describe("the last admin", () => {
+  test("cannot be removed: the only admin may not take their own rights, nor switch themselves off", async () => {
+    const admins = () =>
+      server.deps.database.sqlite
+        .query<{ id: number }, []>("select id from users where is_admin = 1 and is_active = 1")
+        .all()
+        .map((row) => row.id);
+    expect(admins()).toEqual([admin.user.id]);
+    const removal = await failure(admin.trpc.admin.setAdmin.mutate({ userId: admin.user.id, admin: false }));
+    expect(removal.data?.code).toBe("BAD_REQUEST");
+    const switchOff = await failure(admin.trpc.admin.setActive.mutate({ userId: admin.user.id, active: false }));
+    expect(switchOff.data?.code).toBe("BAD_REQUEST");
+    expect(admins()).toEqual([admin.user.id]);
+    expect((await admin.trpc.users.me.query()).isAdmin).toBe(true);
+  });
+});
+
+describe("admin.activity names people and keeps reasons", () => {
+  test("a deactivation with a reason: the entry names the admin and the person, and the person's filter finds it", async () => {
+    const target = await signUp(server.url, { username: "noisy_nora", firstName: "Nora", lastName: "Noise" });
+    await admin.trpc.admin.setActive.mutate({ userId: target.user.id, active: false, reason: "  Spam in general  " });
+    await admin.trpc.admin.setActive.mutate({ userId: target.user.id, active: true, reason: "Promised to stop" });
+
+    const about = await admin.trpc.admin.activity.query({ personId: target.user.id });
+    for (const entry of about.items) activityEntrySchema.parse(entry);
+    expect(about.items.map((e) => [e.kind, e.user?.username, e.target?.username, e.detail?.reason])).toEqual([
+      ["admin_set_active", "the_admin", "noisy_nora", "Promised to stop"],
+      ["admin_set_active", "the_admin", "noisy_nora", "Spam in general"],
+      ["signup", "noisy_nora", undefined, undefined],
+    ]);
+    expect(about.items[1]?.target).toEqual({
+      id: target.user.id,
+      username: "noisy_nora",
+      firstName: "Nora",
+      lastName: "Noise",
+    });
+    // userId is the author only: Nora made her signup, not the admin's changes.
+    expect((await admin.trpc.admin.activity.query({ userId: target.user.id })).items.map((e) => e.kind)).toEqual([
+      "signup",
+    ]);
+    // Both filters together: this person's entries of one kind.
+    const kindAndPerson = await admin.trpc.admin.activity.query({ personId: target.user.id, kind: "signup" });
+    expect(kindAndPerson.items.map((e) => e.kind)).toEqual(["signup"]);
+  });
+
+  test("a reason over 500 characters is refused", async () => {
+    const target = await signUp(server.url);
+    const refused = await failure(
+      admin.trpc.admin.setActive.mutate({ userId: target.user.id, active: false, reason: "x".repeat(501) }),
+    );
+    expect(refused.data?.code).toBe("BAD_REQUEST");
+    expect(await meStatus(target.token)).toBe(200);
   });
 });
 

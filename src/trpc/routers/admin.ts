@@ -7,7 +7,9 @@ export const adminRouter = router({
   listUsers: adminProcedure.input(adminListUsersInput).query(({ ctx, input }) => listAccounts(ctx.deps, input)),
   setActive: adminProcedure
     .input(setActiveInput)
-    .mutation(({ ctx, input }) => setAccountActive(ctx.deps, ctx.session.user.id, input.userId, input.active, ctx.ip)),
+    .mutation(({ ctx, input }) =>
+      setAccountActive(ctx.deps, ctx.session.user.id, input.userId, input.active, ctx.ip, input.reason),
+    ),
   setAdmin: adminProcedure
     .input(setAdminInput)
     .mutation(({ ctx, input }) => setAccountAdmin(ctx.deps, ctx.session.user.id, input.userId, input.admin, ctx.ip)),
