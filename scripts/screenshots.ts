@@ -160,10 +160,6 @@ try {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rooms" }).click();
       await page.getByRole("button", { name: "Join machine-learning" }).waitFor();
       await shoot(page, "rooms-desktop-light");
-      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
-      await page.getByRole("button", { name: "Deactivate grace" }).waitFor();
-      await page.getByRole("cell", { name: "signup" }).first().waitFor();
-      await shoot(page, "admin-desktop-light");
     }
     await context.close();
   }
@@ -289,6 +285,8 @@ try {
   }
 
   await shootFiles(browser, shoot, logIn, { ada, grace, katherine, roomId: design.id });
+  await shootMembers(browser, shoot, logIn, { ada, grace, roomId: general.id });
+  await shootAdmin(browser, shoot, logIn, { ada, grace, edsger, katherine });
 
   await browser.close();
   shrink();
@@ -380,6 +378,75 @@ async function shootFiles(
       });
       await shoot(page, `upload-progress-${label}-${scheme}`);
       await page.getByRole("button", { name: "Cancel the upload of flight-plan.pdf" }).click();
+      await context.close();
+    }
+  }
+}
+
+/**
+ * A room's member list (issue 15), as its owner sees it: roles, presence, the buttons a
+ * role allows, invitation and settings; with the room's header (topic) behind it. Wide and
+ * phone, light and dark.
+ */
+async function shootMembers(
+  browser: Awaited<ReturnType<typeof launchBrowser>>,
+  shoot: (page: Page, name: string) => Promise<void>,
+  logIn: (page: Page, username: string) => Promise<void>,
+  people: { ada: Seeded; grace: Seeded; roomId: number },
+) {
+  const { ada, grace, roomId } = people;
+  await ada.trpc.rooms.setRole.mutate({ id: roomId, userId: grace.id, role: "moderator" });
+  await ada.trpc.rooms.setTopic.mutate({ id: roomId, topic: "Launch plans, the goto debate, and coffee" });
+  for (const [label, viewport] of [
+    ["desktop", DESKTOP],
+    ["phone", PHONE],
+  ] as const) {
+    for (const scheme of ["light", "dark"] as const) {
+      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
+      await logIn(page, "ada");
+      await page.goto(`/c/${roomId}`);
+      await page.getByRole("log").getByText("Trajectory numbers", { exact: false }).waitFor();
+      await page.getByRole("button", { name: /^Show members/ }).click();
+      const dialog = page.getByRole("dialog", { name: "Members of general" });
+      await dialog.getByRole("listitem").filter({ hasText: "Grace Hopper" }).getByText("Moderator").waitFor();
+      await dialog.getByRole("button", { name: "Make moderator" }).first().waitFor();
+      await shoot(page, `members-${label}-${scheme}`);
+      await context.close();
+    }
+  }
+}
+
+/**
+ * The admin page (issue 15): people with their buttons (one deactivated, one an admin), then
+ * the activity log as sentences; wide and phone, light and dark.
+ */
+async function shootAdmin(
+  browser: Awaited<ReturnType<typeof launchBrowser>>,
+  shoot: (page: Page, name: string) => Promise<void>,
+  logIn: (page: Page, username: string) => Promise<void>,
+  people: { ada: Seeded; grace: Seeded; edsger: Seeded; katherine: Seeded },
+) {
+  const { ada, grace, edsger, katherine } = people;
+  await ada.trpc.admin.setAdmin.mutate({ userId: grace.id, admin: true });
+  await ada.trpc.admin.setActive.mutate({
+    userId: edsger.id,
+    active: false,
+    reason: "Posted the same link forty times in general",
+  });
+  await ada.trpc.admin.createResetLink.mutate({ userId: katherine.id });
+  for (const [label, viewport] of [
+    ["desktop", DESKTOP],
+    ["phone", PHONE],
+  ] as const) {
+    for (const scheme of ["light", "dark"] as const) {
+      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
+      await logIn(page, "ada");
+      await page.goto("/admin");
+      await page.getByRole("button", { name: "Reactivate edsger" }).waitFor();
+      await page.getByRole("cell", { name: /deactivated Edsger Dijkstra/ }).waitFor();
+      await shoot(page, `admin-${label}-${scheme}`);
+      await page.getByRole("heading", { name: "Activity" }).evaluate((heading) => heading.scrollIntoView());
+      await shoot(page, `admin-activity-${label}-${scheme}`);
       await context.close();
     }
   }
