@@ -408,7 +408,11 @@ async function shootMembers(
       await page.getByRole("log").getByText("Trajectory numbers", { exact: false }).waitFor();
       await page.getByRole("button", { name: /^Show members/ }).click();
       const dialog = page.getByRole("dialog", { name: "Members of general" });
-      await dialog.getByRole("listitem").filter({ hasText: "Grace Hopper" }).getByText("Moderator").waitFor();
+      await dialog
+        .getByRole("listitem")
+        .filter({ hasText: "Grace Hopper" })
+        .getByText("Moderator", { exact: true })
+        .waitFor();
       await dialog.getByRole("button", { name: "Make moderator" }).first().waitFor();
       await shoot(page, `members-${label}-${scheme}`);
       await context.close();
