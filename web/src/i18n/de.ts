@@ -467,6 +467,9 @@ export const de: Dictionary = {
       password_reset_mailed: "Link zum Zurücksetzen gemailt",
       password_reset: "Passwort zurückgesetzt",
       admin_reset_link: "Link zum Zurücksetzen erstellt",
+      email_verification_mailed: "Bestätigungslink gemailt",
+      email_verified: "E-Mail bestätigt",
+      login_unverified: "Anmeldung vor E-Mail-Bestätigung",
     },
     log: {
       signup: (who: string) => `${who} hat sich registriert`,
@@ -499,6 +502,9 @@ export const de: Dictionary = {
       resetByAdmin: (who: string) => `${who} hat mit einem Link von einem Admin ein neues Passwort gesetzt`,
       resetLinkMade: (who: string, target: string) =>
         `${who} hat einen Link zum Zurücksetzen des Passworts für ${target} erstellt`,
+      verificationMailed: (who: string) => `${who} wurde ein Link zum Bestätigen der E-Mail-Adresse gemailt`,
+      emailVerified: (who: string) => `${who} hat die E-Mail-Adresse bestätigt`,
+      loginUnverified: (who: string) => `${who} wollte sich vor dem Bestätigen der E-Mail-Adresse anmelden`,
       withReason: (sentence: string, reason: string) => `${sentence}: „${reason}“`,
       other: (kind: string) => kind,
     },

@@ -456,6 +456,9 @@ export const en = {
       password_reset_mailed: "Reset link mailed",
       password_reset: "Password reset",
       admin_reset_link: "Reset link made",
+      email_verification_mailed: "Confirmation link mailed",
+      email_verified: "Email confirmed",
+      login_unverified: "Login before confirming the email",
     } satisfies Record<ActivityKind, string> as Record<string, string>,
     // The activity log's entries as sentences: `who` did it, `target` it was about
     // ("Name (@username)"); an entry's own words (a reason) come quoted after it.
@@ -486,6 +489,9 @@ export const en = {
       reset: (who: string) => `${who} set a new password with a reset link`,
       resetByAdmin: (who: string) => `${who} set a new password with a reset link an admin made`,
       resetLinkMade: (who: string, target: string) => `${who} made a password reset link for ${target}`,
+      verificationMailed: (who: string) => `A link to confirm the email address was mailed to ${who}`,
+      emailVerified: (who: string) => `${who} confirmed their email address`,
+      loginUnverified: (who: string) => `${who} tried to log in before confirming their email address`,
       withReason: (sentence: string, reason: string) => `${sentence}: “${reason}”`,
       other: (kind: string) => kind,
     },

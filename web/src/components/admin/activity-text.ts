@@ -27,6 +27,9 @@ export const ACTIVITY_KINDS = [
   "password_reset_requested",
   "password_reset_mailed",
   "password_reset",
+  "email_verification_mailed",
+  "email_verified",
+  "login_unverified",
 ] as const satisfies readonly ActivityKind[];
 
 /** "Nora Noise (@nora)", or the catalogue's "Someone" for a person not known (any more). */
@@ -84,6 +87,12 @@ export function activityText(t: Translate, entry: ActivityEntry): string {
       return detail.byAdmin === true ? t("admin.log.resetByAdmin", who) : t("admin.log.reset", who);
     case "admin_reset_link":
       return t("admin.log.resetLinkMade", who, target);
+    case "email_verification_mailed":
+      return t("admin.log.verificationMailed", who);
+    case "email_verified":
+      return t("admin.log.emailVerified", who);
+    case "login_unverified":
+      return t("admin.log.loginUnverified", who);
     default: {
       // A kind this client does not know (written by a newer server): its name, readable.
       const unknown: never = kind;
