@@ -287,6 +287,7 @@ try {
   await shootFiles(browser, shoot, logIn, { ada, grace, katherine, roomId: design.id });
   await shootMembers(browser, shoot, logIn, { ada, grace, roomId: general.id });
   await shootAdmin(browser, shoot, logIn, { ada, grace, edsger, katherine });
+  await shootAccounts(browser, shoot, logIn, { ada, grace, katherine, alan, roomId: general.id });
 
   await browser.close();
   shrink();
@@ -451,6 +452,89 @@ async function shootAdmin(
       await shoot(page, `admin-${label}-${scheme}`);
       await page.getByRole("heading", { name: "Activity" }).evaluate((heading) => heading.scrollIntoView());
       await shoot(page, `admin-activity-${label}-${scheme}`);
+      await context.close();
+    }
+  }
+}
+
+/**
+ * Accounts (issue 15): pictures instead of initials (the settings' Picture section, a room
+ * with pictures in its run heads and a blocked person's message folded), and the blocked
+ * list in settings; wide and phone, light and dark.
+ */
+async function shootAccounts(
+  browser: Awaited<ReturnType<typeof launchBrowser>>,
+  shoot: (page: Page, name: string) => Promise<void>,
+  logIn: (page: Page, username: string) => Promise<void>,
+  people: { ada: Seeded; grace: Seeded; katherine: Seeded; alan: Seeded; roomId: number },
+) {
+  const { default: sharp } = await import("sharp");
+  const { ada, grace, katherine, alan, roomId } = people;
+  // A simple portrait: a head and shoulders on a coloured ground.
+  const portrait = (ground: string, skin: string, hair: string) =>
+    sharp(
+      Buffer.from(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="400">
+          <rect width="600" height="400" fill="${ground}"/>
+          <ellipse cx="300" cy="430" rx="150" ry="110" fill="${hair}"/>
+          <circle cx="300" cy="190" r="95" fill="${skin}"/>
+          <path d="M205 180 Q300 60 395 180 Q380 110 300 100 Q220 110 205 180 Z" fill="${hair}"/>
+        </svg>`,
+      ),
+    )
+      .png()
+      .toBuffer();
+  const setAvatar = async (who: Seeded, bytes: Buffer) => {
+    const response = await fetch(`${server.url}/api/avatar`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${who.token}`, origin: server.url },
+      body: new Uint8Array(bytes),
+    });
+    if (response.status !== 200) throw new Error(`avatar ${who.username}: ${response.status} ${await response.text()}`);
+  };
+  await setAvatar(ada, await portrait("#c7d2fe", "#f1c9a5", "#3b2417"));
+  await setAvatar(grace, await portrait("#bbf7d0", "#e0ac85", "#6b7280"));
+  await setAvatar(katherine, await portrait("#fde68a", "#8d5524", "#111827"));
+  await ada.trpc.account.block.mutate({ userId: alan.id });
+  await say(katherine, { conversationId: roomId }, "Pictures are up: you can tell who is talking at a glance.", 1);
+  await say(alan, { conversationId: roomId }, "A machine could have drawn those.", 1);
+  await say(grace, { conversationId: roomId }, "Looks good to me 👍", 1);
+
+  const picturesLoaded = (page: Page) =>
+    page.waitForFunction(() =>
+      // Those on screen (lazy ones further down load when scrolled to).
+      [...document.querySelectorAll<HTMLImageElement>(".avatar img")]
+        .filter((img) => {
+          const box = img.getBoundingClientRect();
+          return box.width > 0 && box.bottom > 0 && box.top < innerHeight;
+        })
+        .every((img) => img.complete && img.naturalWidth > 0),
+    );
+  for (const [label, viewport] of [
+    ["desktop", DESKTOP],
+    ["phone", PHONE],
+  ] as const) {
+    for (const scheme of ["light", "dark"] as const) {
+      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
+      await logIn(page, "ada");
+      await page.goto("/settings");
+      await page.getByRole("button", { name: "Remove picture" }).waitFor();
+      await page.locator("#avatar-title").scrollIntoViewIfNeeded();
+      await picturesLoaded(page);
+      await shoot(page, `profile-avatar-${label}-${scheme}`);
+      await page.locator(".blocked-list").getByText("Alan Turing").waitFor();
+      await page.locator("#blocked-title").evaluate((title) => {
+        title.scrollIntoView({ block: "start" });
+        // Only the settings pane scrolls: the window itself stays where it was.
+        document.scrollingElement?.scrollTo(0, 0);
+      });
+      await picturesLoaded(page);
+      await shoot(page, `settings-blocked-${label}-${scheme}`);
+
+      await page.goto(`/c/${roomId}`);
+      await page.getByRole("log").getByText("Message from a blocked person").first().waitFor();
+      await picturesLoaded(page);
+      await shoot(page, `room-avatars-${label}-${scheme}`);
       await context.close();
     }
   }
