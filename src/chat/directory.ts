@@ -1,7 +1,7 @@
 // The user directory: who you can talk to, searched by name, a page at a time.
-import { and, asc, eq, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { type UserRow, users } from "../db/schema.ts";
+import { members, type UserRow, users } from "../db/schema.ts";
 import { toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { Page, UserSummary, UsersListInput } from "../shared/api.ts";
@@ -30,6 +30,31 @@ export async function listUsers(
   }
   const { rows, nextCursor } = userPage(deps.db, filters, input.cursor, input.limit);
   return { items: await withOnline(deps, rows, (row) => row.id, toUserSummary), nextCursor };
+}
+
+/**
+ * The people of `ids` the caller may know of: active accounts, the caller, and
+ * deactivated accounts that share a conversation with the caller (whose old messages the
+ * caller still reads, under their name). Others are left out, not refused. For a client
+ * that meets a sender it does not know; the directory (`listUsers`) lists active people only.
+ */
+export async function usersByIds(
+  deps: Pick<Deps, "db" | "presence">,
+  callerId: number,
+  ids: readonly number[],
+): Promise<UserSummary[]> {
+  const mine = alias(members, "mine");
+  const theirs = alias(members, "theirs");
+  const sharesConversation = sql`exists (select 1 from ${members} as ${sql.identifier("mine")}
+    join ${members} as ${sql.identifier("theirs")} on ${theirs.conversationId} = ${mine.conversationId}
+    where ${mine.userId} = ${callerId} and ${theirs.userId} = ${users.id})`;
+  const rows = deps.db
+    .select()
+    .from(users)
+    .where(and(inArray(users.id, [...ids]), or(eq(users.isActive, true), eq(users.id, callerId), sharesConversation)))
+    .orderBy(asc(users.id))
+    .all();
+  return withOnline(deps, rows, (row) => row.id, toUserSummary);
 }
 
 /** Records when the user was last connected (shown as "last seen" while they are away). */

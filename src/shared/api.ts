@@ -238,6 +238,10 @@ export const usersListInput = z
   .transform((v) => v ?? {});
 export type UsersListInput = z.output<typeof usersListInput>;
 
+/** Most people one `users.byIds` call looks up. */
+export const MAX_LOOKUP_IDS = 100;
+export const usersByIdsInput = z.object({ ids: z.array(id).min(1).max(MAX_LOOKUP_IDS) });
+
 export const sendInput = z.object({
   to: z.union([z.object({ userId: id }), z.object({ conversationId: id })]),
   // Parsed by the chat domain with messageBody(MAX_BODY), the configured limit, after a

@@ -64,6 +64,7 @@ test("every answer of the chat procedures matches its schema", async () => {
     z.object({ items: z.array(userSummarySchema), nextCursor: z.number().nullable() }),
     await ada.trpc.users.list.query(),
   );
+  strictly(z.array(userSummarySchema), await ada.trpc.users.byIds.query({ ids: [ada.user.id, bob.user.id] }));
   const found = strictly(searchPageSchema, await bob.trpc.search.messages.query({ query: "hi", limit: 1 }));
   expect(found.hits[0]?.messageId).toBe(sent.id);
   const other = await ada.trpc.history.send.mutate({ to: { userId: bob.user.id }, body: "gone soon" });

@@ -100,3 +100,28 @@ describe("users.list", () => {
     expect(await failureCode(trpcClient(server.url).users.list.query())).toBe("UNAUTHORIZED");
   });
 });
+
+describe("users.byIds", () => {
+  test("finds active people and the caller; a deactivated person only for who shares a conversation with them", async () => {
+    const ada = people.ada_l as TestUser;
+    const kath = people.kath as TestUser;
+    const gone = await signUp(server.url, { username: "left_team", firstName: "Lee", lastName: "Left" });
+    // Gone wrote to Kath before leaving; Sam never met them.
+    await gone.trpc.history.send.mutate({ to: { userId: kath.user.id }, body: "handing over" });
+    server.deps.database.sqlite.query("update users set is_active = 0 where id = ?").run(gone.user.id);
+
+    const ids = [ada.user.id, me.user.id, gone.user.id, 999_999];
+    // By id: the searcher signed up first.
+    expect(usernames(await me.trpc.users.byIds.query({ ids }))).toEqual(["searcher", "ada_l"]);
+    const forKath = await kath.trpc.users.byIds.query({ ids });
+    expect(usernames(forKath)).toEqual(["searcher", "ada_l", "left_team"]);
+    expect(forKath.find((u) => u.username === "left_team")).toMatchObject({ firstName: "Lee", lastName: "Left" });
+  });
+
+  test("needs a session, at least one id and at most 100", async () => {
+    expect(await failureCode(trpcClient(server.url).users.byIds.query({ ids: [1] }))).toBe("UNAUTHORIZED");
+    expect(await failureCode(me.trpc.users.byIds.query({ ids: [] }))).toBe("BAD_REQUEST");
+    const many = Array.from({ length: 101 }, (_, i) => i + 1);
+    expect(await failureCode(me.trpc.users.byIds.query({ ids: many }))).toBe("BAD_REQUEST");
+  });
+});

@@ -1,6 +1,6 @@
-import { listUsers } from "../../chat/directory.ts";
+import { listUsers, usersByIds } from "../../chat/directory.ts";
 import { toUser } from "../../db/wire.ts";
-import { usersListInput } from "../../shared/api.ts";
+import { usersByIdsInput, usersListInput } from "../../shared/api.ts";
 import { protectedProcedure, router } from "../init.ts";
 
 export const usersRouter = router({
@@ -11,4 +11,7 @@ export const usersRouter = router({
   list: protectedProcedure
     .input(usersListInput)
     .query(({ ctx, input }) => listUsers(ctx.deps, ctx.session.user.id, input)),
+  byIds: protectedProcedure
+    .input(usersByIdsInput)
+    .query(({ ctx, input }) => usersByIds(ctx.deps, ctx.session.user.id, input.ids)),
 });

@@ -1,11 +1,8 @@
 // People the client has met (conversation peers, search results, room senders), by id,
 // with their presence kept current by `presence` frames.
 import { createStore, produce } from "solid-js/store";
-import type { UserSummary } from "../../../src/shared/api.ts";
+import { MAX_LOOKUP_IDS, type UserSummary } from "../../../src/shared/api.ts";
 import type { Api } from "../api/client.ts";
-
-/** Pages of users.list fetched at most to find the names of unknown room members. */
-const MAX_LOOKUP_PAGES = 10;
 
 export function createPeopleStore(api: Api) {
   const [byId, setById] = createStore<Record<number, UserSummary>>({});
@@ -22,18 +19,16 @@ export function createPeopleStore(api: Api) {
     );
   };
 
-  // The contract has no "user by id": page through users.list until the ids are found.
+  // The senders a conversation shows, looked up by id: deactivated people who share a
+  // conversation come back too, so their old messages keep their names.
   const runLookup = async () => {
-    let cursor: number | undefined;
-    for (let page = 0; page < MAX_LOOKUP_PAGES && wanted.size > 0; page += 1) {
-      const result = await api.trpc.users.list.query({ limit: 100, ...(cursor ? { cursor } : {}) });
-      remember(result.items);
-      for (const person of result.items) wanted.delete(person.id);
-      if (result.nextCursor === null) break;
-      cursor = result.nextCursor;
+    const ids = [...wanted].slice(0, MAX_LOOKUP_IDS);
+    const found = await api.trpc.users.byIds.query({ ids });
+    remember(found);
+    for (const id of ids) {
+      wanted.delete(id);
+      if (!found.some((person) => person.id === id)) missing.add(id);
     }
-    for (const id of wanted) missing.add(id);
-    wanted.clear();
   };
 
   return {
