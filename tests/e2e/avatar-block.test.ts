@@ -96,9 +96,12 @@ test("an avatar upload is seen live by the other person; blocking refuses, folds
   await ada.page.goto(`/c/${room}`);
   const folded = ada.page.locator(".blocked-row");
   await folded.getByText("Message from a blocked person").waitFor();
-  // (The conversation list's preview is not the message log: only the log is folded.)
   const log = ada.page.getByRole("log");
   expect(await log.getByText("Gears and levers").count()).toBe(0);
+  // The conversation list's preview of the room is folded too.
+  const engines = ada.page.getByRole("link", { name: /Engines/ });
+  await engines.getByText("Message from a blocked person").waitFor();
+  expect(await engines.getByText("Gears and levers").count()).toBe(0);
   await folded.getByRole("button", { name: "Show" }).click();
   await log.getByText("Gears and levers").waitFor();
 

@@ -326,7 +326,13 @@ function ConversationList(): JSX.Element {
                               {(message) => (
                                 <>
                                   {prefix()}
-                                  <MessagePreview message={message()} />
+                                  {/* A blocked person's room message is folded here too. */}
+                                  <Show
+                                    when={!(conversation.kind === "room" && chat.blocks.has(message().senderId))}
+                                    fallback={<em>{t("blocks.folded")}</em>}
+                                  >
+                                    <MessagePreview message={message()} />
+                                  </Show>
                                 </>
                               )}
                             </Show>
