@@ -5,7 +5,7 @@ import { asc, inArray } from "drizzle-orm";
 import { type MessageRow, mentions, messages, reactions } from "../db/schema.ts";
 import { type MessageExtras, toMessage } from "../db/wire.ts";
 import { attachmentsOfMessages } from "../files/attachments.ts";
-import { type Message, REPLY_EXCERPT_LENGTH, type Reaction, type ReplyTo } from "../shared/api.ts";
+import { type Message, type Reaction, type ReplyTo, replyExcerpt } from "../shared/api.ts";
 import type { Queryable } from "./conversations.ts";
 
 /** The rows as Messages, in the same order: at most four statements, whatever their number. */
@@ -36,16 +36,6 @@ export function messageView(db: Queryable, row: MessageRow): Message {
 /** A message that was just created: no reactions yet, its mentions and parent known to the caller. */
 export function newMessageView(row: MessageRow, extras: Omit<MessageExtras, "reactions">): Message {
   return toMessage(row, { ...extras, reactions: [] });
-}
-
-/** A reply's quote of its parent: the first line, cut to REPLY_EXCERPT_LENGTH code points. */
-export function replyExcerpt(parent: Pick<MessageRow, "id" | "senderId" | "body" | "deletedAt">): ReplyTo {
-  const deleted = parent.deletedAt !== null;
-  const firstLine = deleted ? "" : (parent.body.split("\n", 1)[0] ?? "");
-  const codePoints = Array.from(firstLine);
-  const excerpt =
-    codePoints.length > REPLY_EXCERPT_LENGTH ? codePoints.slice(0, REPLY_EXCERPT_LENGTH).join("") : firstLine;
-  return { id: parent.id, senderId: parent.senderId, excerpt, deleted };
 }
 
 function reactionsByMessage(db: Queryable, ids: number[]): Map<number, Reaction[]> {

@@ -14,6 +14,7 @@ import {
   type MessagesPage,
   type ReadState,
   type ReplyTo,
+  replyExcerpt,
   type SendInput,
 } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
@@ -26,7 +27,7 @@ import {
   requireMembership,
 } from "./conversations.ts";
 import { resolveMentions, storeMentions } from "./mentions.ts";
-import { messageView, messageViews, newMessageView, replyExcerpt } from "./message-views.ts";
+import { messageView, messageViews, newMessageView } from "./message-views.ts";
 import { requireNotArchived } from "./room-roles.ts";
 import { currentSeq, readMarks, takeSeq } from "./stream.ts";
 

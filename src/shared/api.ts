@@ -74,6 +74,25 @@ export const REPLY_EXCERPT_LENGTH = 140;
 export const replyToSchema = z.object({ id, senderId: id, excerpt: z.string(), deleted: z.boolean() });
 export type ReplyTo = z.infer<typeof replyToSchema>;
 
+/**
+ * A reply's quote of its parent: the first line, cut to REPLY_EXCERPT_LENGTH code points.
+ * The server builds quotes with it; the client rebuilds the quotes it holds when their
+ * parent is edited or deleted, so they change live like the parent.
+ */
+export function replyExcerpt(parent: {
+  id: number;
+  senderId: number;
+  body: string;
+  deletedAt: number | string | null;
+}): ReplyTo {
+  const deleted = parent.deletedAt !== null;
+  const firstLine = deleted ? "" : (parent.body.split("\n", 1)[0] ?? "");
+  const codePoints = Array.from(firstLine);
+  const excerpt =
+    codePoints.length > REPLY_EXCERPT_LENGTH ? codePoints.slice(0, REPLY_EXCERPT_LENGTH).join("") : firstLine;
+  return { id: parent.id, senderId: parent.senderId, excerpt, deleted };
+}
+
 /** One emoji on a message and who put it there, in the order they did. */
 export const reactionSchema = z.object({ emoji: z.string(), userIds: z.array(id) });
 export type Reaction = z.infer<typeof reactionSchema>;

@@ -86,3 +86,31 @@ describe("older pages", () => {
     expect(thread.hasMore).toBe(false);
   });
 });
+
+describe("quotes of replies follow their parent", () => {
+  const parent = message(1, { body: "Fuel check at noon\nmore" });
+  const reply = message(2, {
+    body: "ok",
+    replyTo: { id: 1, senderId: 1, excerpt: "Fuel check at noon", deleted: false },
+  });
+  const other = message(3);
+  const thread = addMessages({ ...emptyThread(), loaded: true }, [parent, reply, other]);
+
+  test("a deleted parent: the quote says deleted, with no text; other messages keep their objects", () => {
+    const after = addMessages(thread, [{ ...parent, seq: 10, body: "", deletedAt: "2026-01-02T00:00:00.000Z" }]);
+    expect(after.items[1]?.replyTo).toEqual({ id: 1, senderId: 1, excerpt: "", deleted: true });
+    expect(after.items[2]).toBe(other);
+  });
+
+  test("an edited parent: the quote shows the new first line", () => {
+    const after = addMessages(thread, [
+      { ...parent, seq: 11, body: "Fuel check at one\nlater", editedAt: "2026-01-02T00:00:00.000Z" },
+    ]);
+    expect(after.items[1]?.replyTo?.excerpt).toBe("Fuel check at one");
+  });
+
+  test("a new message changes no quote", () => {
+    const after = addMessages(thread, [message(4)]);
+    expect(after.items[1]).toBe(thread.items[1]);
+  });
+});

@@ -1,6 +1,6 @@
 // The messages of one conversation as the client holds them: confirmed messages sorted
 // by id without duplicates, and the ones still being sent (by clientId).
-import type { Attachment, Message } from "../../../src/shared/api.ts";
+import { type Attachment, type Message, replyExcerpt } from "../../../src/shared/api.ts";
 import type { Refusal } from "./outbox.ts";
 
 export type PendingMessage = {
@@ -64,6 +64,27 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 
+/**
+ * Replies quote their parent as it was when they were read: when a parent held here is
+ * edited or deleted, the quotes of its replies are rebuilt (a deleted one shows as
+ * deleted), so they change live, as they would after a reload.
+ */
+export function refreshQuotes(items: Message[], changed: readonly Message[]): Message[] {
+  const parents = new Map(
+    changed.filter((m) => m.editedAt !== null || m.deletedAt !== null).map((m) => [m.id, replyExcerpt(m)]),
+  );
+  if (parents.size === 0) return items;
+  let refreshed: Message[] | null = null;
+  items.forEach((message, index) => {
+    const quote = message.replyTo && parents.get(message.replyTo.id);
+    if (!quote || !message.replyTo) return;
+    if (quote.excerpt === message.replyTo.excerpt && quote.deleted === message.replyTo.deleted) return;
+    refreshed ??= [...items];
+    refreshed[index] = { ...message, replyTo: quote };
+  });
+  return refreshed ?? items;
+}
+
 /** Drops pending entries that a confirmed message (same clientId) has settled. */
 export function settlePending(pending: readonly PendingMessage[], confirmed: readonly Message[]): PendingMessage[] {
   const settled = new Set(confirmed.flatMap((m) => (m.clientId ? [m.clientId] : [])));
@@ -74,7 +95,7 @@ export function settlePending(pending: readonly PendingMessage[], confirmed: rea
 
 /** Adds confirmed messages to a thread: merged, and settling the pending ones they confirm. */
 export function addMessages(thread: Thread, messages: readonly Message[]): Thread {
-  const items = mergeMessages(thread.items, messages);
+  const items = refreshQuotes(mergeMessages(thread.items, messages), messages);
   const pending = settlePending(thread.pending, messages);
   if (items === thread.items && pending === thread.pending) return thread;
   return { ...thread, items, pending };
