@@ -68,7 +68,9 @@ test("a reply shows its parent's author and first line, for both, live and after
     expect(await quote.innerText()).not.toContain("second line");
   }
   await bob.page.reload();
-  await row(bob.page, "Noon works for me").getByRole("button", { name: /^Reply to You/ }).waitFor();
+  await row(bob.page, "Noon works for me")
+    .getByRole("button", { name: /^Reply to You/ })
+    .waitFor();
   expect(ada.errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 }, 60_000);

@@ -79,3 +79,20 @@ test("while it waits to reconnect, Try now reconnects at once", async () => {
   await ada.page.getByRole("log").getByText("Sending…").waitFor({ state: "detached" });
   expect(ada.errors).toEqual([]);
 }, 90_000);
+
+test("a conversation whose messages failed to load says so, and loads them when the connection is back", async () => {
+  const bobAgain = trpcClient(server.url, bob.token);
+  const adaId = (await bobAgain.users.list.query({ search: "ada" })).items[0]?.id ?? 0;
+  const sent = await bobAgain.history.send.mutate({ to: { userId: adaId }, body: "Loaded in the end" });
+  const { page, context } = ada;
+  // The page's first request for the messages fails on the network.
+  const pattern = /\/trpc\/[^?]*history\.messages/;
+  await page.route(pattern, (route) => route.abort("connectionreset"));
+  await page.goto(`/c/${sent.conversationId}`);
+  await page.getByText("The messages could not be loaded. They will be when the connection is back.").waitFor();
+  await page.unroute(pattern);
+  await context.setOffline(true);
+  await context.setOffline(false);
+  await page.getByRole("log").getByText("Loaded in the end").waitFor({ timeout: 40_000 });
+  expect(await page.getByText("The messages could not be loaded.", { exact: false }).count()).toBe(0);
+}, 90_000);

@@ -265,6 +265,19 @@ export function ConversationView(props: {
     if (chat.conversations.activeId() === props.conversationId) chat.conversations.setActiveId(null);
   });
 
+  // A first page that failed to load (the server or the network went away while it was on
+  // its way) is asked again when the socket or the network is back; nothing else would
+  // ask, and the view stayed empty.
+  createEffect(
+    on(
+      () => chat.connectionState() === "online" && chat.browserOnline(),
+      (connected) => {
+        if (connected && props.conversationId > 0 && !untrack(thread).loaded) void loadOlder();
+      },
+      { defer: true },
+    ),
+  );
+
   // New messages at the end: follow them when the reader was at the bottom, or sent them.
   createEffect(
     on(
@@ -390,6 +403,9 @@ export function ConversationView(props: {
           </Show>
           <Show when={chat.threads.isLoading(props.conversationId)}>
             <p class="muted">{t("conversation.loadingMessages")}</p>
+          </Show>
+          <Show when={props.conversationId > 0 && !thread().loaded && !chat.threads.isLoading(props.conversationId)}>
+            <p class="muted">{t("conversation.loadFailed")}</p>
           </Show>
           <Show when={props.conversationId <= 0}>
             <p class="muted">{t("conversation.sayHello")}</p>

@@ -132,6 +132,7 @@ export const de: Dictionary = {
     beginning: "Hier beginnt eure Unterhaltung.",
     beginningRoom: "Hier beginnt eure Unterhaltung in diesem Raum.",
     loadingMessages: "Nachrichten werden geladen…",
+    loadFailed: "Die Nachrichten konnten nicht geladen werden. Sie erscheinen, sobald die Verbindung wieder steht.",
     sayHello: "Sag Hallo, um die Unterhaltung zu beginnen.",
     seen: "Gesehen",
     seenBy: (count: number) => `Gesehen von ${count}`,

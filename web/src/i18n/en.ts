@@ -128,6 +128,7 @@ export const en = {
     beginning: "This is the beginning of your conversation.",
     beginningRoom: "This is the beginning of your conversation in this room.",
     loadingMessages: "Loading messages…",
+    loadFailed: "The messages could not be loaded. They will be when the connection is back.",
     sayHello: "Say hello to start the conversation.",
     seen: "Seen",
     seenBy: (count: number) => `Seen by ${count}`,
