@@ -1,14 +1,17 @@
 // The room header's buttons: the member list (with the room's settings) and Leave, which
 // asks first (a private room needs a new invitation to come back).
 import { useNavigate } from "@solidjs/router";
-import { createSignal, type JSX } from "solid-js";
+import { createSignal, type JSX, lazy, Show } from "solid-js";
 import type { Conversation } from "../../../../src/shared/api.ts";
 import { toFailure } from "../../api/client.ts";
 import { failureText } from "../../i18n/failures.ts";
 import { useApp, useChat, useI18n } from "../../stores/context.tsx";
 import { Icon } from "../Icon.tsx";
 import { ConfirmDialog } from "./ConfirmDialog.tsx";
-import { MembersPanel } from "./MembersPanel.tsx";
+
+// Loaded when first opened: most visits to a room never open the member list, and the
+// start-up JavaScript has a budget (tests/web/bundle-size.test.ts).
+const MembersPanel = lazy(() => import("./MembersPanel.tsx").then((module) => ({ default: module.MembersPanel })));
 
 export function RoomActions(props: { conversation: Conversation }): JSX.Element {
   const { api } = useApp();
@@ -16,6 +19,7 @@ export function RoomActions(props: { conversation: Conversation }): JSX.Element 
   const { t } = useI18n();
   const navigate = useNavigate();
   const [membersOpen, setMembersOpen] = createSignal(false);
+  const [membersWanted, setMembersWanted] = createSignal(false);
   const [leaving, setLeaving] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
@@ -38,7 +42,15 @@ export function RoomActions(props: { conversation: Conversation }): JSX.Element 
 
   return (
     <div class="room-actions">
-      <button class="button subtle" type="button" aria-haspopup="dialog" onClick={() => setMembersOpen(true)}>
+      <button
+        class="button subtle"
+        type="button"
+        aria-haspopup="dialog"
+        onClick={() => {
+          setMembersWanted(true);
+          setMembersOpen(true);
+        }}
+      >
         <Icon name="people" size={18} />
         {/* The name read out ("Show members 2") contains the count shown (WCAG 2.5.3). */}
         <span class="sr-only">{t("room.showMembers")} </span>
@@ -47,7 +59,9 @@ export function RoomActions(props: { conversation: Conversation }): JSX.Element 
       <button class="button subtle" type="button" aria-haspopup="dialog" onClick={() => setLeaving(true)}>
         {t("conversation.leaveRoom")}
       </button>
-      <MembersPanel conversation={props.conversation} open={membersOpen()} onClose={() => setMembersOpen(false)} />
+      <Show when={membersWanted()}>
+        <MembersPanel conversation={props.conversation} open={membersOpen()} onClose={() => setMembersOpen(false)} />
+      </Show>
       <ConfirmDialog
         open={leaving()}
         title={t("room.confirmLeaveTitle")}
