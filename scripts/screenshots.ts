@@ -2,7 +2,8 @@
 // screen with Chromium at 1280×800 and 390×844 (light, and dark for a few; English, and
 // German for the main ones) into
 // docs/screenshots/. Seeding goes through the public API, with a clock that starts a day
-// back so that the history spans "Yesterday" and "Today".
+// back so that the history spans "Yesterday" and "Today". Debian needs
+// fonts-noto-color-emoji for the emoji to show, and pngquant to shrink the files.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -288,6 +289,7 @@ try {
   await shootMembers(browser, shoot, logIn, { ada, grace, roomId: general.id });
   await shootAdmin(browser, shoot, logIn, { ada, grace, edsger, katherine });
   await shootAccounts(browser, shoot, logIn, { ada, grace, katherine, alan, roomId: general.id });
+  await shootMessages(browser, shoot, logIn, { ada, grace, katherine });
 
   await browser.close();
   shrink();
@@ -535,6 +537,60 @@ async function shootAccounts(
       await page.getByRole("log").getByText("Message from a blocked person").first().waitFor();
       await picturesLoaded(page);
       await shoot(page, `room-avatars-${label}-${scheme}`);
+      await context.close();
+    }
+  }
+}
+
+/**
+ * Messages (issue 14): a room with a code block, a reply, reactions and a mention of the
+ * reader, its actions shown on hover (wide); and the mention autocomplete in the message
+ * box; wide and phone, light and dark.
+ */
+async function shootMessages(
+  browser: Awaited<ReturnType<typeof launchBrowser>>,
+  shoot: (page: Page, name: string) => Promise<void>,
+  logIn: (page: Page, username: string) => Promise<void>,
+  people: { ada: Seeded; grace: Seeded; katherine: Seeded },
+) {
+  const { ada, grace, katherine } = people;
+  const room = await grace.trpc.rooms.create.mutate({ name: "flight-software" });
+  for (const member of [ada, katherine]) await member.trpc.rooms.join.mutate({ id: room.id });
+  const say = (who: Seeded, body: string, replyTo?: number) =>
+    who.trpc.history.send.mutate({ to: { conversationId: room.id }, body, ...(replyTo ? { replyTo } : {}) });
+  const question = await say(katherine, "Which loop do we keep for the **guidance** update?");
+  await say(
+    grace,
+    "This one, with the bound checked first:\n```\nfor (let step = 0; step < steps; step += 1) {\n  if (drift(step) > limit) break;\n  correct(step);\n}\n```",
+  );
+  const answer = await say(ada, "Agreed, the bound first. *Much* easier to read.", question.id);
+  await grace.trpc.history.react.mutate({ id: answer.id, emoji: "👍", on: true });
+  await katherine.trpc.history.react.mutate({ id: answer.id, emoji: "👍", on: true });
+  await katherine.trpc.history.react.mutate({ id: answer.id, emoji: "🚀", on: true });
+  await say(katherine, `<@${ada.id}> can you check the ~~old~~ new numbers before Friday?`);
+
+  for (const [label, viewport] of [
+    ["desktop", DESKTOP],
+    ["phone", PHONE],
+  ] as const) {
+    for (const scheme of ["light", "dark"] as const) {
+      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
+      await logIn(page, "ada");
+      await page.goto(`/c/${room.id}`);
+      const log = page.getByRole("log");
+      await log.getByText("new numbers", { exact: false }).waitFor();
+      await log.locator(".message", { hasText: "Much" }).getByRole("button", { name: /^👍/ }).waitFor();
+      if (label === "desktop") {
+        // The actions of Ada's reply, as a pointer over it shows them.
+        await log.locator(".message", { hasText: "Much" }).hover();
+        await log.getByRole("toolbar", { name: "Message actions" }).first().waitFor();
+      }
+      await shoot(page, `messages-${label}-${scheme}`);
+      const box = page.getByRole("textbox", { name: /^Message / });
+      await box.click();
+      await page.keyboard.type("Thanks @");
+      await page.getByRole("listbox").getByRole("option").first().waitFor();
+      await shoot(page, `mention-autocomplete-${label}-${scheme}`);
       await context.close();
     }
   }
