@@ -64,8 +64,8 @@ test("a reply shows its parent's author and first line, for both, live and after
   ] as const) {
     const quote = row(page, "Noon works for me").getByRole("button", { name: `Reply to ${author}: show the message` });
     await quote.waitFor();
-    expect(await quote.innerText()).toContain("Fuel check at noon");
-    expect(await quote.innerText()).not.toContain("second line");
+    expect(await quote.textContent()).toContain("Fuel check at noon");
+    expect(await quote.textContent()).not.toContain("second line");
   }
   await bob.page.reload();
   await row(bob.page, "Noon works for me")
@@ -90,7 +90,7 @@ test("a click on the quote of a message far back in the history opens the conver
 
   await reply.getByRole("button", { name: /^Reply to Bob Stone/ }).click();
   await target.waitFor();
-  expect(await target.innerText()).toContain("The launch window opens at dawn");
+  expect(await target.textContent()).toContain("The launch window opens at dawn");
   await ada.page.waitForURL(new RegExp(`/c/${roomId}/m/${far.id}$`));
   expect(await target.getAttribute("class")).toContain("focused");
   expect(await target.isVisible()).toBe(true);
@@ -103,10 +103,10 @@ test("a deleted message shows as deleted in the quote of a reply to it", async (
   await bob.page.goto(`/c/${roomId}`);
   const quote = row(bob.page, "Why scrub?").getByRole("button", { name: /^Reply to You/ });
   await quote.waitFor();
-  expect(await quote.innerText()).toContain("Scrub the countdown");
+  expect(await quote.textContent()).toContain("Scrub the countdown");
 
   await bobUser.trpc.history.delete.mutate({ id: doomed.id });
   await row(bob.page, "Why scrub?").getByText("This message was deleted").waitFor();
-  expect(await quote.innerText()).not.toContain("Scrub the countdown");
+  expect(await quote.textContent()).not.toContain("Scrub the countdown");
   expect(bob.errors).toEqual([]);
 }, 60_000);
