@@ -26,7 +26,16 @@ const UploadList = lazy(() => import("./UploadList.tsx").then((module) => ({ def
 
 let nextUploadKey = 1;
 
+/**
+ * What was typed and not sent, per conversation, for as long as the page lives. The first
+ * message to someone replaces their new-conversation view with the conversation's own
+ * once stored; what the person typed meanwhile moves into the new box (it was lost).
+ */
+const drafts = new Map<string, string>();
+
 export function Composer(props: {
+  /** Whose draft this box holds (kept when the box is replaced or the person comes back). */
+  draftKey?: string;
   label: string;
   placeholder: string;
   onSend: (body: string, attachments: Attachment[]) => Promise<string | null> | string | null;
@@ -47,7 +56,18 @@ export function Composer(props: {
   let input!: HTMLTextAreaElement;
   let picker!: HTMLInputElement;
 
+  const saveDraft = () => {
+    if (!props.draftKey) return;
+    if (input.value) drafts.set(props.draftKey, input.value);
+    else drafts.delete(props.draftKey);
+  };
+
   onMount(() => {
+    const draft = props.draftKey ? drafts.get(props.draftKey) : undefined;
+    if (draft && !input.value) {
+      input.value = draft;
+      resize();
+    }
     void fetchUploadLimits().then(setLimits);
   });
 
@@ -109,7 +129,9 @@ export function Composer(props: {
     input.focus();
   };
 
+  /** After every change of the text: the box's height, the counter and the draft. */
   const resize = () => {
+    saveDraft();
     input.style.height = "auto";
     input.style.height = `${Math.min(input.scrollHeight, 200)}px`;
     setLength(input.value.length);

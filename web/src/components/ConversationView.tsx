@@ -307,6 +307,12 @@ export function ConversationView(props: {
 
   const typingText = () => t("conversation.typing", chat.threads.typing(props.conversationId).map(senderName));
 
+  // A direct conversation's draft goes by the person: the same before and after its first message.
+  const draftKey = () => {
+    if (props.conversationId < 0) return `person:${-props.conversationId}`;
+    return props.kind === "direct" && props.peer ? `person:${props.peer.id}` : `conversation:${props.conversationId}`;
+  };
+
   const send = async (body: string, attachments: Attachment[]) => {
     if (props.conversationId > 0) chat.typingDone(props.conversationId);
     const replyTo = ui.replyingTo()?.id;
@@ -544,6 +550,7 @@ export function ConversationView(props: {
       >
         <ReplyBar ui={ui} nameOf={senderName} />
         <Composer
+          draftKey={draftKey()}
           label={t("conversation.composerLabel", props.title)}
           placeholder={t("conversation.composerPlaceholder", props.kind === "room" ? `#${props.title}` : props.title)}
           onSend={send}
