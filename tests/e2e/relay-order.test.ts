@@ -9,6 +9,7 @@ import type { Socket } from "bun";
 import type { Browser } from "playwright-core";
 import { launchBrowser, newPerson, signUpInBrowser } from "../helpers/browser.ts";
 import { signUp, trpcClient } from "../helpers/client.ts";
+import { eventually } from "../helpers/conversations.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 
@@ -108,6 +109,17 @@ test("n + 1 relayed late after n + 2 delivered locally is fetched, shown once, i
   const log = page.getByRole("log");
   await log.getByText("hello", { exact: true }).waitFor();
   const to = { conversationId: hello.conversationId };
+  // Rita's read mark takes a number of the stream too: let it land before the two sends,
+  // which must take n + 1 and n + 2.
+  await eventually(
+    () =>
+      x.deps.database.sqlite
+        .query<{ upTo: number }, [number, number]>(
+          "select last_read_message_id as upTo from members where user_id = ? and conversation_id = ?",
+        )
+        .get(ritaId, hello.conversationId)?.upTo === hello.id,
+    "Rita's read mark to be stored",
+  );
 
   relay.hold();
   // n + 1 through X: it reaches Y only through Redis, which the relay holds back.
