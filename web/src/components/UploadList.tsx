@@ -40,6 +40,17 @@ export function UploadList(props: {
         return t("files.empty", name);
     }
   };
+  /** Remove: once ready, after a failure, after a refusal. */
+  const remove = (upload: Upload) => (
+    <button
+      class="link-button"
+      type="button"
+      aria-label={t("files.removeFile", upload.file.name)}
+      onClick={() => props.onRemove(upload)}
+    >
+      {t("files.remove")}
+    </button>
+  );
   return (
     <ul class="upload-list" aria-label={t("files.toSend")}>
       <Index each={props.uploads}>
@@ -71,14 +82,7 @@ export function UploadList(props: {
               <Match when={upload().state === "done"}>
                 <div class="upload-status">
                   <span class="muted">{t("files.ready")}</span>
-                  <button
-                    class="link-button"
-                    type="button"
-                    aria-label={t("files.removeFile", upload().file.name)}
-                    onClick={() => props.onRemove(upload())}
-                  >
-                    {t("files.remove")}
-                  </button>
+                  {remove(upload())}
                 </div>
               </Match>
               <Match when={upload().state === "failed"}>
@@ -87,27 +91,13 @@ export function UploadList(props: {
                   <button class="link-button" type="button" onClick={() => props.onRetry(upload())}>
                     {t("files.retry")}
                   </button>
-                  <button
-                    class="link-button"
-                    type="button"
-                    aria-label={t("files.removeFile", upload().file.name)}
-                    onClick={() => props.onRemove(upload())}
-                  >
-                    {t("files.remove")}
-                  </button>
+                  {remove(upload())}
                 </div>
               </Match>
               <Match when={upload().state === "refused"}>
                 <div class="upload-status" role="alert">
                   <span class="upload-problem">{refusalText(upload())}</span>
-                  <button
-                    class="link-button"
-                    type="button"
-                    aria-label={t("files.removeFile", upload().file.name)}
-                    onClick={() => props.onRemove(upload())}
-                  >
-                    {t("files.remove")}
-                  </button>
+                  {remove(upload())}
                 </div>
               </Match>
             </Switch>
