@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { seriousViolations } from "../helpers/axe.ts";
-import { launchBrowser, newPerson, type Person } from "../helpers/browser.ts";
+import { launchBrowser, openConversationAs, type Person } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { png } from "../helpers/files.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -21,14 +21,8 @@ let bob: Person;
 const MAX_UPLOAD = 300_000;
 const PDF = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
-async function openRoomAs(user: TestUser): Promise<Person> {
-  const person = await newPerson(browser, server.url);
-  await person.context.addCookies([{ name: "session", value: user.token, url: server.url }]);
-  await person.context.addInitScript(() => localStorage.setItem("parley.signedIn", "1"));
-  await person.page.goto(`/c/${roomId}`, { waitUntil: "domcontentloaded", timeout: 30_000 });
-  await person.page.getByRole("heading", { name: "design-review", level: 1 }).waitFor();
-  return person;
-}
+const openRoomAs = (user: TestUser): Promise<Person> =>
+  openConversationAs(browser, server.url, user.token, roomId, "design-review");
 
 const log = (page: Page) => page.getByRole("log");
 const uploads = (page: Page) => page.getByRole("list", { name: "Files to send" });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { seriousViolations } from "../helpers/axe.ts";
-import { launchBrowser, newPerson, type Person, sendMessage } from "../helpers/browser.ts";
+import { launchBrowser, openConversationAs, type Person, sendMessage } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -16,15 +16,8 @@ let ada: Person;
 let bob: Person;
 let cy: Person;
 
-/** A browser signed in as `user` (the session cookie, as a login leaves it), in the room. */
-async function openRoomAs(user: TestUser): Promise<Person> {
-  const person = await newPerson(browser, server.url);
-  await person.context.addCookies([{ name: "session", value: user.token, url: server.url }]);
-  await person.context.addInitScript(() => localStorage.setItem("parley.signedIn", "1"));
-  await person.page.goto(`/c/${roomId}`, { waitUntil: "domcontentloaded", timeout: 30_000 });
-  await person.page.getByRole("heading", { name: "release-train", level: 1 }).waitFor();
-  return person;
-}
+const openRoomAs = (user: TestUser): Promise<Person> =>
+  openConversationAs(browser, server.url, user.token, roomId, "release-train");
 
 const log = (page: Page) => page.getByRole("log");
 const row = (page: Page, text: string) => log(page).locator(".message", { hasText: text });

@@ -5,7 +5,7 @@
 // quotes of its replies.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPerson, type Person, sendMessage } from "../helpers/browser.ts";
+import { launchBrowser, openConversationAs, type Person, sendMessage } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -17,14 +17,8 @@ let bobUser: TestUser;
 let ada: Person;
 let bob: Person;
 
-async function openRoomAs(user: TestUser): Promise<Person> {
-  const person = await newPerson(browser, server.url);
-  await person.context.addCookies([{ name: "session", value: user.token, url: server.url }]);
-  await person.context.addInitScript(() => localStorage.setItem("parley.signedIn", "1"));
-  await person.page.goto(`/c/${roomId}`, { waitUntil: "domcontentloaded", timeout: 30_000 });
-  await person.page.getByRole("heading", { name: "launch-pad", level: 1 }).waitFor();
-  return person;
-}
+const openRoomAs = (user: TestUser): Promise<Person> =>
+  openConversationAs(browser, server.url, user.token, roomId, "launch-pad");
 
 const log = (page: Page) => page.getByRole("log");
 const row = (page: Page, text: string) => log(page).locator(".message", { hasText: text });

@@ -59,6 +59,25 @@ export async function newPerson(
   return { context, page, errors };
 }
 
+/**
+ * Someone signed up through the API, in a browser of their own with their session cookie
+ * (as a login leaves it), on a conversation: waits for its title.
+ */
+export async function openConversationAs(
+  browser: Browser,
+  baseUrl: string,
+  token: string,
+  conversationId: number,
+  title: string,
+): Promise<Person> {
+  const person = await newPerson(browser, baseUrl);
+  await person.context.addCookies([{ name: "session", value: token, url: baseUrl }]);
+  await person.context.addInitScript(() => localStorage.setItem("parley.signedIn", "1"));
+  await person.page.goto(`/c/${conversationId}`, { waitUntil: "domcontentloaded", timeout: 30_000 });
+  await person.page.getByRole("heading", { name: title, level: 1 }).waitFor();
+  return person;
+}
+
 export type SignupFields = { firstName: string; lastName: string; username: string; email?: string; password?: string };
 
 /** Signs up through the form, as a person would, and waits for the conversation list. */
