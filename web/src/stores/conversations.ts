@@ -15,6 +15,31 @@ export function createConversationsStore(api: Api, me: () => number) {
   });
   const [activeId, setActiveId] = createSignal<number | null>(null);
   let refreshing: Promise<void> | null = null;
+  // A refresh's answer is a snapshot taken when the server read it: live frames handled
+  // while it was on its way may be newer (a conversation begun meanwhile, a message, a
+  // leave). Those are remembered so that the answer cannot undo them, and a refresh asked
+  // for during the flight runs again after it, since the answer may predate the reason.
+  let refreshAgain = false;
+  const changedInFlight = new Set<number>();
+  const removedInFlight = new Set<number>();
+  const noteChange = (id: number) => {
+    if (refreshing) changedInFlight.add(id);
+  };
+
+  /** The answer of a refresh, with what changed live during its flight laid over it. */
+  const withLiveChanges = (answer: Conversation[]): Conversation[] => {
+    const answered = new Set(answer.map((c) => c.id));
+    const begunMeanwhile = state.list.filter((c) => changedInFlight.has(c.id) && !answered.has(c.id));
+    const kept = answer
+      .filter((c) => !removedInFlight.has(c.id))
+      .map((fromServer) => {
+        if (!changedInFlight.has(fromServer.id)) return fromServer;
+        const live = state.list.find((c) => c.id === fromServer.id);
+        if (!live) return fromServer;
+        return (fromServer.lastMessage?.seq ?? 0) > (live.lastMessage?.seq ?? 0) ? fromServer : live;
+      });
+    return [...begunMeanwhile, ...kept];
+  };
 
   const indexOf = (id: number) => state.list.findIndex((c) => c.id === id);
 
@@ -31,16 +56,28 @@ export function createConversationsStore(api: Api, me: () => number) {
 
     /** Reloads the list from the server (at start and after every reconnect). */
     refresh(): Promise<void> {
-      refreshing ??= (async () => {
+      if (refreshing) {
+        refreshAgain = true;
+        return refreshing;
+      }
+      refreshing = (async () => {
         try {
-          const list = await api.trpc.history.conversations.query();
-          // Reconciled by id: an open conversation keeps its identity (and its view).
-          setState("list", reconcile(list, { key: "id" }));
-          setState({ loaded: true, failed: false });
+          do {
+            refreshAgain = false;
+            changedInFlight.clear();
+            removedInFlight.clear();
+            const answer = await api.trpc.history.conversations.query();
+            // Reconciled by id: an open conversation keeps its identity (and its view).
+            setState("list", reconcile(withLiveChanges(answer), { key: "id" }));
+            setState({ loaded: true, failed: false });
+          } while (refreshAgain);
         } catch {
           setState({ failed: !state.loaded });
         } finally {
           refreshing = null;
+          refreshAgain = false;
+          changedInFlight.clear();
+          removedInFlight.clear();
         }
       })();
       return refreshing;
@@ -48,6 +85,8 @@ export function createConversationsStore(api: Api, me: () => number) {
 
     /** A new or joined conversation: put it first (or update it in place). */
     upsert(conversation: Conversation) {
+      noteChange(conversation.id);
+      removedInFlight.delete(conversation.id);
       const index = indexOf(conversation.id);
       if (index === -1) setState("list", (list) => [conversation, ...list]);
       else setState("list", index, conversation);
@@ -60,6 +99,7 @@ export function createConversationsStore(api: Api, me: () => number) {
     },
 
     remove(id: number) {
+      if (refreshing) removedInFlight.add(id);
       setState("list", (list) => list.filter((c) => c.id !== id));
     },
 
@@ -79,10 +119,14 @@ export function createConversationsStore(api: Api, me: () => number) {
       const last = current.lastMessage;
       // A change to the last message (an edit, a deletion) updates the preview, counts nothing.
       if (last && last.id === message.id) {
-        if (message.seq > last.seq) setState("list", index, "lastMessage", message);
+        if (message.seq > last.seq) {
+          noteChange(message.conversationId);
+          setState("list", index, "lastMessage", message);
+        }
         return false;
       }
       if (last && last.id > message.id) return false;
+      noteChange(message.conversationId);
       setState(
         produce((s) => {
           const [moved] = s.list.splice(index, 1);
