@@ -1,5 +1,5 @@
 // Replies in a room of two: Ada answers one of Bob's messages with the Reply action, and
-// both see the quote (author and first line), live and after a reload; a click on a quote
+// both see the quote (author and first line, as plain text), live and after a reload; a click on a quote
 // whose message lies far back in the history (beyond the pages loaded) opens the
 // conversation there, with the message marked; a deleted message shows as deleted in the
 // quotes of its replies.
@@ -40,8 +40,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-test("a reply shows its parent's author and first line, for both, live and after a reload", async () => {
-  await say(bobUser, "Fuel check at noon\nsecond line stays out of the quote");
+test("a reply shows its parent's author and first line as plain text, for both, live and after a reload", async () => {
+  await say(bobUser, "Fuel check at **noon** :rocket:\nsecond line stays out of the quote");
   ada = await openRoomAs(adaUser);
   bob = await openRoomAs(bobUser);
 
@@ -58,7 +58,9 @@ test("a reply shows its parent's author and first line, for both, live and after
   ] as const) {
     const quote = row(page, "Noon works for me").getByRole("button", { name: `Reply to ${author}: show the message` });
     await quote.waitFor();
-    expect(await quote.textContent()).toContain("Fuel check at noon");
+    // The words the message shows, not its Markdown markers or shortcodes.
+    expect(await quote.textContent()).toContain("Fuel check at noon 🚀");
+    expect(await quote.textContent()).not.toContain("*");
     expect(await quote.textContent()).not.toContain("second line");
   }
   await bob.page.reload();

@@ -1,6 +1,6 @@
 // The Markdown subset as a tree: what is formatted, and what hostile input becomes (text).
 import { describe, expect, test } from "bun:test";
-import { type Block, type Inline, MAX_DEPTH, parseMessage } from "../../web/src/lib/markdown.ts";
+import { type Block, type Inline, MAX_DEPTH, parseMessage, plainText } from "../../web/src/lib/markdown.ts";
 
 /** Every string the tree holds, in order: what a reader would see. */
 function shownText(blocks: readonly Block[]): string {
@@ -157,5 +157,27 @@ describe("parseMessage", () => {
 
   test("an escaped character is shown as itself", () => {
     expect(shownText(parseMessage("\\*not bold\\*"))).toBe("*not bold*");
+  });
+});
+
+describe("plainText (previews, reply quotes, notifications)", () => {
+  const words = {
+    mention: (userId: number | "room") => (userId === "room" ? "room" : `Person ${userId}`),
+    shortcode: (name: string) => (name === "tada" ? "🎉" : `:${name}:`),
+  };
+
+  test("shows what the formatting shows, without its markers", () => {
+    expect(plainText("**Ship** it _today_, ~~not~~ `now`", words)).toBe("Ship it today, not now");
+    expect(plainText("see [the plan](https://example.com/plan) :tada: :nope:", words)).toBe("see the plan 🎉 :nope:");
+  });
+
+  test("mentions read as names; blocks and lines are joined by spaces", () => {
+    expect(plainText("<@7> and <@room>:\n> quoted\n\n- one\n- two\n\n```\nlet x;\n```", words)).toBe(
+      "@Person 7 and @room: quoted one two let x;",
+    );
+  });
+
+  test("raw HTML stays the text that was typed", () => {
+    expect(plainText("<b>hi</b> <script>x</script>", words)).toBe("<b>hi</b> <script>x</script>");
   });
 });

@@ -19,6 +19,7 @@ import {
 } from "solid-js";
 import type { Attachment, Message, UserSummary } from "../../../src/shared/api.ts";
 import { dayLabel, markRows, timeLabel } from "../lib/grouping.ts";
+import { markdownReady } from "../lib/markdown-loader.ts";
 import type { PendingMessage } from "../lib/thread.ts";
 import { filesOf } from "../lib/uploads.ts";
 import { useChat, useI18n } from "../stores/context.tsx";
@@ -29,7 +30,7 @@ import { Composer } from "./Composer.tsx";
 import { Icon } from "./Icon.tsx";
 import { createMentionCandidates } from "./mention-candidates.ts";
 import { Attachments } from "./message/Attachments.tsx";
-import { MessageBody, markdownReady } from "./message/MessageBody.tsx";
+import { MessageBody } from "./message/MessageBody.tsx";
 import { MessageItem } from "./message/MessageItem.tsx";
 import { createMessageUi, useMessageKeys } from "./message/message-ui.ts";
 import { ReplyBar } from "./message/ReplyBar.tsx";

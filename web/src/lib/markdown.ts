@@ -84,6 +84,46 @@ export function parseMessage(body: string): Block[] {
   return blocks(lexer.lexer(body), 0);
 }
 
+/** How a one-line text shows a mention and a `:shortcode:` (the caller knows names and emoji). */
+export type PlainWords = { mention: (userId: number | "room") => string; shortcode: (name: string) => string };
+
+/**
+ * A body as one line of plain text, for previews and reply quotes: what the formatting
+ * shows without its markers (`**bold**` reads "bold", a link its text), blocks and line
+ * breaks joined by spaces.
+ */
+export function plainText(body: string, words: PlainWords): string {
+  const parts: string[] = [];
+  const inline = (node: Inline) => {
+    switch (node.kind) {
+      case "text":
+      case "code":
+        parts.push(node.text);
+        return;
+      case "br":
+        parts.push(" ");
+        return;
+      case "mention":
+        parts.push(`@${words.mention(node.userId)}`);
+        return;
+      case "shortcode":
+        parts.push(words.shortcode(node.name));
+        return;
+      default:
+        for (const child of node.children) inline(child);
+    }
+  };
+  const block = (node: Block) => {
+    if (parts.length > 0) parts.push(" ");
+    if (node.kind === "paragraph") for (const child of node.children) inline(child);
+    else if (node.kind === "code") parts.push(node.text.replace(/\s+/g, " "));
+    else if (node.kind === "quote") for (const child of node.children) block(child);
+    else for (const item of node.items) for (const child of item) block(child);
+  };
+  for (const node of parseMessage(body)) block(node);
+  return parts.join("").replace(/\s+/g, " ").trim();
+}
+
 function blocks(tokens: readonly Token[], depth: number): Block[] {
   const out: Block[] = [];
   for (const token of tokens) {

@@ -17,6 +17,8 @@ import { DEFAULT_MAX_BODY, type Message } from "../../../src/shared/api.ts";
 import { type ServerFrame, TYPING_THROTTLE_MS } from "../../../src/shared/events.ts";
 import type { Api } from "../api/client.ts";
 import type { I18n } from "../i18n/index.ts";
+import { emojiForShortcode } from "../lib/emoji.ts";
+import { markdown } from "../lib/markdown-loader.ts";
 import { mentionsAsNames } from "../lib/mentions.ts";
 import { createShortcutRegistry } from "../lib/shortcuts.ts";
 import { createBlocksStore } from "./blocks.ts";
@@ -88,11 +90,15 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
           ? i18n.t("conversation.notificationIn", name, conversationTitle(conversation, i18n.t))
           : name;
       const mentionsMe = message.mentions.includes(me());
-      const body = mentionsAsNames(message.body, (userId) => {
+      const mention = (userId: number | "room") => {
         const person = userId === "room" ? undefined : people.get(userId);
         if (person) return displayName(person);
         return i18n.t(userId === "room" ? "message.mentionRoom" : "message.mentionUnknown");
-      });
+      };
+      // A notification is plain text: the Markdown's words without their markers.
+      const shortcode = (name: string) => emojiForShortcode(name) ?? `:${name}:`;
+      const body =
+        markdown()?.plainText(message.body, { mention, shortcode }) ?? mentionsAsNames(message.body, mention);
       notifications.notify(
         { muted: conversation.muted, mentionsMe },
         title,

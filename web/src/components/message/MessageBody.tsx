@@ -1,23 +1,14 @@
 // A message body as formatted text: the tree of lib/markdown.ts rendered as elements and
-// text nodes (never HTML). The parser (with the link finder) is a chunk of its own,
-// requested when the app starts; until it is there (a moment, on the very first load) a
-// body shows as plain text.
-import { createMemo, createSignal, For, type JSX, Match, Show, Switch } from "solid-js";
+// text nodes (never HTML). The parser is loaded by lib/markdown-loader.ts; until it is
+// there (a moment, on the very first load) a body shows as plain text.
+import { createMemo, For, type JSX, Match, Show, Switch } from "solid-js";
 import { emojiForShortcode } from "../../lib/emoji.ts";
 import type { Block, Inline } from "../../lib/markdown.ts";
+import { markdown } from "../../lib/markdown-loader.ts";
 import { useChat, useI18n } from "../../stores/context.tsx";
 import { displayName } from "../../stores/people.ts";
 import { CodeBlock } from "./CodeBlock.tsx";
 import "./message.css";
-
-type Markdown = typeof import("../../lib/markdown.ts");
-const [markdown, setMarkdown] = createSignal<Markdown | null>(null);
-
-/** Resolves when bodies can be formatted (the conversation view waits for it before its first scroll). */
-export const markdownReady: Promise<void> = import("../../lib/markdown.ts").then(
-  (module) => void setMarkdown(() => module),
-  () => {}, // Offline before the chunk came: bodies stay plain text.
-);
 
 export function MessageBody(props: { body: string }): JSX.Element {
   const tree = createMemo(() => markdown()?.parseMessage(props.body));
