@@ -69,3 +69,17 @@ test("three people talk in a room", async () => {
   }
   for (const person of people) expect(person.errors).toEqual([]);
 }, 40_000);
+
+test("on a phone-sized screen the room's name is shown whole beside its buttons", async () => {
+  const [rosa] = people as [Person];
+  await rosa.page.setViewportSize({ width: 390, height: 844 });
+  const title = rosa.page.getByRole("heading", { name: "Book club", level: 1 });
+  await title.waitFor();
+  // Not cut to "Bo…": the buttons leave the name its width (Leave room shows as its icon).
+  expect(await title.evaluate((h) => h.scrollWidth <= h.clientWidth)).toBe(true);
+  const leave = rosa.page.getByRole("button", { name: "Leave room" });
+  expect(await leave.isVisible()).toBe(true);
+  await leave.click();
+  await rosa.page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+  expect(rosa.errors).toEqual([]);
+}, 30_000);

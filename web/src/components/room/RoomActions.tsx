@@ -56,8 +56,16 @@ export function RoomActions(props: { conversation: Conversation }): JSX.Element 
         <span class="sr-only">{t("room.showMembers")} </span>
         <span>{props.conversation.room?.memberCount ?? ""}</span>
       </button>
-      <button class="button subtle" type="button" aria-haspopup="dialog" onClick={() => setLeaving(true)}>
-        {t("conversation.leaveRoom")}
+      <button
+        class="button subtle leave-room"
+        type="button"
+        aria-haspopup="dialog"
+        title={t("conversation.leaveRoom")}
+        onClick={() => setLeaving(true)}
+      >
+        <Icon name="logout" size={18} />
+        {/* Read out everywhere; shown only where the header has room for it beside the name. */}
+        <span class="leave-room-label">{t("conversation.leaveRoom")}</span>
       </button>
       <Show when={membersWanted()}>
         <MembersPanel conversation={props.conversation} open={membersOpen()} onClose={() => setMembersOpen(false)} />
