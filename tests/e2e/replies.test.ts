@@ -1,7 +1,8 @@
 // Replies in a room of two: Ada answers one of Bob's messages with the Reply action, and
 // both see the quote (author and first line, as plain text), live and after a reload; a click on a quote
 // whose message lies far back in the history (beyond the pages loaded) opens the
-// conversation there, with the message marked; a deleted message shows as deleted in the
+// conversation there (the page around it), with the message marked, and the messages
+// between it and the latest load as one reads down to them; a deleted message shows as deleted in the
 // quotes of its replies.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
@@ -90,6 +91,24 @@ test("a click on the quote of a message far back in the history opens the conver
   await ada.page.waitForURL(new RegExp(`/c/${roomId}/m/${far.id}$`));
   expect(await target.getAttribute("class")).toContain("focused");
   expect(await target.isVisible()).toBe(true);
+
+  // Opened through history.around: the page around it, apart from the latest messages, with
+  // the messages in between loading as Ada reads down to them.
+  const between = log(ada.page).getByRole("button", { name: "Show the messages in between" });
+  await between.waitFor();
+  for (let step = 0; step < 20 && (await between.count()) > 0; step += 1) {
+    // Each page goes in above the row and pushes it down: bring it back into view.
+    await between.scrollIntoViewIfNeeded().catch(() => {});
+    await between.waitFor({ state: "detached", timeout: 1_000 }).catch(() => {});
+  }
+  await between.waitFor({ state: "detached" });
+  const ids = await log(ada.page)
+    .locator("[data-message-id]")
+    .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-message-id"))));
+  expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  expect(new Set(ids).size).toBe(ids.length);
+  for (const i of [0, 30, 60, 90, 119])
+    expect(await log(ada.page).getByText(`filler ${i}`, { exact: true }).count()).toBe(1);
   expect(ada.errors).toEqual([]);
 }, 90_000);
 

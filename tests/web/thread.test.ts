@@ -2,9 +2,11 @@
 import { describe, expect, test } from "bun:test";
 import type { Message } from "../../src/shared/api.ts";
 import {
+  addAroundPage,
   addMessages,
   addOlderPage,
   emptyThread,
+  fillUnloaded,
   mergeMessages,
   type PendingMessage,
   settlePending,
@@ -112,5 +114,46 @@ describe("quotes of replies follow their parent", () => {
   test("a new message changes no quote", () => {
     const after = addMessages(thread, [message(4)]);
     expect(after.items[1]).toBe(thread.items[1]);
+  });
+});
+
+describe("a jump far back (history.around) and the span it leaves unloaded", () => {
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
+  // The latest page: messages 900–914 of a conversation of 914.
+  const latest = () => addOlderPage(emptyThread(), { items: range(900, 914), hasMore: true });
+
+  test("a page far from the latest is held apart, with the span between noted", () => {
+    const jumped = addAroundPage(latest(), { messages: range(100, 149), hasOlder: true, hasNewer: true });
+    expect(jumped.items.map((m) => m.id)).toEqual([...range(100, 149), ...range(900, 914)].map((m) => m.id));
+    expect(jumped.unloaded).toEqual({ after: 149, before: 900 });
+    expect(jumped.hasMore).toBe(true);
+  });
+
+  test("a page that meets the latest run is merged, with nothing unloaded", () => {
+    const jumped = addAroundPage(latest(), { messages: range(880, 905), hasOlder: true, hasNewer: true });
+    expect(jumped.unloaded).toBeNull();
+    expect(jumped.items.map((m) => m.id)).toEqual(range(880, 914).map((m) => m.id));
+  });
+
+  test("filling from the older side closes the span when it reaches the latest run", () => {
+    let thread = addAroundPage(latest(), { messages: range(700, 749), hasOlder: true, hasNewer: true });
+    thread = fillUnloaded(thread, { messages: range(700, 849), hasOlder: true, hasNewer: true });
+    expect(thread.unloaded).toEqual({ after: 849, before: 900 });
+    thread = fillUnloaded(thread, { messages: range(800, 914), hasOlder: true, hasNewer: false });
+    expect(thread.unloaded).toBeNull();
+    expect(thread.items.map((m) => m.id)).toEqual(range(700, 914).map((m) => m.id));
+  });
+
+  test("a second jump lets the first one's page go: one unloaded span at most", () => {
+    let thread = addAroundPage(latest(), { messages: range(100, 149), hasOlder: true, hasNewer: true });
+    thread = addAroundPage(thread, { messages: range(500, 549), hasOlder: true, hasNewer: true });
+    expect(thread.items[0]?.id).toBe(500);
+    expect(thread.unloaded).toEqual({ after: 549, before: 900 });
+  });
+
+  test("the first message of the conversation: nothing older to load", () => {
+    const thread = addAroundPage(latest(), { messages: range(1, 25), hasOlder: false, hasNewer: true });
+    expect(thread.hasMore).toBe(false);
+    expect(thread.unloaded).toEqual({ after: 25, before: 900 });
   });
 });

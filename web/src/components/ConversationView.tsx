@@ -36,6 +36,7 @@ import { createMessageUi, useMessageKeys } from "./message/message-ui.ts";
 import { ReplyBar } from "./message/ReplyBar.tsx";
 import { RoomHeaderSub } from "./room/RoomHeaderSub.tsx";
 import { SystemLine } from "./room/SystemLine.tsx";
+import { UnloadedSpan } from "./UnloadedSpan.tsx";
 
 /** A row's mark as shown: its day as a label. */
 type ShownMark = { day?: string; runStart: boolean };
@@ -226,9 +227,10 @@ export function ConversationView(props: {
   // Opening at a message: the pages up to it are loaded, then it is centred and marked.
   const [focused, setFocused] = createSignal<number | null>(null);
   const isFocused = createSelector(focused);
-  const [focusLost, setFocusLost] = createSignal<"absent" | "tooFar" | null>(null);
+  const [focusLost, setFocusLost] = createSignal(false);
+  const isUnloadedBefore = createSelector(() => thread().unloaded?.before ?? null);
   const focusOn = async (messageId: number) => {
-    let reached: "held" | "absent" | "tooFar";
+    let reached: "held" | "absent";
     try {
       const unread = chat.conversations.get(props.conversationId)?.unread;
       reached = await chat.threads.reach(props.conversationId, messageId, unread);
@@ -237,7 +239,7 @@ export function ConversationView(props: {
     }
     const held = reached === "held";
     if (dividerAfter() === null) setDividerAfter(thread().myReadUpTo);
-    setFocusLost(reached === "held" ? null : reached);
+    setFocusLost(!held);
     setFocused(held ? messageId : null);
     const row = held ? scroller.querySelector<HTMLElement>(`[data-message-id="${messageId}"]`) : null;
     if (!row) return scrollToBottom();
@@ -435,6 +437,13 @@ export function ConversationView(props: {
               const engage = () => setEngaged(true);
               return (
                 <>
+                  <Show when={isUnloadedBefore(id)}>
+                    <UnloadedSpan
+                      root={() => scroller}
+                      load={() => chat.threads.fillUnloaded(props.conversationId)}
+                      canLoad={() => thread().unloaded !== null && !chat.threads.isLoading(props.conversationId)}
+                    />
+                  </Show>
                   <Show when={isFirstUnread(id)}>
                     <div class="new-messages">
                       <span>{t("conversation.newMessages")}</span>
@@ -525,7 +534,7 @@ export function ConversationView(props: {
 
       <Show when={focusLost()}>
         <p class="focus-lost" role="status">
-          {focusLost() === "tooFar" ? t("search.messageTooFar") : t("search.messageGone")}
+          {t("search.messageGone")}
         </p>
       </Show>
       <p class="typing" aria-live="polite">

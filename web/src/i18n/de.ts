@@ -132,6 +132,7 @@ export const de: Dictionary = {
     beginning: "Hier beginnt eure Unterhaltung.",
     beginningRoom: "Hier beginnt eure Unterhaltung in diesem Raum.",
     loadingMessages: "Nachrichten werden geladen…",
+    loadBetween: "Die Nachrichten dazwischen zeigen",
     loadFailed: "Die Nachrichten konnten nicht geladen werden. Sie erscheinen, sobald die Verbindung wieder steht.",
     sayHello: "Sag Hallo, um die Unterhaltung zu beginnen.",
     seen: "Gesehen",
@@ -512,8 +513,6 @@ export const de: Dictionary = {
   },
   search: {
     messageGone: "Diese Nachricht ist nicht mehr in dieser Unterhaltung.",
-    messageTooFar:
-      "Diese Nachricht liegt zu weit zurück, um sie hier zu öffnen; scroll nach oben, um sie zu erreichen.",
     open: "Suchen",
     shortcut: "Strg K",
     title: "Suche",

@@ -128,6 +128,7 @@ export const en = {
     beginning: "This is the beginning of your conversation.",
     beginningRoom: "This is the beginning of your conversation in this room.",
     loadingMessages: "Loading messages…",
+    loadBetween: "Show the messages in between",
     loadFailed: "The messages could not be loaded. They will be when the connection is back.",
     sayHello: "Say hello to start the conversation.",
     seen: "Seen",
@@ -499,7 +500,6 @@ export const en = {
   },
   search: {
     messageGone: "That message is not in this conversation any more.",
-    messageTooFar: "That message is too far back to open here; scroll up to reach it.",
     open: "Search",
     shortcut: "Ctrl K",
     title: "Search",

@@ -28,6 +28,12 @@ export type Thread = {
   reads: Record<number, number>;
   /** How far this user has read, from the server and live (the "New messages" divider). */
   myReadUpTo: number;
+  /**
+   * Messages with ids strictly between these two are not held: a jump far back (a reply's
+   * parent, a search hit, a link) loaded the page around its message apart from the latest
+   * ones. Filled from its older side as the reader scrolls down to it. One at most.
+   */
+  unloaded: { after: number; before: number } | null;
 };
 
 export const emptyThread = (): Thread => ({
@@ -37,6 +43,7 @@ export const emptyThread = (): Thread => ({
   loaded: false,
   reads: {},
   myReadUpTo: 0,
+  unloaded: null,
 });
 
 /**
@@ -116,4 +123,36 @@ export function addReads(thread: Thread, marks: readonly { userId: number; upTo:
 /** Adds an older page (from history.messages with `before`). */
 export function addOlderPage(thread: Thread, page: { items: readonly Message[]; hasMore: boolean }): Thread {
   return { ...addMessages(thread, page.items), hasMore: page.hasMore, loaded: true };
+}
+
+/** A `history.around` answer: oldest first, and whether more lie beyond either end. */
+type AroundPage = { messages: readonly Message[]; hasOlder: boolean; hasNewer: boolean };
+
+/**
+ * The page around a message that was not held (a loaded thread): merged when it meets the
+ * run up to the latest message, else held apart with the span between them unloaded. An
+ * earlier jump's page is let go first, so there is one unloaded span at most.
+ */
+export function addAroundPage(thread: Thread, page: AroundPage): Thread {
+  const latestRun = thread.unloaded
+    ? thread.items.filter((message) => message.id >= (thread.unloaded?.before ?? 0))
+    : thread.items;
+  const runOldest = latestRun[0]?.id;
+  const pageNewest = page.messages.at(-1)?.id ?? 0;
+  const meets = !page.hasNewer || runOldest === undefined || pageNewest >= runOldest;
+  const merged = addMessages({ ...thread, items: latestRun }, page.messages);
+  return {
+    ...merged,
+    hasMore: page.hasOlder,
+    unloaded: meets ? null : { after: pageNewest, before: runOldest },
+  };
+}
+
+/** The next page of the unloaded span, from its older side (a `history.around` its `after`). */
+export function fillUnloaded(thread: Thread, page: AroundPage): Thread {
+  const span = thread.unloaded;
+  if (!span) return thread;
+  const newest = page.messages.at(-1)?.id ?? span.after;
+  const closed = !page.hasNewer || newest >= span.before || newest <= span.after;
+  return { ...addMessages(thread, page.messages), unloaded: closed ? null : { after: newest, before: span.before } };
 }

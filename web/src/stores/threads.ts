@@ -7,7 +7,16 @@ import { caughtUp, hasGap, observe, type StreamPosition, startAt } from "../../.
 import { type Attachment, checkMessageBody, type Message } from "../../../src/shared/api.ts";
 import { type Api, toFailure } from "../api/client.ts";
 import { Outbox, type OutboxEntry, type SendTarget } from "../lib/outbox.ts";
-import { addMessages, addOlderPage, addReads, emptyThread, type PendingMessage, type Thread } from "../lib/thread.ts";
+import {
+  addAroundPage,
+  addMessages,
+  addOlderPage,
+  addReads,
+  emptyThread,
+  fillUnloaded,
+  type PendingMessage,
+  type Thread,
+} from "../lib/thread.ts";
 
 /** Messages per older page (the first page is the server's MESSAGES_TO_LOAD). */
 const OLDER_PAGE_SIZE = 50;
@@ -28,9 +37,11 @@ const CATCH_UP_ROUNDS = 20;
 /** Most messages the first page loads to reach the first unread one. */
 const FIRST_PAGE_MAX = 100;
 
-/** Pages of older messages read to reach a linked message (a search hit, a message link). */
-const REACH_PAGE_SIZE = 100;
-const REACH_PAGES_MAX = 100;
+/** Messages of the page around a message jumped to (a reply's parent, a search hit, a link). */
+const AROUND_PAGE_SIZE = 50;
+
+/** Messages one step into an unloaded span brings (history.around's largest page, half of it newer). */
+const FILL_PAGE_SIZE = 100;
 
 export type { SendTarget };
 
@@ -214,29 +225,48 @@ export function createThreadsStore(
     },
 
     /**
-     * Holds `messageId` if it is in the conversation: the latest page, then older pages
-     * until it is in (the thread stays one unbroken run up to the latest, so live messages
-     * and the stream go on as usual). "absent" when it is not in this conversation,
-     * "tooFar" when it lies more than REACH_PAGES_MAX pages back.
+     * Holds `messageId` if it is in the conversation: the latest page, then, when it is not
+     * in it, the page around it (history.around), apart from the latest run when they do
+     * not meet (see Thread.unloaded). "absent" when it is not in this conversation.
      */
-    async reach(conversationId: number, messageId: number, unread = 0): Promise<"held" | "absent" | "tooFar"> {
-      const [thread] = slot(conversationId);
+    async reach(conversationId: number, messageId: number, unread = 0): Promise<"held" | "absent"> {
+      const [thread, setThread] = slot(conversationId);
       const held = () => thread().items.some((message) => message.id === messageId);
-      // A page the view asked for may be on its way: wait for it rather than skip ahead.
-      const settled = async () => {
-        while (loading[conversationId]) await new Promise((resolve) => setTimeout(resolve, 50));
-      };
-      await settled();
+      // A page the view asked for may be on its way: wait for it rather than jump past it.
+      while (loading[conversationId]) await new Promise((resolve) => setTimeout(resolve, 50));
       if (!thread().loaded) await this.open(conversationId, unread);
-      for (let pages = 0; pages < REACH_PAGES_MAX && !held(); pages += 1) {
-        await settled();
-        const oldest = thread().items[0]?.id ?? 0;
-        if (!thread().hasMore || oldest <= messageId) break;
-        await this.loadOlder(conversationId, 0, REACH_PAGE_SIZE);
-      }
       if (held()) return "held";
-      const oldest = thread().items[0]?.id ?? 0;
-      return thread().hasMore && oldest > messageId ? "tooFar" : "absent";
+      setLoading(conversationId, true);
+      try {
+        const page = await api.trpc.history.around.query({ conversationId, messageId, limit: AROUND_PAGE_SIZE });
+        setThread((t) => addAroundPage(t, page));
+        onHistory(page.messages);
+        return "held";
+      } catch (failed) {
+        if (toFailure(failed).code === "NOT_FOUND") return "absent";
+        throw failed;
+      } finally {
+        setLoading(conversationId, false);
+      }
+    },
+
+    /** Loads the next messages of the unloaded span (after the page jumped to). */
+    async fillUnloaded(conversationId: number): Promise<void> {
+      const [thread, setThread] = slot(conversationId);
+      const span = thread().unloaded;
+      if (!span || loading[conversationId]) return;
+      setLoading(conversationId, true);
+      try {
+        const page = await api.trpc.history.around.query({
+          conversationId,
+          messageId: span.after,
+          limit: FILL_PAGE_SIZE,
+        });
+        setThread((t) => fillUnloaded(t, page));
+        onHistory(page.messages);
+      } finally {
+        setLoading(conversationId, false);
+      }
     },
 
     /** Loads the page before the oldest message held. Returns false when nothing more. */
