@@ -9,12 +9,14 @@
 //   bun run bench --tiny           the harness's own check, at a toy scale (the test suite)
 //   bun run bench --disk           databases in the OS temp folder instead of /dev/shm
 //   bun run bench --json FILE      also write every figure as JSON
+//   bun run bench --charts DIR     also draw the curves as SVG files in DIR (docs/benchmarks)
 //   bun run bench --profile DIR    Parley runs under Bun's CPU profiler; profiles (.cpuprofile
 //                                  and Markdown) land in DIR, one per Parley process
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { type Chart, writeCharts } from "./lib/charts.ts";
 import { OtherLoadMeter } from "./lib/proc.ts";
 import { parleyRuntimeFlags } from "./lib/processes.ts";
 import {
@@ -51,6 +53,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     disk: { type: "boolean", default: false },
     json: { type: "string" },
+    charts: { type: "string" },
     profile: { type: "string" },
   },
 });
@@ -94,6 +97,7 @@ const rows: Row[] = [];
 const targets: TargetCheck[] = [];
 const notes: string[] = [];
 const failures: string[] = [];
+const charts: Chart[] = [];
 /** Per scenario, the CPU the rest of the machine used meanwhile (percent of one core). */
 const otherLoad: { scenario: string; otherPercent: number; benchPercent: number }[] = [];
 // Above this, a scenario's figures were taken next to a busy neighbour: say so.
@@ -111,6 +115,7 @@ for (const key of selected) {
     targets.push(...outcome.targets);
     notes.push(...outcome.notes);
     failures.push(...(outcome.failures ?? []));
+    charts.push(...(outcome.charts ?? []));
   } catch (error) {
     const message = (error as Error).message?.split("\n")[0] ?? String(error);
     failures.push(`scenario ${key} (${scenario.title}) failed: ${message}`);
@@ -158,8 +163,13 @@ if (failures.length) console.log(`\nFAILURES:\n${failures.map((f) => `- ${f}`).j
 if (values.json) {
   writeFileSync(
     values.json,
-    JSON.stringify({ machine: before, after, scale: scale.name, rows, targets, notes, otherLoad, failures }, null, 2),
+    JSON.stringify(
+      { machine: before, after, scale: scale.name, rows, targets, notes, otherLoad, failures, charts },
+      null,
+      2,
+    ),
   );
 }
+if (values.charts) for (const file of writeCharts(charts, values.charts)) console.log(`chart: ${file}`);
 rmSync(workDir, { recursive: true, force: true });
 process.exit(failures.length ? 1 : 0);

@@ -1,4 +1,5 @@
 // The results of a run: rows of the printed table, and the targets checked against them.
+import type { Chart } from "./charts.ts";
 import type { Scale } from "./scale.ts";
 import { count, markdownTable, ms, type Summary } from "./stats.ts";
 
@@ -25,6 +26,8 @@ export type ScenarioOutcome = {
   notes: string[];
   /** Anything that makes the run wrong rather than slow: lost messages, failed sockets. */
   failures?: string[];
+  /** Curves for docs/BENCHMARKS.md (bench/lib/charts.ts). */
+  charts?: Chart[];
 };
 
 export type BenchContext = {

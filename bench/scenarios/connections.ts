@@ -1,6 +1,7 @@
 // Scenario 3: many authenticated, idle sockets. Resident memory per socket is the growth
 // of the server's RSS from before the first socket to after the last, divided by their
-// number; the time is from the first connect to the last `ready` frame.
+// number; the time is from the first connect to the last `ready` frame. The sockets are
+// opened in tenths, with the RSS read after each, for the memory-against-sockets chart.
 import { join } from "node:path";
 import { createUsers, openBenchDatabase } from "../lib/accounts.ts";
 import { Driver, type SocketSpec } from "../lib/driver-protocol.ts";
@@ -9,7 +10,18 @@ import { type ServerProcess, startBaseline, startParley } from "../lib/processes
 import type { BenchContext, Row, ScenarioOutcome } from "../lib/report.ts";
 import { count, ratio } from "../lib/stats.ts";
 
-type ConnectFigures = { perSocket: number; ms: number; connected: number; failed: number; cpu: number; peak: number };
+type ConnectFigures = {
+  perSocket: number;
+  ms: number;
+  connected: number;
+  failed: number;
+  cpu: number;
+  peak: number;
+  /** [sockets open, MB of RSS grown since before the first] after each tenth. */
+  memory: Array<[number, number]>;
+};
+
+const TENTHS = 10;
 
 async function connectAll(
   server: ServerProcess,
@@ -26,18 +38,30 @@ async function connectAll(
     const before = rssBytes(server.pid);
     const meter = new ProcessMeter([server.pid]);
     meter.start();
-    const result = await driver.connect(specs.slice(10), { concurrency, timeoutMs: 60_000 });
+    const rest = specs.slice(10);
+    const tenth = Math.ceil(rest.length / TENTHS);
+    const memory: Array<[number, number]> = [[warm.connected, 0]];
+    let connected = warm.connected;
+    let failed = warm.failed;
+    let ms = 0;
+    for (let start = 0; start < rest.length; start += tenth) {
+      const result = await driver.connect(rest.slice(start, start + tenth), { concurrency, timeoutMs: 60_000 });
+      connected += result.connected;
+      failed += result.failed;
+      ms += result.ms;
+      memory.push([connected, (rssBytes(server.pid) - before) / 1024 / 1024]);
+    }
     const usage = meter.stop();
     await settle();
     const after = rssBytes(server.pid);
-    const connected = warm.connected + result.connected;
     return {
-      perSocket: (after - before) / Math.max(1, result.connected),
-      ms: result.ms,
+      perSocket: (after - before) / Math.max(1, connected - warm.connected),
+      ms,
       connected,
-      failed: warm.failed + result.failed,
+      failed,
       cpu: usage.cpuPercent,
       peak: usage.peakRss,
+      memory,
     };
   } finally {
     await driver.stop();
@@ -98,6 +122,18 @@ export async function connections(ctx: BenchContext): Promise<ScenarioOutcome> {
 
   const kb = (f: ConnectFigures) => `${(f.perSocket / 1024).toFixed(2)} KB`;
   return {
+    charts: [
+      {
+        id: "connections-memory",
+        title: "Idle sockets: the server's memory as they connect",
+        x: "sockets open",
+        y: "RSS grown, MB",
+        series: [
+          { name: "baseline", baseline: true, points: base.memory },
+          { name: "Parley", points: parley.memory },
+        ],
+      },
+    ],
     rows: [
       row("baseline", base),
       row("parley", parley, `mem ${ratio(parley.perSocket / base.perSocket)}, time ${ratio(parley.ms / base.ms)}`),

@@ -226,9 +226,26 @@ export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome
     `1 direct: best loss-free throughput parley ${count(parleyMax)} msg/s, baseline ${count(baselineMax)} msg/s ` +
       `(${ratio(share)})${unsaturated(baseline) || unsaturated(parley) ? "; the sweep ended before saturating" : ""}`,
   ];
+  const curve = (steps: StepResult[], pick: (s: StepResult) => number): Array<[number, number]> =>
+    steps.map((s) => [s.offered, pick(s)]);
   return {
     rows,
     notes,
+    charts: [
+      {
+        id: "direct-latency",
+        title: "Direct messages: latency against offered load",
+        x: "offered messages/s",
+        y: "send → delivered, ms",
+        logY: true,
+        series: [
+          { name: "baseline p99", baseline: true, points: curve(baseline.steps, (s) => s.latency.p99) },
+          { name: "baseline p50", baseline: true, dashed: true, points: curve(baseline.steps, (s) => s.latency.p50) },
+          { name: "Parley p99", points: curve(parley.steps, (s) => s.latency.p99) },
+          { name: "Parley p50", dashed: true, points: curve(parley.steps, (s) => s.latency.p50) },
+        ],
+      },
+    ],
     targets: [
       {
         scenario: "1 direct",

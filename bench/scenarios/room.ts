@@ -201,8 +201,24 @@ export async function roomFanOut(ctx: BenchContext): Promise<ScenarioOutcome> {
     Math.max(0, ...steps.filter((s) => s.lost === 0 && s.latency.p99 < 50).map((s) => s.deliveriesPerSecond));
   const best = good(parleySteps);
   const full = members >= 1000;
+  const curve = (steps: StepResult[]): Array<[number, number]> =>
+    steps.map((s) => [s.offered * members, s.latency.p99]);
   return {
     rows,
+    charts: [
+      {
+        id: "room-latency",
+        title: `A room of ${count(members)}: the last member's p99 against offered deliveries`,
+        x: "offered deliveries/s (messages/s × members)",
+        y: "send → last member, p99 ms",
+        logY: true,
+        series: [
+          { name: "baseline", baseline: true, points: curve(baselineSteps) },
+          { name: "Parley", points: curve(parleySteps) },
+          ...(withReactions ? [{ name: "Parley + reactions", dashed: true, points: curve([withReactions]) }] : []),
+        ],
+      },
+    ],
     notes: [
       `2 room (${count(members)} members): most deliveries/s with p99 < 50 ms — parley ${count(best)}, ` +
         `baseline ${count(good(baselineSteps))} (${ratio(best / good(baselineSteps))})`,

@@ -9,8 +9,12 @@ import { removeDir, startBaseline, tempDir } from "../../bench/lib/processes.ts"
 const root = join(import.meta.dir, "../..");
 
 describe("bench", () => {
-  test("bun run bench --tiny runs every scenario, prints the table, loses nothing", async () => {
-    const run = Bun.spawn([process.execPath, "bench/run.ts", "--tiny"], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  test("bun run bench --tiny runs every scenario, prints the table, loses nothing, draws its charts", async () => {
+    const out = tempDir();
+    const run = Bun.spawn(
+      [process.execPath, "bench/run.ts", "--tiny", "--json", join(out, "run.json"), "--charts", join(out, "charts")],
+      { cwd: root, stdout: "pipe", stderr: "pipe" },
+    );
     const [output, errors, code] = await Promise.all([
       new Response(run.stdout).text(),
       new Response(run.stderr).text(),
@@ -35,6 +39,23 @@ describe("bench", () => {
     // Each scenario says how much CPU other processes took meanwhile (a shared machine).
     expect(output).toMatch(/the bench's processes used \d+% of a core, other processes on the machine \d+%/);
     expect(output).not.toContain("FAILURES");
+
+    // The curves docs/BENCHMARKS.md shows, from this run and again from its JSON.
+    const charts = ["direct-latency", "room-latency", "connections-memory"];
+    for (const chart of charts) {
+      const svg = await Bun.file(join(out, "charts", `${chart}.svg`)).text();
+      expect(svg).toContain('<g data-series="Parley');
+      expect(svg).toContain("<circle");
+    }
+    const again = Bun.spawnSync([process.execPath, "bench/charts.ts", join(out, "run.json"), join(out, "again")], {
+      cwd: root,
+    });
+    expect(again.exitCode).toBe(0);
+    for (const chart of charts)
+      expect(await Bun.file(join(out, "again", `${chart}.svg`)).text()).toBe(
+        await Bun.file(join(out, "charts", `${chart}.svg`)).text(),
+      );
+    removeDir(out);
   }, 180_000);
 
   test("a message that never reaches its recipient is counted as lost", async () => {
