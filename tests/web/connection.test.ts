@@ -8,6 +8,7 @@ import {
   type Timers,
 } from "../../packages/parley-client/src/connection.ts";
 import type { ClientFrame, ServerFrame } from "../../src/shared/events.ts";
+import { aMessage } from "../helpers/message-fixture.ts";
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -103,20 +104,7 @@ function setup() {
 
 const message = (id: number): ServerFrame => ({
   type: "message",
-  message: {
-    id,
-    conversationId: 1,
-    senderId: 2,
-    body: `m${id}`,
-    createdAt: new Date(0).toISOString(),
-    seq: id,
-    editedAt: null,
-    deletedAt: null,
-    replyTo: null,
-    reactions: [],
-    mentions: [],
-    attachments: [],
-  },
+  message: aMessage({ id, senderId: 2 }),
 });
 
 describe("Connection", () => {

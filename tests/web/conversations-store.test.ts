@@ -7,25 +7,11 @@ import { createRoot } from "solid-js";
 import type { Conversation, Message } from "../../src/shared/api.ts";
 import type { Api } from "../../web/src/api/client.ts";
 import { createConversationsStore } from "../../web/src/stores/conversations.ts";
+import { aMessage } from "../helpers/message-fixture.ts";
 
 const ME = 1;
 
-function message(conversationId: number, id: number, seq = id): Message {
-  return {
-    id,
-    conversationId,
-    senderId: 2,
-    body: `message ${id}`,
-    createdAt: "2026-12-02T12:00:00.000Z",
-    seq,
-    editedAt: null,
-    deletedAt: null,
-    replyTo: null,
-    reactions: [],
-    mentions: [],
-    attachments: [],
-  };
-}
+const message = (conversationId: number, id: number): Message => aMessage({ id, conversationId, senderId: 2 });
 
 function conversation(id: number, last?: Message): Conversation {
   return {

@@ -3,22 +3,10 @@
 import { expect, test } from "bun:test";
 import type { Message } from "../../src/shared/api.ts";
 import { addMessages, emptyThread } from "../../web/src/lib/thread.ts";
+import { aMessage } from "../helpers/message-fixture.ts";
 
-const message = (id: number, seq: number, extra: Partial<Message> = {}): Message => ({
-  id,
-  conversationId: 1,
-  senderId: 2,
-  body: `m${id}`,
-  createdAt: new Date(Date.UTC(2026, 0, 1, 0, id)).toISOString(),
-  seq,
-  editedAt: null,
-  deletedAt: null,
-  replyTo: null,
-  reactions: [],
-  mentions: [],
-  attachments: [],
-  ...extra,
-});
+const message = (id: number, seq: number, extra: Partial<Message> = {}): Message =>
+  aMessage({ id, seq, senderId: 2, ...extra });
 
 test("an edit replaces the message in place; an older copy arriving later is ignored", () => {
   let thread = addMessages(emptyThread(), [message(1, 1), message(2, 2), message(3, 3)]);

@@ -5,6 +5,7 @@ import { describe, expect, test } from "bun:test";
 import type { Message } from "../../src/shared/api.ts";
 import type { ApiFailure } from "../../web/src/api/client.ts";
 import { judgeFailure, Outbox, type OutboxEntry, type OutboxStorage } from "../../web/src/lib/outbox.ts";
+import { aMessage } from "../helpers/message-fixture.ts";
 
 class FakeTime {
   now = 1_000_000;
@@ -69,21 +70,12 @@ function fakeServer() {
       let message = stored.get(call.entry.clientId);
       if (!message) {
         nextId += 1;
-        message = {
+        message = aMessage({
           id: nextId,
           conversationId: 7,
-          senderId: 1,
           body: call.entry.body,
           clientId: call.entry.clientId,
-          createdAt: new Date(0).toISOString(),
-          seq: nextId,
-          editedAt: null,
-          deletedAt: null,
-          replyTo: null,
-          reactions: [],
-          mentions: [],
-          attachments: [],
-        };
+        });
         stored.set(call.entry.clientId, message);
       }
       call.resolve(message);

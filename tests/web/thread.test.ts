@@ -11,22 +11,9 @@ import {
   type PendingMessage,
   settlePending,
 } from "../../web/src/lib/thread.ts";
+import { aMessage } from "../helpers/message-fixture.ts";
 
-const message = (id: number, extra: Partial<Message> = {}): Message => ({
-  id,
-  conversationId: 1,
-  senderId: 1,
-  body: `m${id}`,
-  createdAt: new Date(Date.UTC(2026, 0, 1, 0, id)).toISOString(),
-  seq: id,
-  editedAt: null,
-  deletedAt: null,
-  replyTo: null,
-  reactions: [],
-  mentions: [],
-  attachments: [],
-  ...extra,
-});
+const message = (id: number, extra: Partial<Message> = {}): Message => aMessage({ id, ...extra });
 
 const pending = (clientId: string, status: PendingMessage["status"] = "pending"): PendingMessage => ({
   clientId,

@@ -5,6 +5,7 @@ import { createRoot } from "solid-js";
 import type { Message } from "../../src/shared/api.ts";
 import type { Api } from "../../web/src/api/client.ts";
 import { createThreadsStore } from "../../web/src/stores/threads.ts";
+import { aMessage } from "../helpers/message-fixture.ts";
 
 function storeWithLimit(maxBody: number) {
   const sent: string[] = [];
@@ -14,20 +15,7 @@ function storeWithLimit(maxBody: number) {
         send: {
           mutate: async (input: { body: string; clientId: string }): Promise<Message> => {
             sent.push(input.body);
-            return {
-              id: sent.length,
-              conversationId: 1,
-              senderId: 1,
-              body: input.body,
-              createdAt: "",
-              seq: sent.length,
-              editedAt: null,
-              deletedAt: null,
-              replyTo: null,
-              reactions: [],
-              mentions: [],
-              attachments: [],
-            };
+            return aMessage({ id: sent.length, body: input.body });
           },
         },
       },
