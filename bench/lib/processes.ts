@@ -108,7 +108,14 @@ async function launch(name: string, argv: string[], env: Record<string, string>,
 /** Extra `bun` flags for every Parley process (run.ts sets the profiler's with --profile). */
 export const parleyRuntimeFlags: string[] = [];
 
-export type ParleyOptions = { databasePath: string; redisUrl?: string; logLevel?: string; log: string };
+export type ParleyOptions = {
+  databasePath: string;
+  redisUrl?: string;
+  logLevel?: string;
+  log: string;
+  /** A single-file executable of `bun run release` to run (`<file> serve`) instead of the sources. */
+  executable?: string;
+};
 
 /** `bun src/index.ts` in production mode, rate limit off, our JWT secret. */
 export async function startParley(options: ParleyOptions): Promise<ServerProcess> {
@@ -123,7 +130,10 @@ export async function startParley(options: ParleyOptions): Promise<ServerProcess
     LOG_LEVEL: options.logLevel ?? "warn",
     REDIS_URL: options.redisUrl ?? "",
   };
-  return launch("parley", [process.execPath, ...parleyRuntimeFlags, "src/index.ts"], env, options.log);
+  const argv = options.executable
+    ? [options.executable, "serve"]
+    : [process.execPath, ...parleyRuntimeFlags, "src/index.ts"];
+  return launch("parley", argv, env, options.log);
 }
 
 export async function startBaseline(options: { databasePath: string; log: string }): Promise<ServerProcess> {
