@@ -2,7 +2,6 @@
 import { A } from "@solidjs/router";
 import { createResource, createSignal, For, type JSX, Show } from "solid-js";
 import { MAX_BIO } from "../../../src/shared/api.ts";
-import type { FieldErrors } from "../../../src/shared/errors.ts";
 import { toFailure } from "../api/client.ts";
 import { Field } from "../components/Field.tsx";
 import { Icon } from "../components/Icon.tsx";
@@ -12,6 +11,7 @@ import { relativeTime } from "../i18n/format.ts";
 import { describeUserAgent } from "../lib/user-agent.ts";
 import { useApp, useI18n } from "../stores/context.tsx";
 import { AvatarSection, BlockedSection } from "./AccountSections.tsx";
+import { createSettingsForm, FormOutcome, formText } from "./settings-form.tsx";
 
 export function SettingsPage(): JSX.Element {
   const { t } = useI18n();
@@ -43,37 +43,16 @@ export function SettingsPage(): JSX.Element {
 function ProfileSection(): JSX.Element {
   const { t } = useI18n();
   const { api, session } = useApp();
-  const [busy, setBusy] = createSignal(false);
-  const [fields, setFields] = createSignal<FieldErrors>({});
-  const [error, setError] = createSignal<string | null>(null);
-  const [saved, setSaved] = createSignal(false);
+  const form = createSettingsForm();
   const me = () => session.user();
-
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const values = new FormData(form);
-    setBusy(true);
-    setError(null);
-    setFields({});
-    setSaved(false);
-    try {
-      const updated = await api.trpc.account.updateProfile.mutate({
-        firstName: String(values.get("firstName") ?? ""),
-        lastName: String(values.get("lastName") ?? ""),
-        bio: String(values.get("bio") ?? ""),
-      });
-      session.profileChanged(updated);
-      setSaved(true);
-    } catch (caught) {
-      const failure = toFailure(caught);
-      if (failure.fields) setFields(failure.fields);
-      else setError(failureText(t, failure));
-      queueMicrotask(() => form.querySelector<HTMLInputElement>("[aria-invalid='true']")?.focus());
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = form.submitWith(async (values) => {
+    const updated = await api.trpc.account.updateProfile.mutate({
+      firstName: formText(values, "firstName"),
+      lastName: formText(values, "lastName"),
+      bio: formText(values, "bio"),
+    });
+    session.profileChanged(updated);
+  });
 
   return (
     <section class="settings-section" aria-labelledby="profile-title">
@@ -84,14 +63,14 @@ function ProfileSection(): JSX.Element {
           name="firstName"
           autocomplete="given-name"
           value={me()?.firstName ?? ""}
-          error={fields().firstName}
+          error={form.fields().firstName}
         />
         <Field
           label={t("signup.lastName")}
           name="lastName"
           autocomplete="family-name"
           value={me()?.lastName ?? ""}
-          error={fields().lastName}
+          error={form.fields().lastName}
         />
         <Field
           label={t("settings.bio")}
@@ -99,19 +78,10 @@ function ProfileSection(): JSX.Element {
           maxlength={MAX_BIO}
           value={me()?.bio ?? ""}
           hint={t("settings.bioHint", MAX_BIO)}
-          error={fields().bio}
+          error={form.fields().bio}
         />
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
-        <Show when={saved()}>
-          <p class="notice" role="status">
-            {t("settings.profileSaved")}
-          </p>
-        </Show>
-        <button class="button primary" type="submit" disabled={busy()}>
+        <FormOutcome error={form.error()} done={form.done()} doneText={t("settings.profileSaved")} />
+        <button class="button primary" type="submit" disabled={form.busy()}>
           {t("settings.saveProfile")}
         </button>
       </form>
@@ -122,42 +92,24 @@ function ProfileSection(): JSX.Element {
 function PasswordSection(props: { onChanged: () => void }): JSX.Element {
   const { t } = useI18n();
   const { api } = useApp();
-  const [busy, setBusy] = createSignal(false);
-  const [fields, setFields] = createSignal<FieldErrors>({});
-  const [error, setError] = createSignal<string | null>(null);
-  const [done, setDone] = createSignal(false);
-
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const values = new FormData(form);
-    setBusy(true);
-    setError(null);
-    setFields({});
-    setDone(false);
-    try {
+  const form = createSettingsForm();
+  const submit = form.submitWith(
+    async (values, element) => {
       await api.trpc.account.changePassword.mutate({
-        currentPassword: String(values.get("currentPassword") ?? ""),
-        newPassword: String(values.get("newPassword") ?? ""),
+        currentPassword: formText(values, "currentPassword"),
+        newPassword: formText(values, "newPassword"),
       });
-      form.reset();
-      setDone(true);
+      element.reset();
       props.onChanged();
-    } catch (caught) {
-      const failure = toFailure(caught);
-      if (failure.fields?.currentPassword && failure.code === "BAD_REQUEST" && !failure.fields.newPassword) {
-        setFields({ currentPassword: t("settings.wrongCurrent") });
-      } else if (failure.fields) {
-        setFields(failure.fields);
-      } else {
-        setError(failure.code === "TOO_MANY_REQUESTS" ? t("errors.tooManyAttempts") : failureText(t, failure));
-      }
-      // After the render that marks the fields: the first one in error takes the focus.
-      queueMicrotask(() => form.querySelector<HTMLInputElement>("[aria-invalid='true']")?.focus());
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    (failure) => {
+      // A wrong current password comes back as a refusal of that field alone.
+      if (failure.fields?.currentPassword && failure.code === "BAD_REQUEST" && !failure.fields.newPassword)
+        return { fields: { currentPassword: t("settings.wrongCurrent") } };
+      if (failure.fields) return { fields: failure.fields };
+      return failure.code === "TOO_MANY_REQUESTS" ? { error: t("errors.tooManyAttempts") } : null;
+    },
+  );
 
   return (
     <section class="settings-section" aria-labelledby="password-title">
@@ -168,7 +120,7 @@ function PasswordSection(props: { onChanged: () => void }): JSX.Element {
           name="currentPassword"
           type="password"
           autocomplete="current-password"
-          error={fields().currentPassword}
+          error={form.fields().currentPassword}
         />
         <Field
           label={t("settings.newPassword")}
@@ -176,19 +128,10 @@ function PasswordSection(props: { onChanged: () => void }): JSX.Element {
           type="password"
           autocomplete="new-password"
           hint={t("signup.passwordHint")}
-          error={fields().newPassword}
+          error={form.fields().newPassword}
         />
-        <Show when={error()}>
-          <p class="form-error" role="alert">
-            {error()}
-          </p>
-        </Show>
-        <Show when={done()}>
-          <p class="notice" role="status">
-            {t("settings.passwordChanged")}
-          </p>
-        </Show>
-        <button class="button primary" type="submit" disabled={busy()}>
+        <FormOutcome error={form.error()} done={form.done()} doneText={t("settings.passwordChanged")} />
+        <button class="button primary" type="submit" disabled={form.busy()}>
           {t("settings.changePassword")}
         </button>
       </form>
