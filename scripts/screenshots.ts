@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTRPCClient, httpLink } from "@trpc/client";
-import type { Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { loadConfig } from "../src/config.ts";
 import { startServer } from "../src/server.ts";
 import type { AuthResult } from "../src/shared/api.ts";
@@ -112,18 +112,8 @@ try {
 
   mkdirSync(OUT, { recursive: true });
   const browser = await launchBrowser();
-  const shoot = async (page: Page, name: string) => {
-    await page.evaluate(() => document.fonts.ready);
-    await page.screenshot({ path: join(OUT, `${name}.png`), type: "png" });
-    console.log(`docs/screenshots/${name}.png`);
-  };
-  const logIn = async (page: Page, username: string) => {
-    await page.goto("/login");
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.getByRole("heading", { name: "Conversations" }).waitFor();
-  };
+  const camera = createCamera(browser);
+  const { shoot } = camera;
 
   for (const [label, viewport] of [
     ["desktop", DESKTOP],
@@ -144,45 +134,45 @@ try {
     await anonymous.context.close();
   }
 
-  for (const scheme of ["light", "dark"] as const) {
-    const { page, context } = await newPerson(browser, server.url, { viewport: DESKTOP, colorScheme: scheme });
-    await logIn(page, "ada");
-    await page.getByRole("link", { name: /Grace Hopper/ }).click();
-    await page.getByRole("log").getByText("edit freely", { exact: false }).waitFor();
-    await shoot(page, `conversation-desktop-${scheme}`);
-    if (scheme === "light") {
-      await page.getByRole("link", { name: /general/ }).click();
-      await page.getByRole("log").getByText("Trajectory numbers", { exact: false }).waitFor();
-      await page.getByRole("log").getByText("Alan Turing").first().waitFor();
-      await shoot(page, "room-desktop-light");
-      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
-      await page.getByRole("button", { name: /Grace Hopper @/ }).waitFor();
-      await shoot(page, "people-desktop-light");
-      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rooms" }).click();
-      await page.getByRole("button", { name: "Join machine-learning" }).waitFor();
-      await shoot(page, "rooms-desktop-light");
-    }
-    await context.close();
-  }
+  await camera.asAda(
+    async ({ page, scheme }) => {
+      await page.getByRole("link", { name: /Grace Hopper/ }).click();
+      await page.getByRole("log").getByText("edit freely", { exact: false }).waitFor();
+      await shoot(page, `conversation-desktop-${scheme}`);
+      if (scheme === "light") {
+        await page.getByRole("link", { name: /general/ }).click();
+        await page.getByRole("log").getByText("Trajectory numbers", { exact: false }).waitFor();
+        await page.getByRole("log").getByText("Alan Turing").first().waitFor();
+        await shoot(page, "room-desktop-light");
+        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
+        await page.getByRole("button", { name: /Grace Hopper @/ }).waitFor();
+        await shoot(page, "people-desktop-light");
+        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rooms" }).click();
+        await page.getByRole("button", { name: "Join machine-learning" }).waitFor();
+        await shoot(page, "rooms-desktop-light");
+      }
+    },
+    { sizes: ["desktop"] },
+  );
 
-  for (const scheme of ["light", "dark"] as const) {
-    const { page, context } = await newPerson(browser, server.url, { viewport: PHONE, colorScheme: scheme });
-    await logIn(page, "ada");
-    await page.getByRole("link", { name: /Grace Hopper/ }).waitFor();
-    await shoot(page, `conversations-phone-${scheme}`);
-    await page.getByRole("link", { name: /Grace Hopper/ }).click();
-    await page.getByRole("log").getByText("edit freely", { exact: false }).waitFor();
-    await shoot(page, `conversation-phone-${scheme}`);
-    if (scheme === "light") {
-      await page.goto("/people");
-      await page.getByRole("button", { name: /Grace Hopper @/ }).waitFor();
-      await shoot(page, "people-phone-light");
-      await page.goto("/rooms");
-      await page.getByRole("button", { name: "Join machine-learning" }).waitFor();
-      await shoot(page, "rooms-phone-light");
-    }
-    await context.close();
-  }
+  await camera.asAda(
+    async ({ page, scheme }) => {
+      await page.getByRole("link", { name: /Grace Hopper/ }).waitFor();
+      await shoot(page, `conversations-phone-${scheme}`);
+      await page.getByRole("link", { name: /Grace Hopper/ }).click();
+      await page.getByRole("log").getByText("edit freely", { exact: false }).waitFor();
+      await shoot(page, `conversation-phone-${scheme}`);
+      if (scheme === "light") {
+        await page.goto("/people");
+        await page.getByRole("button", { name: /Grace Hopper @/ }).waitFor();
+        await shoot(page, "people-phone-light");
+        await page.goto("/rooms");
+        await page.getByRole("button", { name: "Join machine-learning" }).waitFor();
+        await shoot(page, "rooms-phone-light");
+      }
+    },
+    { sizes: ["phone"] },
+  );
   // German: the same screens in the other catalogue (the browser asks for German).
   const logInGerman = async (page: Page, username: string) => {
     await page.goto("/login");
@@ -220,46 +210,38 @@ try {
   }
 
   // The shortcut list (press ?), wide, light and dark.
-  for (const scheme of ["light", "dark"] as const) {
-    const { page, context } = await newPerson(browser, server.url, { viewport: DESKTOP, colorScheme: scheme });
-    await logIn(page, "ada");
-    await page.getByRole("link", { name: /Grace Hopper/ }).click();
-    await page.getByRole("log").getByText("edit freely", { exact: false }).waitFor();
-    await page.getByRole("log").focus();
-    await page.keyboard.press("?");
-    await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
-    await shoot(page, `shortcuts-desktop-${scheme}`);
-    await context.close();
-  }
+  await camera.asAda(
+    async ({ page, scheme }) => {
+      await page.getByRole("link", { name: /Grace Hopper/ }).click();
+      await page.getByRole("log").getByText("edit freely", { exact: false }).waitFor();
+      await page.getByRole("log").focus();
+      await page.keyboard.press("?");
+      await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+      await shoot(page, `shortcuts-desktop-${scheme}`);
+    },
+    { sizes: ["desktop"] },
+  );
 
   // Search (Ctrl+K or the sidebar's button): message results with highlights, and the
   // quick switcher, wide and phone, light and dark.
-  for (const [label, viewport] of [
-    ["desktop", DESKTOP],
-    ["phone", PHONE],
-  ] as const) {
-    for (const scheme of ["light", "dark"] as const) {
-      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
-      await logIn(page, "ada");
-      const dialog = page.getByRole("dialog", { name: "Search" });
-      await page.getByRole("button", { name: "Search" }).click();
-      await page.keyboard.type("loop");
-      await dialog.locator("mark").first().waitFor();
-      await page.keyboard.press("ArrowDown");
-      await shoot(page, `search-${label}-${scheme}`);
-      await page.keyboard.press("Escape");
-      await page.keyboard.press("Control+k");
-      await page.keyboard.press("Control+a");
-      await page.keyboard.type("gr");
-      await dialog
-        .getByRole("listbox")
-        .getByRole("option", { name: /Grace Hopper/ })
-        .first()
-        .waitFor();
-      await shoot(page, `switcher-${label}-${scheme}`);
-      await context.close();
-    }
-  }
+  await camera.asAda(async ({ page, label, scheme }) => {
+    const dialog = page.getByRole("dialog", { name: "Search" });
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.keyboard.type("loop");
+    await dialog.locator("mark").first().waitFor();
+    await page.keyboard.press("ArrowDown");
+    await shoot(page, `search-${label}-${scheme}`);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+k");
+    await page.keyboard.press("Control+a");
+    await page.keyboard.type("gr");
+    await dialog
+      .getByRole("listbox")
+      .getByRole("option", { name: /Grace Hopper/ })
+      .first()
+      .waitFor();
+    await shoot(page, `switcher-${label}-${scheme}`);
+  });
 
   // Settings (profile, password, signed-in devices), wide and phone, light and dark. Ada
   // has a second device signed in so that the list has one to log out.
@@ -271,25 +253,17 @@ try {
     },
     body: JSON.stringify({ username: "ada", password: PASSWORD }),
   });
-  for (const [label, viewport] of [
-    ["desktop", DESKTOP],
-    ["phone", PHONE],
-  ] as const) {
-    for (const scheme of ["light", "dark"] as const) {
-      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
-      await logIn(page, "ada");
-      await page.goto("/settings");
-      await page.getByRole("button", { name: "Log out Safari on iOS" }).waitFor();
-      await shoot(page, `settings-${label}-${scheme}`);
-      await context.close();
-    }
-  }
+  await camera.asAda(async ({ page, label, scheme }) => {
+    await page.goto("/settings");
+    await page.getByRole("button", { name: "Log out Safari on iOS" }).waitFor();
+    await shoot(page, `settings-${label}-${scheme}`);
+  });
 
-  await shootFiles(browser, shoot, logIn, { ada, grace, katherine, roomId: design.id });
-  await shootMembers(browser, shoot, logIn, { ada, grace, roomId: general.id });
-  await shootAdmin(browser, shoot, logIn, { ada, grace, edsger, katherine });
-  await shootAccounts(browser, shoot, logIn, { ada, grace, katherine, alan, roomId: general.id });
-  await shootMessages(browser, shoot, logIn, { ada, grace, katherine });
+  await shootFiles(camera, { ada, grace, katherine, roomId: design.id });
+  await shootMembers(camera, { ada, grace, roomId: general.id });
+  await shootAdmin(camera, { ada, grace, edsger, katherine });
+  await shootAccounts(camera, { ada, grace, katherine, alan, roomId: general.id });
+  await shootMessages(camera, { ada, grace, katherine });
 
   await browser.close();
   shrink();
@@ -298,16 +272,48 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
+type Size = "desktop" | "phone";
+type Scheme = "light" | "dark";
+
+/** A look at the app: one browser context of one size and colour scheme, signed in. */
+type Look = { page: Page; context: BrowserContext; label: Size; scheme: Scheme };
+type Camera = ReturnType<typeof createCamera>;
+
+/** Takes the pictures: `shoot` one page; `asAda` a set of looks (wide and phone, light and dark). */
+function createCamera(browser: Browser) {
+  // Here, not at the top level: the script runs before the module's later constants exist.
+  const sizes = { desktop: DESKTOP, phone: PHONE } as const;
+  const shoot = async (page: Page, name: string) => {
+    await page.evaluate(() => document.fonts.ready);
+    await page.screenshot({ path: join(OUT, `${name}.png`), type: "png" });
+    console.log(`docs/screenshots/${name}.png`);
+  };
+  const logIn = async (page: Page, username: string) => {
+    await page.goto("/login");
+    await page.getByLabel("Username").fill(username);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByRole("heading", { name: "Conversations" }).waitFor();
+  };
+  /** `shots` once per size and scheme asked (all four by default), each in a fresh context signed in as Ada. */
+  const asAda = async (shots: (look: Look) => Promise<void>, looks: { sizes?: Size[]; schemes?: Scheme[] } = {}) => {
+    for (const label of looks.sizes ?? (["desktop", "phone"] as const)) {
+      for (const scheme of looks.schemes ?? (["light", "dark"] as const)) {
+        const { page, context } = await newPerson(browser, server.url, { viewport: sizes[label], colorScheme: scheme });
+        await logIn(page, "ada");
+        await shots({ page, context, label, scheme });
+        await context.close();
+      }
+    }
+  };
+  return { shoot, logIn, asAda };
+}
+
 /**
  * Files (issue 16): an image and a PDF in a room, and an upload in progress (the upload
  * throttled through Chromium's network emulation), wide and phone, light and dark.
  */
-async function shootFiles(
-  browser: Awaited<ReturnType<typeof launchBrowser>>,
-  shoot: (page: Page, name: string) => Promise<void>,
-  logIn: (page: Page, username: string) => Promise<void>,
-  people: { ada: Seeded; grace: Seeded; katherine: Seeded; roomId: number },
-) {
+async function shootFiles(camera: Camera, people: { ada: Seeded; grace: Seeded; katherine: Seeded; roomId: number }) {
   const { default: sharp } = await import("sharp");
   const { ada, grace, katherine, roomId } = people;
   await ada.trpc.rooms.join.mutate({ id: roomId });
@@ -343,47 +349,39 @@ async function shootFiles(
   });
   await grace.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "Beautiful. Reading the notes now." });
 
-  for (const [label, viewport] of [
-    ["desktop", DESKTOP],
-    ["phone", PHONE],
-  ] as const) {
-    for (const scheme of ["light", "dark"] as const) {
-      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
-      await logIn(page, "ada");
-      await page.goto(`/c/${roomId}`);
-      const log = page.getByRole("log");
-      await log.getByRole("link", { name: /^Download Trajectory review\.pdf/ }).waitFor();
-      await page.waitForFunction(() =>
-        [...document.querySelectorAll<HTMLImageElement>(".attachment-image img")].every(
-          (img) => img.complete && img.naturalWidth > 0,
-        ),
-      );
-      await shoot(page, `files-${label}-${scheme}`);
+  await camera.asAda(async ({ page, context, label, scheme }) => {
+    await page.goto(`/c/${roomId}`);
+    const log = page.getByRole("log");
+    await log.getByRole("link", { name: /^Download Trajectory review\.pdf/ }).waitFor();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>(".attachment-image img")].every(
+        (img) => img.complete && img.naturalWidth > 0,
+      ),
+    );
+    await camera.shoot(page, `files-${label}-${scheme}`);
 
-      // An upload on a slow line: the progress bar part-way, with Cancel.
-      const cdp = await context.newCDPSession(page);
-      await cdp.send("Network.enable");
-      await cdp.send("Network.emulateNetworkConditions", {
-        offline: false,
-        latency: 50,
-        downloadThroughput: 1_000_000,
-        uploadThroughput: 60_000,
-      });
-      const chooser = page.waitForEvent("filechooser");
-      await page.getByRole("button", { name: "Attach files" }).click();
-      await (await chooser).setFiles([
-        { name: "flight-plan.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf.repeat(4)) },
-      ]);
-      await page.getByRole("textbox", { name: /^Message / }).fill("Here is the flight plan");
-      await page.waitForFunction(() => {
-        const bar = document.querySelector<HTMLProgressElement>(".upload-progress progress");
-        return bar !== null && bar.value > 0.3;
-      });
-      await shoot(page, `upload-progress-${label}-${scheme}`);
-      await page.getByRole("button", { name: "Cancel the upload of flight-plan.pdf" }).click();
-      await context.close();
-    }
-  }
+    // An upload on a slow line: the progress bar part-way, with Cancel.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 50,
+      downloadThroughput: 1_000_000,
+      uploadThroughput: 60_000,
+    });
+    const chooser = page.waitForEvent("filechooser");
+    await page.getByRole("button", { name: "Attach files" }).click();
+    await (await chooser).setFiles([
+      { name: "flight-plan.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf.repeat(4)) },
+    ]);
+    await page.getByRole("textbox", { name: /^Message / }).fill("Here is the flight plan");
+    await page.waitForFunction(() => {
+      const bar = document.querySelector<HTMLProgressElement>(".upload-progress progress");
+      return bar !== null && bar.value > 0.3;
+    });
+    await camera.shoot(page, `upload-progress-${label}-${scheme}`);
+    await page.getByRole("button", { name: "Cancel the upload of flight-plan.pdf" }).click();
+  });
 }
 
 /**
@@ -391,48 +389,30 @@ async function shootFiles(
  * role allows, invitation and settings; with the room's header (topic) behind it. Wide and
  * phone, light and dark.
  */
-async function shootMembers(
-  browser: Awaited<ReturnType<typeof launchBrowser>>,
-  shoot: (page: Page, name: string) => Promise<void>,
-  logIn: (page: Page, username: string) => Promise<void>,
-  people: { ada: Seeded; grace: Seeded; roomId: number },
-) {
+async function shootMembers(camera: Camera, people: { ada: Seeded; grace: Seeded; roomId: number }) {
   const { ada, grace, roomId } = people;
   await ada.trpc.rooms.setRole.mutate({ id: roomId, userId: grace.id, role: "moderator" });
   await ada.trpc.rooms.setTopic.mutate({ id: roomId, topic: "Launch plans, the goto debate, and coffee" });
-  for (const [label, viewport] of [
-    ["desktop", DESKTOP],
-    ["phone", PHONE],
-  ] as const) {
-    for (const scheme of ["light", "dark"] as const) {
-      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
-      await logIn(page, "ada");
-      await page.goto(`/c/${roomId}`);
-      await page.getByRole("log").getByText("Trajectory numbers", { exact: false }).waitFor();
-      await page.getByRole("button", { name: /^Show members/ }).click();
-      const dialog = page.getByRole("dialog", { name: "Members of general" });
-      await dialog
-        .getByRole("listitem")
-        .filter({ hasText: "Grace Hopper" })
-        .getByText("Moderator", { exact: true })
-        .waitFor();
-      await dialog.getByRole("button", { name: "Make moderator" }).first().waitFor();
-      await shoot(page, `members-${label}-${scheme}`);
-      await context.close();
-    }
-  }
+  await camera.asAda(async ({ page, label, scheme }) => {
+    await page.goto(`/c/${roomId}`);
+    await page.getByRole("log").getByText("Trajectory numbers", { exact: false }).waitFor();
+    await page.getByRole("button", { name: /^Show members/ }).click();
+    const dialog = page.getByRole("dialog", { name: "Members of general" });
+    await dialog
+      .getByRole("listitem")
+      .filter({ hasText: "Grace Hopper" })
+      .getByText("Moderator", { exact: true })
+      .waitFor();
+    await dialog.getByRole("button", { name: "Make moderator" }).first().waitFor();
+    await camera.shoot(page, `members-${label}-${scheme}`);
+  });
 }
 
 /**
  * The admin page (issue 15): people with their buttons (one deactivated, one an admin), then
  * the activity log as sentences; wide and phone, light and dark.
  */
-async function shootAdmin(
-  browser: Awaited<ReturnType<typeof launchBrowser>>,
-  shoot: (page: Page, name: string) => Promise<void>,
-  logIn: (page: Page, username: string) => Promise<void>,
-  people: { ada: Seeded; grace: Seeded; edsger: Seeded; katherine: Seeded },
-) {
+async function shootAdmin(camera: Camera, people: { ada: Seeded; grace: Seeded; edsger: Seeded; katherine: Seeded }) {
   const { ada, grace, edsger, katherine } = people;
   await ada.trpc.admin.setAdmin.mutate({ userId: grace.id, admin: true });
   await ada.trpc.admin.setActive.mutate({
@@ -441,22 +421,14 @@ async function shootAdmin(
     reason: "Posted the same link forty times in general",
   });
   await ada.trpc.admin.createResetLink.mutate({ userId: katherine.id });
-  for (const [label, viewport] of [
-    ["desktop", DESKTOP],
-    ["phone", PHONE],
-  ] as const) {
-    for (const scheme of ["light", "dark"] as const) {
-      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
-      await logIn(page, "ada");
-      await page.goto("/admin");
-      await page.getByRole("button", { name: "Reactivate edsger" }).waitFor();
-      await page.getByRole("cell", { name: /deactivated Edsger Dijkstra/ }).waitFor();
-      await shoot(page, `admin-${label}-${scheme}`);
-      await page.getByRole("heading", { name: "Activity" }).evaluate((heading) => heading.scrollIntoView());
-      await shoot(page, `admin-activity-${label}-${scheme}`);
-      await context.close();
-    }
-  }
+  await camera.asAda(async ({ page, label, scheme }) => {
+    await page.goto("/admin");
+    await page.getByRole("button", { name: "Reactivate edsger" }).waitFor();
+    await page.getByRole("cell", { name: /deactivated Edsger Dijkstra/ }).waitFor();
+    await camera.shoot(page, `admin-${label}-${scheme}`);
+    await page.getByRole("heading", { name: "Activity" }).evaluate((heading) => heading.scrollIntoView());
+    await camera.shoot(page, `admin-activity-${label}-${scheme}`);
+  });
 }
 
 /**
@@ -465,9 +437,7 @@ async function shootAdmin(
  * list in settings; wide and phone, light and dark.
  */
 async function shootAccounts(
-  browser: Awaited<ReturnType<typeof launchBrowser>>,
-  shoot: (page: Page, name: string) => Promise<void>,
-  logIn: (page: Page, username: string) => Promise<void>,
+  camera: Camera,
   people: { ada: Seeded; grace: Seeded; katherine: Seeded; alan: Seeded; roomId: number },
 ) {
   const { default: sharp } = await import("sharp");
@@ -512,34 +482,26 @@ async function shootAccounts(
         })
         .every((img) => img.complete && img.naturalWidth > 0),
     );
-  for (const [label, viewport] of [
-    ["desktop", DESKTOP],
-    ["phone", PHONE],
-  ] as const) {
-    for (const scheme of ["light", "dark"] as const) {
-      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
-      await logIn(page, "ada");
-      await page.goto("/settings");
-      await page.getByRole("button", { name: "Remove picture" }).waitFor();
-      await page.locator("#avatar-title").scrollIntoViewIfNeeded();
-      await picturesLoaded(page);
-      await shoot(page, `profile-avatar-${label}-${scheme}`);
-      await page.locator(".blocked-list").getByText("Alan Turing").waitFor();
-      await page.locator("#blocked-title").evaluate((title) => {
-        title.scrollIntoView({ block: "start" });
-        // Only the settings pane scrolls: the window itself stays where it was.
-        document.scrollingElement?.scrollTo(0, 0);
-      });
-      await picturesLoaded(page);
-      await shoot(page, `settings-blocked-${label}-${scheme}`);
+  await camera.asAda(async ({ page, label, scheme }) => {
+    await page.goto("/settings");
+    await page.getByRole("button", { name: "Remove picture" }).waitFor();
+    await page.locator("#avatar-title").scrollIntoViewIfNeeded();
+    await picturesLoaded(page);
+    await camera.shoot(page, `profile-avatar-${label}-${scheme}`);
+    await page.locator(".blocked-list").getByText("Alan Turing").waitFor();
+    await page.locator("#blocked-title").evaluate((title) => {
+      title.scrollIntoView({ block: "start" });
+      // Only the settings pane scrolls: the window itself stays where it was.
+      document.scrollingElement?.scrollTo(0, 0);
+    });
+    await picturesLoaded(page);
+    await camera.shoot(page, `settings-blocked-${label}-${scheme}`);
 
-      await page.goto(`/c/${roomId}`);
-      await page.getByRole("log").getByText("Message from a blocked person").first().waitFor();
-      await picturesLoaded(page);
-      await shoot(page, `room-avatars-${label}-${scheme}`);
-      await context.close();
-    }
-  }
+    await page.goto(`/c/${roomId}`);
+    await page.getByRole("log").getByText("Message from a blocked person").first().waitFor();
+    await picturesLoaded(page);
+    await camera.shoot(page, `room-avatars-${label}-${scheme}`);
+  });
 }
 
 /**
@@ -547,12 +509,7 @@ async function shootAccounts(
  * reader, its actions shown on hover (wide); and the mention autocomplete in the message
  * box; wide and phone, light and dark.
  */
-async function shootMessages(
-  browser: Awaited<ReturnType<typeof launchBrowser>>,
-  shoot: (page: Page, name: string) => Promise<void>,
-  logIn: (page: Page, username: string) => Promise<void>,
-  people: { ada: Seeded; grace: Seeded; katherine: Seeded },
-) {
+async function shootMessages(camera: Camera, people: { ada: Seeded; grace: Seeded; katherine: Seeded }) {
   const { ada, grace, katherine } = people;
   const room = await grace.trpc.rooms.create.mutate({ name: "flight-software" });
   for (const member of [ada, katherine]) await member.trpc.rooms.join.mutate({ id: room.id });
@@ -569,29 +526,21 @@ async function shootMessages(
   await katherine.trpc.history.react.mutate({ id: answer.id, emoji: "🚀", on: true });
   await say(katherine, `<@${ada.id}> can you check the ~~old~~ new numbers before Friday?`);
 
-  for (const [label, viewport] of [
-    ["desktop", DESKTOP],
-    ["phone", PHONE],
-  ] as const) {
-    for (const scheme of ["light", "dark"] as const) {
-      const { page, context } = await newPerson(browser, server.url, { viewport, colorScheme: scheme });
-      await logIn(page, "ada");
-      await page.goto(`/c/${room.id}`);
-      const log = page.getByRole("log");
-      await log.getByText("new numbers", { exact: false }).waitFor();
-      await log.locator(".message", { hasText: "Much" }).getByRole("button", { name: /^👍/ }).waitFor();
-      if (label === "desktop") {
-        // The actions of Ada's reply, as a pointer over it shows them.
-        await log.locator(".message", { hasText: "Much" }).hover();
-        await log.getByRole("toolbar", { name: "Message actions" }).first().waitFor();
-      }
-      await shoot(page, `messages-${label}-${scheme}`);
-      const box = page.getByRole("textbox", { name: /^Message / });
-      await box.click();
-      await page.keyboard.type("Thanks @");
-      await page.getByRole("listbox").getByRole("option").first().waitFor();
-      await shoot(page, `mention-autocomplete-${label}-${scheme}`);
-      await context.close();
+  await camera.asAda(async ({ page, label, scheme }) => {
+    await page.goto(`/c/${room.id}`);
+    const log = page.getByRole("log");
+    await log.getByText("new numbers", { exact: false }).waitFor();
+    await log.locator(".message", { hasText: "Much" }).getByRole("button", { name: /^👍/ }).waitFor();
+    if (label === "desktop") {
+      // The actions of Ada's reply, as a pointer over it shows them.
+      await log.locator(".message", { hasText: "Much" }).hover();
+      await log.getByRole("toolbar", { name: "Message actions" }).first().waitFor();
     }
-  }
+    await camera.shoot(page, `messages-${label}-${scheme}`);
+    const box = page.getByRole("textbox", { name: /^Message / });
+    await box.click();
+    await page.keyboard.type("Thanks @");
+    await page.getByRole("listbox").getByRole("option").first().waitFor();
+    await camera.shoot(page, `mention-autocomplete-${label}-${scheme}`);
+  });
 }
