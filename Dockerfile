@@ -39,6 +39,7 @@ ENV PARLEY_COMMIT=$PARLEY_COMMIT \
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json bun.lock tsconfig*.json ./
 COPY src ./src
+# The migrations of both dialects (drizzle/sqlite, drizzle/pg).
 COPY drizzle ./drizzle
 # bun run backup / restore / admin:create / seed live here.
 COPY scripts ./scripts

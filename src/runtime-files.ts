@@ -17,7 +17,11 @@ function runtimeFolder(path: (typeof EMBEDDED_FOLDERS)[number]): string {
 }
 
 export const WEB_DIST_DIR = runtimeFolder("web/dist");
-export const MIGRATIONS_DIR = runtimeFolder("drizzle");
+// drizzle/ holds one folder of migrations per dialect, each with drizzle-kit's journal.
+/** SQLite's migrations (src/db/schema.ts). */
+export const MIGRATIONS_DIR = join(runtimeFolder("drizzle"), "sqlite");
+/** PostgreSQL's migrations (src/db/schema-pg.ts). */
+export const PG_MIGRATIONS_DIR = join(runtimeFolder("drizzle"), "pg");
 
 /** The API docs reader's bundle, a development dependency that scripts/release.ts embeds. */
 export const API_READER_BUNDLE = "@scalar/api-reference/dist/browser/standalone.js";

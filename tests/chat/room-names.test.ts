@@ -7,6 +7,7 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import { MIGRATIONS_DIR } from "../../src/runtime-files.ts";
 import { signUp } from "../helpers/client.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { failure } from "../helpers/trpc.ts";
@@ -51,7 +52,7 @@ describe("rooms made before the name key", () => {
     // A database at the migration before this one, with rooms the old rule allowed.
     const dir = tempDir();
     const folder = join(dir, "migrations");
-    cpSync(join(import.meta.dir, "../../drizzle"), folder, { recursive: true });
+    cpSync(MIGRATIONS_DIR, folder, { recursive: true });
     const journalPath = join(folder, "meta", "_journal.json");
     const journal = JSON.parse(readFileSync(journalPath, "utf8"));
     const index = journal.entries.findIndex((entry: { tag: string }) => entry.tag === "0003_room_name_key");

@@ -1,6 +1,12 @@
+import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { drizzle } from "drizzle-orm/bun-sqlite";
+import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import { openDatabase } from "../../src/db/client.ts";
+import { MIGRATIONS_DIR } from "../../src/runtime-files.ts";
 import { tempDir } from "../helpers/server.ts";
 
 test("the real migrations build the whole schema on a fresh file, in WAL mode", () => {
@@ -68,4 +74,30 @@ test("accounts migration: avatars and email verification on users, blocks one ro
   expect(handle.sqlite.query("select count(*) as n from blocks").get()).toEqual({ n: 0 });
   expect(handle.sqlite.query("select count(*) as n from email_verifications").get()).toEqual({ n: 0 });
   handle.close();
+});
+
+test("a database migrated from the old top-level drizzle/ folder upgrades from drizzle/sqlite/, each migration once", () => {
+  // drizzle's migrator knows an applied migration by its journal time (and records the
+  // file's hash), not by its path: moving the folder changes nothing for a deployed file.
+  const dir = tempDir();
+  const oldFolder = join(dir, "drizzle");
+  cpSync(MIGRATIONS_DIR, oldFolder, { recursive: true });
+  const journalPath = join(oldFolder, "meta", "_journal.json");
+  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
+  const all = journal.entries.length;
+  journal.entries = journal.entries.slice(0, all - 2);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  const path = join(dir, "old.db");
+  const old = new Database(path, { create: true, strict: true });
+  migrate(drizzle({ client: old }), { migrationsFolder: oldFolder });
+  old.close();
+
+  const upgraded = openDatabase(path);
+  const recorded = upgraded.sqlite
+    .query<{ hash: string }, []>("select hash from __drizzle_migrations order by created_at")
+    .all()
+    .map((row) => row.hash);
+  upgraded.close();
+  expect(recorded).toEqual(readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR }).map((m) => m.hash));
+  expect(recorded).toHaveLength(all);
 });

@@ -1,0 +1,52 @@
+// Opens a PostgreSQL database (drizzle over Bun's built-in SQL client, schema-pg.ts) and
+// applies drizzle/pg/'s migrations first, under an advisory lock so that many instances
+// starting at once migrate once. The only module that imports drizzle's bun-sql driver.
+// Not selectable yet: the domain is still synchronous on bun:sqlite (docs/ARCHITECTURE.md).
+import { SQL } from "bun";
+import { drizzle } from "drizzle-orm/bun-sql";
+import { migrate } from "drizzle-orm/bun-sql/migrator";
+import { PG_MIGRATIONS_DIR } from "../runtime-files.ts";
+import * as schema from "./schema-pg.ts";
+
+export type PgDb = ReturnType<typeof drizzle<typeof schema>>;
+export type PgHandle = { db: PgDb; close(): Promise<void> };
+
+// Any fixed number works, as long as nothing else on the database takes the same lock:
+// "parley" in ASCII.
+const MIGRATION_LOCK = 0x7061726c6579;
+
+export async function openPostgres(
+  url: string,
+  options: { migrate?: boolean; connections?: number } = {},
+): Promise<PgHandle> {
+  if (options.migrate ?? true) await migratePostgres(url);
+  const client = new SQL({ url, max: options.connections ?? 10 });
+  const db = drizzle({ client, schema });
+  return {
+    db,
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+/**
+ * Applies the migrations not yet applied. drizzle's migrator reads the last applied one
+ * before its transaction begins, so two instances starting together could both apply the
+ * same migration; a session-level advisory lock, taken on the migrator's one connection
+ * and held until it is done, makes the others wait and then find nothing to do. The lock
+ * goes with the connection if the process dies.
+ */
+export async function migratePostgres(url: string): Promise<void> {
+  const client = new SQL({ url, max: 1 });
+  try {
+    await client.unsafe(`select pg_advisory_lock(${MIGRATION_LOCK})`);
+    try {
+      await migrate(drizzle({ client }), { migrationsFolder: PG_MIGRATIONS_DIR });
+    } finally {
+      await client.unsafe(`select pg_advisory_unlock(${MIGRATION_LOCK})`);
+    }
+  } finally {
+    await client.close();
+  }
+}
