@@ -134,6 +134,20 @@ load_env() {
   : "${REDIS_IMAGE:=}"
   : "${NGINX_IMAGE:=}"
   : "${CERTBOT_IMAGE:=}"
+  : "${POSTGRES_IMAGE:=}"
+  # Where the data lives (docs/SCALING.md): the database and the Redis the app uses.
+  : "${DATABASE:=sqlite}"
+  : "${REDIS:=local}"
+  : "${PG_CLUSTER_NAME:=$DROPLET_NAME-pg}"
+  : "${PG_VERSION:=17}"
+  : "${PG_SIZE:=db-s-1vcpu-2gb}"
+  : "${PG_NODES:=1}"
+  : "${PG_DB_NAME:=parley}"
+  : "${REDIS_CLUSTER_NAME:=$DROPLET_NAME-redis}"
+  : "${REDIS_ENGINE:=valkey}"
+  : "${REDIS_VERSION:=8}"
+  : "${REDIS_SIZE:=db-s-1vcpu-1gb}"
+  : "${REDIS_NODES:=1}"
   : "${ENV_PRODUCTION_FILE:=deploy/.env.production}"
   : "${LOCAL_BACKUP_DIR:=deploy/backups}"
   : "${DO_POLL_SECONDS:=5}"
@@ -167,6 +181,21 @@ env_value() {
   sed -n "s/^$1=//p" "$2" | tail -n 1 | sed -e 's/^"\(.*\)"$/\1/' -e "s/^'\(.*\)'$/\1/"
 }
 
+# The data layout of the settings: DATABASE and REDIS, checked before anything runs.
+check_layout() {
+  case $DATABASE in
+  sqlite | postgres | managed | external) ;;
+  *) die "DATABASE must be sqlite, postgres, managed or external (not $DATABASE)" ;;
+  esac
+  case $REDIS in
+  local | managed | external) ;;
+  *) die "REDIS must be local, managed or external (not $REDIS)" ;;
+  esac
+  [[ $REDIS_ENGINE == valkey || $REDIS_ENGINE == redis ]] || die "REDIS_ENGINE must be valkey or redis"
+  [[ $PG_NODES =~ ^[1-3]$ && $REDIS_NODES =~ ^[1-3]$ ]] || die "PG_NODES and REDIS_NODES must be 1, 2 or 3"
+  return 0
+}
+
 check_env_production() {
   local file=$ENV_PRODUCTION_FILE secret origins
   [[ -f $file ]] || die "no $file: copy deploy/.env.production.example to it and fill it in"
@@ -175,6 +204,19 @@ check_env_production() {
   ((${#secret} >= 32)) || die "JWT_SECRET in $file must be at least 32 characters (openssl rand -hex 32)"
   [[ -n "$(env_value METRICS_TOKEN "$file")" ]] || die "set METRICS_TOKEN in $file (openssl rand -hex 24)"
   [[ ,$origins, == *",https://$DOMAIN,"* ]] || die "ALLOWED_ORIGINS in $file must include https://$DOMAIN"
+  check_layout
+  # external: the operator's own servers, written in the file. Otherwise the scripts
+  # set these, and a stray line would point the app elsewhere than the layout says.
+  if [[ $DATABASE == external ]]; then
+    [[ "$(env_value DATABASE_URL "$file")" == postgres*://* ]] || die "DATABASE=external: set DATABASE_URL=postgres://... in $file"
+  elif [[ -n "$(env_value DATABASE_URL "$file")" ]]; then
+    die "DATABASE_URL is set in $file but DATABASE=$DATABASE: remove the line, or set DATABASE=external"
+  fi
+  if [[ $REDIS == external ]]; then
+    [[ "$(env_value REDIS_URL "$file")" == redis*://* ]] || die "REDIS=external: set REDIS_URL=redis://... (or rediss://) in $file"
+  elif [[ -n "$(env_value REDIS_URL "$file")" ]]; then
+    die "REDIS_URL is set in $file but REDIS=$REDIS: remove the line, or set REDIS=external"
+  fi
 }
 
 # --- printing and running commands -----------------------------------------

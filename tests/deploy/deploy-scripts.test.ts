@@ -619,6 +619,121 @@ describe("nginx configs", () => {
   });
 });
 
+describe("the profile postgres", () => {
+  type Service = Record<string, unknown> & { depends_on?: Record<string, Record<string, unknown>> };
+  const compose = () =>
+    Bun.YAML.parse(readFileSync(join(root, "docker-compose.yml"), "utf8")) as {
+      services: Record<string, Service>;
+      volumes: Record<string, { name: string }>;
+      secrets: Record<string, { file: string }>;
+    };
+
+  test("PostgreSQL only with the profile, in its named volume, its password a compose secret, healthy by pg_isready", () => {
+    const { services, volumes, secrets } = compose();
+    const pg = services.postgres ?? {};
+    expect(pg.profiles).toEqual(["postgres"]);
+    expect(pg.volumes).toEqual(["postgres-data:/var/lib/postgresql/data"]);
+    expect(volumes["postgres-data"]?.name).toBe("parley-postgres-data");
+    expect(pg.environment).toEqual({
+      POSTGRES_USER: "parley",
+      POSTGRES_DB: "parley",
+      POSTGRES_PASSWORD_FILE: "/run/secrets/postgres_password",
+    });
+    expect(pg.secrets).toEqual(["postgres_password"]);
+    expect(secrets.postgres_password?.file).toBe("./.postgres-password");
+    const health = pg.healthcheck as { test: string[] };
+    expect(health.test).toEqual([
+      "CMD",
+      "pg_isready",
+      "--host",
+      "127.0.0.1",
+      "--username",
+      "parley",
+      "--dbname",
+      "parley",
+    ]);
+    // Nothing starts it without the profile.
+    for (const [name, service] of Object.entries(services)) {
+      if (name !== "postgres") expect(JSON.stringify(service.profiles ?? [])).not.toContain("postgres");
+    }
+  });
+
+  test("migrate and the instances wait for it to be healthy, and only when the profile is on", () => {
+    const { services } = compose();
+    for (const name of ["migrate", "app1", "app2"]) {
+      expect({ name, postgres: services[name]?.depends_on?.postgres }).toEqual({
+        name,
+        postgres: { condition: "service_healthy", required: false },
+      });
+    }
+    // The SQLite layout is unchanged: the instances still migrate first and wait for Redis.
+    expect(services.app1?.depends_on?.redis).toEqual({ condition: "service_healthy" });
+  });
+
+  test("neither the password nor the metrics token reaches git or the image's build context", () => {
+    for (const file of [".gitignore", ".dockerignore"]) {
+      const lines = readFileSync(join(root, file), "utf8").split("\n");
+      expect({ file, has: lines.includes(".postgres-password") }).toEqual({ file, has: true });
+      expect({ file, has: lines.includes(".metrics-token") }).toEqual({ file, has: true });
+    }
+  });
+
+  test("03-deploy-repo with DATABASE=postgres makes the password once on the server and turns the profile on", () => {
+    const env = settingsWith("postgres.env.deploy", "DATABASE=postgres\nMONITORING=1\n");
+    const result = runScript("03-deploy-repo", ["--dry-run"], { PARLEY_DEPLOY_ENV: env });
+    expect(result.err).not.toContain("error:");
+    expect(result.code).toBe(0);
+    expectAllIn(result.out, [
+      "DATABASE=postgres",
+      "[ -s .postgres-password ] || (umask 077 && openssl rand -hex 24 >.postgres-password)",
+      "DATABASE_URL=postgres://parley:%s@postgres:5432/parley",
+      '[ "$DATABASE" != postgres ] || profiles=postgres',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's own expansion
+      'profiles="${profiles:+$profiles,}monitoring"',
+      'env_set COMPOSE_PROFILES "$profiles"',
+    ]);
+    // The password is appended after the upload and before anything starts.
+    expect(result.out.indexOf("openssl rand -hex 24")).toBeLessThan(
+      result.out.indexOf("docker compose run --rm migrate"),
+    );
+    expect(runScript("03-deploy-repo", ["--dry-run"]).out).toContain("DATABASE=sqlite");
+    expectNoExternalCalls();
+  });
+
+  test("a mistyped layout, or a URL the layout does not use, is refused before anything runs", () => {
+    const production = (name: string, lines: string) => {
+      const path = join(tmp, name);
+      writeFileSync(path, `${readFileSync(join(tmp, "env.production"), "utf8")}${lines}`);
+      return path;
+    };
+    for (const [settings, message] of <[string, string][]>[
+      ["DATABASE=mysql\n", "DATABASE must be sqlite, postgres, managed or external"],
+      ["REDIS=memcached\n", "REDIS must be local, managed or external"],
+      ["DATABASE=external\n", "DATABASE=external: set DATABASE_URL=postgres://"],
+      [
+        `DATABASE=postgres\nENV_PRODUCTION_FILE=${production("url.env.production", "DATABASE_URL=postgres://a@b/c\n")}\n`,
+        "DATABASE_URL is set in",
+      ],
+      [
+        `ENV_PRODUCTION_FILE=${production("redis.env.production", "REDIS_URL=redis://elsewhere:6379\n")}\n`,
+        "REDIS_URL is set in",
+      ],
+    ]) {
+      const result = runScript("03-deploy-repo", ["--dry-run"], {
+        PARLEY_DEPLOY_ENV: settingsWith("layout.env.deploy", settings),
+      });
+      expect(result.code).not.toBe(0);
+      expect(result.err).toContain(message);
+    }
+    const binary = runScript("03-deploy-binary", ["--dry-run"], {
+      PARLEY_DEPLOY_ENV: settingsWith("binary-pg.env.deploy", "DATABASE=postgres\n"),
+    });
+    expect(binary.code).not.toBe(0);
+    expect(binary.err).toContain("03-deploy-binary runs on SQLite alone");
+    expectNoExternalCalls();
+  });
+});
+
 describe("container files", () => {
   test("the Dockerfile builds in stages and runs as bun with a health check", () => {
     const dockerfile = readFileSync(join(root, "Dockerfile"), "utf8");
@@ -645,10 +760,12 @@ describe("container files", () => {
       const app = services[name] ?? {};
       expect(app.depends_on).toMatchObject({ migrate: { condition: "service_completed_successfully" } });
       expect(app.restart).toBe("unless-stopped");
-      expect(app.env_file).toBe(".env.production");
-      expect(app.environment).toMatchObject({ REDIS_URL: "redis://redis:6379" });
+      // The defaults first, so that .env.production can point REDIS_URL at a managed Redis.
+      expect(app.env_file).toEqual(["deploy/compose-app.env", ".env.production"]);
+      expect(app.environment).not.toHaveProperty("REDIS_URL");
       expect(app.volumes).toEqual(["parley-data:/data"]);
     }
+    expect(readFileSync(join(deployDir, "compose-app.env"), "utf8")).toContain("\nREDIS_URL=redis://redis:6379\n");
     // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own interpolation
     expect(services.redis?.image).toBe("${REDIS_IMAGE:-redis:7.4.2-alpine}");
     // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own interpolation
@@ -963,6 +1080,12 @@ test("03-deploy-repo with MONITORING=1 turns the monitoring profile on and hands
   const env = settingsWith("monitoring.env.deploy", "MONITORING=1\n");
   const result = runScript("03-deploy-repo", ["--dry-run"], { PARLEY_DEPLOY_ENV: env });
   expect(result.code).toBe(0);
-  expectAllIn(result.out, ["MONITORING=1", "env_set COMPOSE_PROFILES monitoring", ">.metrics-token"]);
+  expectAllIn(result.out, [
+    "MONITORING=1",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's own expansion
+    'profiles="${profiles:+$profiles,}monitoring"',
+    'env_set COMPOSE_PROFILES "$profiles"',
+    ">.metrics-token",
+  ]);
   expectNoExternalCalls();
 });

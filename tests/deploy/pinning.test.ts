@@ -31,6 +31,9 @@ describe("pinned versions", () => {
       const effective = image.match(/^\$\{\w+:-(.+)\}$/)?.[1] ?? image;
       if (effective.startsWith("parley:")) {
         expect(`${name}: ${image}`).toBe(`${name}: parley:\${PARLEY_VERSION:-dev}`);
+      } else if (effective.startsWith("postgres:")) {
+        // PostgreSQL's versions have two parts (major.minor).
+        expect(`${name}: ${effective}`).toMatch(/: postgres:\d+\.\d+-\w+$/);
       } else {
         expect(`${name}: ${effective}`).toMatch(/: [\w./-]+:v?\d+\.\d+\.\d+(-\w+)?$/);
       }
