@@ -17,6 +17,7 @@ const deployDir = join(root, "deploy");
 const nginxDir = join(deployDir, "nginx");
 const scripts = [
   "go",
+  "01-build-databases",
   "01-build-server",
   "02-config-server",
   "03-deploy-repo",

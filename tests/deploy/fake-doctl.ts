@@ -1,5 +1,6 @@
 // A stand-in for DigitalOcean's doctl, for the deploy script tests: it keeps the
-// account's state (ssh keys, droplets, reserved IPs, domains and records, firewalls)
+// account's state (ssh keys, droplets, reserved IPs, domains and records, firewalls,
+// database clusters with their trusted sources and databases)
 // in FAKE_DO_DIR/state.json, logs every call to FAKE_DO_DIR/calls.log and answers
 // in doctl's text format (--format columns, --no-header). Only the commands the
 // deploy scripts use are known; anything else fails loudly.
@@ -16,6 +17,10 @@ type State = {
   domains: Row[];
   records: Record<string, Row[]>;
   firewalls: Row[];
+  databases: Row[];
+  /** Per cluster id: its trusted sources (Type, Value) and its databases' names. */
+  databaseRules: Record<string, Row[]>;
+  databaseNames: Record<string, string[]>;
 };
 
 const dir = process.env.FAKE_DO_DIR;
@@ -27,11 +32,21 @@ const statePath = join(dir, "state.json");
 const state: State = existsSync(statePath)
   ? JSON.parse(readFileSync(statePath, "utf8"))
   : { nextId: 1, keys: [], droplets: [], reservedIps: [], domains: [], records: {}, firewalls: [] };
+state.databases ??= [];
+state.databaseRules ??= {};
+state.databaseNames ??= {};
 
 const argv = process.argv.slice(2);
 appendFileSync(join(dir, "calls.log"), `${argv.join(" ")}\n`);
 
-const booleanFlags = new Set(["--no-header", "--wait", "--enable-monitoring", "--enable-backups", "--force"]);
+const booleanFlags = new Set([
+  "--no-header",
+  "--wait",
+  "--enable-monitoring",
+  "--enable-backups",
+  "--force",
+  "--private",
+]);
 const words: string[] = [];
 const flags: Record<string, string> = {};
 for (let i = 0; i < argv.length; i++) {
@@ -216,6 +231,68 @@ switch (true) {
     find(state.firewalls, "ID", arg0);
     state.firewalls = state.firewalls.filter((f) => f.ID !== arg0);
     break;
+
+  case command === "databases list":
+    print(state.databases, ["ID", "Name", "Engine", "Version", "NumNodes", "Region", "Status", "Size"]);
+    break;
+  case command.startsWith("databases create "): {
+    const name = words[2] ?? "";
+    if (state.databases.some((d) => d.Name === name)) fail(`a cluster named ${name} exists`);
+    const engine = flag("--engine");
+    if (!["pg", "valkey", "redis"].includes(engine)) fail(`engine ${engine} is not one the deploy scripts use`);
+    const id = `db-${nextId()}`;
+    const cluster = {
+      ID: id,
+      Name: name,
+      Engine: engine,
+      Version: flag("--version"),
+      NumNodes: flag("--num-nodes"),
+      Region: flag("--region"),
+      // Without --wait a new cluster is still being made.
+      Status: flags["--wait"] ? "online" : "creating",
+      Size: flag("--size"),
+    };
+    state.databases.push(cluster);
+    state.databaseNames[id] = engine === "pg" ? ["defaultdb"] : [];
+    print([cluster], ["ID", "Name", "Engine", "Version", "NumNodes", "Region", "Status", "Size"]);
+    break;
+  }
+  case command.startsWith("databases connection "): {
+    const cluster = find(state.databases, "ID", words[2] ?? "");
+    const host = `${flags["--private"] ? "private-" : ""}${cluster.Name}-do-user-1-0.f.db.ondigitalocean.com`;
+    const URI =
+      cluster.Engine === "pg"
+        ? `postgresql://doadmin:pw-${cluster.ID}@${host}:25060/defaultdb?sslmode=require`
+        : `rediss://default:pw-${cluster.ID}@${host}:25061`;
+    print([{ URI, Host: host }], ["URI", "Database", "Host", "Port", "User", "Password", "SSL"]);
+    break;
+  }
+  case command.startsWith("databases firewalls list "):
+    find(state.databases, "ID", arg0);
+    print(state.databaseRules[arg0] ?? [], ["UUID", "ClusterUUID", "Type", "Value"]);
+    break;
+  case command.startsWith("databases firewalls append "): {
+    find(state.databases, "ID", arg0);
+    const [type = "", value = ""] = flag("--rule").split(":");
+    if (!["droplet", "k8s", "ip_addr", "tag", "app"].includes(type)) fail(`unknown rule type ${type}`);
+    state.databaseRules[arg0] ??= [];
+    state.databaseRules[arg0].push({ UUID: `rule-${nextId()}`, ClusterUUID: arg0, Type: type, Value: value });
+    break;
+  }
+  case command.startsWith("databases db list "):
+    find(state.databases, "ID", arg0);
+    print(
+      (state.databaseNames[arg0] ?? []).map((Name) => ({ Name })),
+      ["Name"],
+    );
+    break;
+  case command.startsWith("databases db create "): {
+    find(state.databases, "ID", arg0);
+    const names = state.databaseNames[arg0] ?? [];
+    if (names.includes(arg1)) fail(`database ${arg1} exists`);
+    state.databaseNames[arg0] = [...names, arg1];
+    break;
+  }
 
   default:
     console.error(`fake doctl: unknown command: ${argv.join(" ")}`);
