@@ -148,6 +148,11 @@ load_env() {
   : "${REDIS_VERSION:=8}"
   : "${REDIS_SIZE:=db-s-1vcpu-1gb}"
   : "${REDIS_NODES:=1}"
+  # Across hosts: APP_DROPLETS droplets behind a DigitalOcean load balancer (1: none).
+  : "${APP_DROPLETS:=1}"
+  : "${LB_NAME:=$DROPLET_NAME-lb}"
+  : "${LB_SIZE_UNIT:=1}"
+  : "${CERT_NAME:=$DROPLET_NAME-cert}"
   : "${ENV_PRODUCTION_FILE:=deploy/.env.production}"
   : "${LOCAL_BACKUP_DIR:=deploy/backups}"
   : "${DO_POLL_SECONDS:=5}"
@@ -193,7 +198,28 @@ check_layout() {
   esac
   [[ $REDIS_ENGINE == valkey || $REDIS_ENGINE == redis ]] || die "REDIS_ENGINE must be valkey or redis"
   [[ $PG_NODES =~ ^[1-3]$ && $REDIS_NODES =~ ^[1-3]$ ]] || die "PG_NODES and REDIS_NODES must be 1, 2 or 3"
+  [[ $APP_DROPLETS =~ ^[1-9][0-9]?$ ]] || die "APP_DROPLETS must be a number from 1 to 99"
+  # Several droplets share nothing on disk: the database and Redis must be servers
+  # they all reach.
+  if ((APP_DROPLETS > 1)); then
+    [[ $DATABASE == managed || $DATABASE == external ]] ||
+      die "APP_DROPLETS=$APP_DROPLETS needs a shared database: DATABASE=managed or external (not $DATABASE)"
+    [[ $REDIS == managed || $REDIS == external ]] ||
+      die "APP_DROPLETS=$APP_DROPLETS needs a shared Redis: REDIS=managed or external (not $REDIS)"
+  fi
   return 0
+}
+
+# cluster_ips: the app droplets' addresses (01-build-cluster), one a line.
+cluster_ips() {
+  local ips i
+  ips="$(state_get APP_DROPLET_IPS)"
+  if [[ -z $ips ]]; then
+    dry || die "no app droplets in $STATE_FILE: run deploy/01-build-cluster first"
+    for ((i = 1; i <= APP_DROPLETS; i++)); do printf '<droplet-%d-ip>\n' "$i"; done
+    return 0
+  fi
+  tr ',' '\n' <<<"$ips"
 }
 
 check_env_production() {
@@ -306,10 +332,11 @@ state_set() {
   mv "$tmp" "$STATE_FILE"
 }
 
-# The address the other scripts connect to (the reserved IP).
+# The address the other scripts connect to: the reserved IP, or the app droplet that
+# deploy/each-droplet is working on (PARLEY_SERVER_IP).
 server_ip() {
-  local ip
-  ip="$(state_get SERVER_IP)"
+  local ip=${PARLEY_SERVER_IP:-}
+  [[ -n $ip ]] || ip="$(state_get SERVER_IP)"
   if [[ -z $ip ]]; then
     dry || die "no server address in $STATE_FILE: run deploy/01-build-server first"
     ip="<server-ip>"

@@ -19,6 +19,8 @@ const scripts = [
   "go",
   "01-build-databases",
   "01-build-server",
+  "01-build-cluster",
+  "each-droplet",
   "02-config-server",
   "03-deploy-repo",
   "tls",
@@ -546,7 +548,29 @@ describe("nginx configs", () => {
     expect(conf).toContain("ssl_protocols TLSv1.2 TLSv1.3;");
     expect(conf).toContain("ssl_stapling on;");
     expect(conf).toMatch(/add_header Strict-Transport-Security "max-age=\d+; includeSubDomains" always;/);
-    expect(conf).toContain("gzip on;");
+    expect(conf).toContain("include /etc/nginx/parley/gzip.inc;");
+    expect(read("gzip.inc")).toContain("gzip on;");
+  });
+
+  test("behind the load balancer: plain HTTP, the client's address and scheme taken from it, /metrics denied", () => {
+    const conf = read("parley.behind-lb.conf");
+    expect(conf).toContain("listen 80 default_server;");
+    expect(conf).not.toContain("443");
+    expect(conf).not.toContain("acme-challenge");
+    expect(conf).toContain("real_ip_header X-Forwarded-For;");
+    for (const range of ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]) {
+      expect(conf).toContain(`set_real_ip_from ${range};`);
+    }
+    expect(conf).toMatch(
+      /map \$http_x_forwarded_proto \$parley_forwarded_proto \{\s*default http;\s*https https;\s*\}/,
+    );
+    expect(conf).toMatch(/location = \/metrics \{\s*deny all;\s*\}/);
+    expect(conf).toContain("include /etc/nginx/parley/proxy.inc;");
+    expect(conf).toContain("include /etc/nginx/parley/gzip.inc;");
+    // At the edge, the scheme passed on is nginx's own, never a header a client sent.
+    for (const mode of ["before-certs", "after-certs"]) {
+      expect(read(`parley.${mode}.conf`)).toMatch(/map \$scheme \$parley_forwarded_proto \{\s*default \$scheme;\s*\}/);
+    }
   });
 
   test("the proxy passes WebSocket upgrades and the forwarding headers", () => {
@@ -557,7 +581,7 @@ describe("nginx configs", () => {
     expect(proxy).toContain("proxy_read_timeout 75s;");
     expect(proxy).toContain("client_max_body_size 64k;");
     const headers = read("proxy-headers.inc");
-    for (const header of ["Host $host", "X-Forwarded-For $remote_addr", "X-Forwarded-Proto $scheme"]) {
+    for (const header of ["Host $host", "X-Forwarded-For $remote_addr", "X-Forwarded-Proto $parley_forwarded_proto"]) {
       expect(headers).toContain(`proxy_set_header ${header};`);
     }
     const upstream = read("upstream.inc");
@@ -602,10 +626,10 @@ describe("nginx configs", () => {
         .replaceAll(`/etc/letsencrypt/live/${DOMAIN}/`, `${live}/`)
         .replace(/server app([12]):3000/g, "server 127.0.0.1:300$1")
         .replace(knowsHttp2On ? /$^/ : /^\s*http2 on;$/m, "");
-    for (const name of ["proxy.inc", "proxy-headers.inc", "upstream.inc"]) {
+    for (const name of ["proxy.inc", "proxy-headers.inc", "upstream.inc", "gzip.inc"]) {
       writeFileSync(join(includes, name), localize(read(name)));
     }
-    for (const mode of ["before-certs", "after-certs"]) {
+    for (const mode of ["before-certs", "after-certs", "behind-lb"]) {
       const site = join(dir, `${mode}.conf`);
       writeFileSync(site, localize(read(`parley.${mode}.conf`)));
       const main = join(dir, "nginx.conf");
@@ -1053,6 +1077,27 @@ describe("the single executable under systemd (03-deploy-binary)", () => {
     expect(missing.code).not.toBe(0);
     expect(missing.err).toContain("no executable at");
     expectNoExternalCalls();
+  });
+
+  test("a site written by an earlier deploy gets the scheme map that proxy-headers.inc now needs, once", () => {
+    const script = readFileSync(join(deployDir, "03-deploy-binary"), "utf8");
+    const line = script.match(/^ {2}sed -i '.*' \/etc\/nginx\/sites-available\/parley$/m)?.[0];
+    expect(line).toBeDefined();
+    const site = join(tmp, "old-site.conf");
+    // The site as 03-deploy-binary wrote it before: before-certs without the map.
+    const old = readFileSync(join(nginxDir, "parley.before-certs.conf"), "utf8").replace(
+      /\n# nginx is the edge[^\n]*\nmap \$scheme \$parley_forwarded_proto \{[^}]*\}\n/,
+      "\n",
+    );
+    expect(old).not.toContain("parley_forwarded_proto");
+    writeFileSync(site, old);
+    const migrate = `grep -q parley_forwarded_proto '${site}' || ${(line ?? "").trim().replace("/etc/nginx/sites-available/parley", `'${site}'`)}`;
+    for (let i = 0; i < 2; i++) expect(Bun.spawnSync(["bash", "-c", migrate]).exitCode).toBe(0);
+    const migrated = readFileSync(site, "utf8");
+    expect(migrated).toContain(
+      "include /etc/nginx/parley/upstream.inc;\nmap $scheme $parley_forwarded_proto { default $scheme; }\n",
+    );
+    expect(migrated.match(/parley_forwarded_proto/g)).toHaveLength(1);
   });
 
   test("rollback-binary swaps the previous executable back in and keeps the replaced one", () => {

@@ -1,6 +1,6 @@
 // A stand-in for DigitalOcean's doctl, for the deploy script tests: it keeps the
 // account's state (ssh keys, droplets, reserved IPs, domains and records, firewalls,
-// database clusters with their trusted sources and databases)
+// certificates, load balancers, database clusters with their trusted sources and databases)
 // in FAKE_DO_DIR/state.json, logs every call to FAKE_DO_DIR/calls.log and answers
 // in doctl's text format (--format columns, --no-header). Only the commands the
 // deploy scripts use are known; anything else fails loudly.
@@ -17,6 +17,8 @@ type State = {
   domains: Row[];
   records: Record<string, Row[]>;
   firewalls: Row[];
+  certificates: Row[];
+  loadBalancers: Row[];
   databases: Row[];
   /** Per cluster id: its trusted sources (Type, Value) and its databases' names. */
   databaseRules: Record<string, Row[]>;
@@ -32,6 +34,8 @@ const statePath = join(dir, "state.json");
 const state: State = existsSync(statePath)
   ? JSON.parse(readFileSync(statePath, "utf8"))
   : { nextId: 1, keys: [], droplets: [], reservedIps: [], domains: [], records: {}, firewalls: [] };
+state.certificates ??= [];
+state.loadBalancers ??= [];
 state.databases ??= [];
 state.databaseRules ??= {};
 state.databaseNames ??= {};
@@ -46,6 +50,8 @@ const booleanFlags = new Set([
   "--enable-backups",
   "--force",
   "--private",
+  "--redirect-http-to-https",
+  "--disable-lets-encrypt-dns-records",
 ]);
 const words: string[] = [];
 const flags: Record<string, string> = {};
@@ -231,6 +237,56 @@ switch (true) {
     find(state.firewalls, "ID", arg0);
     state.firewalls = state.firewalls.filter((f) => f.ID !== arg0);
     break;
+
+  case command === "compute certificate list":
+    print(state.certificates, ["ID", "Name", "DNSNames", "SHA1Fingerprint", "NotAfter", "Created", "Type", "State"]);
+    break;
+  case command === "compute certificate create": {
+    const name = flag("--name");
+    if (state.certificates.some((c) => c.Name === name)) fail(`a certificate named ${name} exists`);
+    if (flag("--type") !== "lets_encrypt") fail("only lets_encrypt certificates are expected");
+    const zoneOf = (host: string) => state.domains.find((d) => host === d.Domain || host.endsWith(`.${d.Domain}`));
+    const names = flag("--dns-names");
+    // DigitalOcean issues Let's Encrypt certificates only for names in its own DNS zones.
+    for (const host of names.split(",")) if (!zoneOf(host)) fail(`${host} is not in a DigitalOcean DNS zone`);
+    const certificate = {
+      ID: `cert-${nextId()}`,
+      Name: name,
+      DNSNames: names,
+      Type: "lets_encrypt",
+      State: "verified",
+    };
+    state.certificates.push(certificate);
+    print([certificate], ["ID", "Name", "DNSNames", "Type", "State"]);
+    break;
+  }
+
+  case command === "compute load-balancer list":
+    print(state.loadBalancers, ["ID", "IP", "Name", "Status", "Region", "Tag"]);
+    break;
+  case command === "compute load-balancer create": {
+    const name = flag("--name");
+    if (state.loadBalancers.some((l) => l.Name === name)) fail(`a load balancer named ${name} exists`);
+    const rules = flag("--forwarding-rules");
+    for (const id of rules.matchAll(/certificate_id:([^, ]+)/g)) find(state.certificates, "ID", id[1] ?? "");
+    const lb = {
+      ID: `lb-${nextId()}`,
+      // Without --wait the address is not known yet.
+      IP: flags["--wait"] ? `203.0.113.${state.nextId}` : "",
+      Name: name,
+      Status: flags["--wait"] ? "active" : "new",
+      Region: flag("--region"),
+      Tag: flag("--tag-name"),
+      ForwardingRules: rules,
+      HealthCheck: flag("--health-check"),
+      RedirectHttpToHttps: String(Boolean(flags["--redirect-http-to-https"])),
+      HttpIdleTimeoutSeconds: flag("--http-idle-timeout-seconds"),
+      SizeUnit: flag("--size-unit"),
+    };
+    state.loadBalancers.push(lb);
+    print([lb], ["ID", "IP", "Name", "Status", "Region", "Tag"]);
+    break;
+  }
 
   case command === "databases list":
     print(state.databases, ["ID", "Name", "Engine", "Version", "NumNodes", "Region", "Status", "Size"]);
