@@ -238,6 +238,10 @@ check_env_production() {
   elif [[ -n "$(env_value DATABASE_URL "$file")" ]]; then
     die "DATABASE_URL is set in $file but DATABASE=$DATABASE: remove the line, or set DATABASE=external"
   fi
+  # Droplets share no disk: uploaded files must live in a bucket they all reach.
+  if ((APP_DROPLETS > 1)) && [[ -z "$(env_value S3_BUCKET "$file")" ]]; then
+    die "APP_DROPLETS=$APP_DROPLETS: set S3_BUCKET (and S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY) in $file: uploaded files must be in a bucket every droplet reaches"
+  fi
   if [[ $REDIS == external ]]; then
     [[ "$(env_value REDIS_URL "$file")" == redis*://* ]] || die "REDIS=external: set REDIS_URL=redis://... (or rediss://) in $file"
   elif [[ -n "$(env_value REDIS_URL "$file")" ]]; then

@@ -41,6 +41,11 @@ beforeAll(() => {
   writeExecutable(join(doBin, "ssh"), `#!/bin/sh\necho "ssh $*" >> '${join(doDir, "ssh.log")}'\nexit 0\n`);
   writeFileSync(
     join(tmp, "env.production"),
+    `JWT_SECRET=${"ab".repeat(32)}\nALLOWED_ORIGINS=https://${DOMAIN}\nMETRICS_TOKEN=metrics-token-for-tests\n` +
+      "S3_BUCKET=parley-files\nS3_ENDPOINT=https://fra1.digitaloceanspaces.com\n",
+  );
+  writeFileSync(
+    join(tmp, "no-bucket.env.production"),
     `JWT_SECRET=${"ab".repeat(32)}\nALLOWED_ORIGINS=https://${DOMAIN}\nMETRICS_TOKEN=metrics-token-for-tests\n`,
   );
   stateFile = join(tmp, "state");
@@ -217,6 +222,17 @@ describe("01-build-cluster", () => {
     // The managed servers' URLs are asked for per droplet, never printed.
     expect(result.out).toContain("doctl databases connection");
     expect(run("each-droplet", ["tls", "--dry-run"]).err).toContain("each-droplet runs 02-config-server");
+    // Only a Parley that reads DATABASE_URL is deployed with a database server.
+    expect(result.out).toContain("! grep -q DATABASE_URL src/config.ts");
+    // Uploaded files must be in a bucket every droplet reaches.
+    const noBucket = run("each-droplet", ["03-deploy-repo", "--dry-run"], {
+      PARLEY_DEPLOY_ENV: settings(
+        "no-bucket.env.deploy",
+        `ENV_PRODUCTION_FILE=${join(tmp, "no-bucket.env.production")}\n`,
+      ),
+    });
+    expect(noBucket.code).not.toBe(0);
+    expect(noBucket.err).toContain("set S3_BUCKET");
   });
 
   test("go: databases, cluster, then each droplet configured and deployed; no certbot", () => {
