@@ -28,6 +28,7 @@ import type { SendTarget } from "../stores/threads.ts";
 import { Avatar } from "./Avatar.tsx";
 import { Composer } from "./Composer.tsx";
 import { Icon } from "./Icon.tsx";
+import { MessageListChunks } from "./MessageListChunks.tsx";
 import { createMentionCandidates } from "./mention-candidates.ts";
 import { Attachments } from "./message/Attachments.tsx";
 import { MessageBody } from "./message/MessageBody.tsx";
@@ -423,7 +424,7 @@ export function ConversationView(props: {
         <div class="rows">
           {/* Rows are keyed by id: a changed message (an edit, a reaction) updates its row in
               place, so the focus and an open picker stay where they are. */}
-          <For each={messageIds()}>
+          <MessageListChunks ids={messageIds()}>
             {(id) => {
               const message = rowMessage(id);
               const event = message().event;
@@ -517,7 +518,7 @@ export function ConversationView(props: {
                 </>
               );
             }}
-          </For>
+          </MessageListChunks>
           <For each={thread().pending}>{(pending) => <PendingRow pending={pending} />}</For>
         </div>
       </div>

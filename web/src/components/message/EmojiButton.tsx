@@ -34,6 +34,8 @@ export function EmojiButton(props: { onPick: (emoji: string) => void }): JSX.Ele
       </button>
       <Show when={open()}>
         <EmojiPicker
+          anchor={button}
+          placement={{ side: "above", align: "right" }}
           label={t("message.insertEmoji")}
           onClose={close}
           onPick={(emoji) => {

@@ -1,11 +1,17 @@
 // A small emoji picker: the common ones first, then a search through the full set (loaded
 // when the picker first opens). Enter in the search picks the first match; Esc or a click
-// outside closes it.
+// outside closes it. It is shown in the top layer (a popover), beside its anchor: a
+// message's row clips what overflows it (the list's chunks contain their paint), and the
+// picker is taller than a row.
 import { createMemo, createResource, createSignal, For, type JSX, onCleanup, onMount, Show } from "solid-js";
 import { COMMON_EMOJI, loadEmoji, searchEmoji } from "../../lib/emoji.ts";
+import { type Placement, placeNear } from "../../lib/place-near.ts";
 import { useI18n } from "../../stores/context.tsx";
 
 export function EmojiPicker(props: {
+  /** What the picker opens beside (it follows it when the page scrolls). */
+  anchor: HTMLElement;
+  placement: Placement;
   label: string;
   onPick: (emoji: string) => void;
   onClose: () => void;
@@ -23,12 +29,34 @@ export function EmojiPicker(props: {
   let search!: HTMLInputElement;
 
   onMount(() => {
+    root.showPopover();
+    const place = () => {
+      const at = placeNear(
+        props.anchor.getBoundingClientRect(),
+        { width: root.offsetWidth, height: root.offsetHeight },
+        { width: document.documentElement.clientWidth, height: document.documentElement.clientHeight },
+        props.placement,
+      );
+      root.style.top = `${at.top}px`;
+      root.style.left = `${at.left}px`;
+    };
+    place();
+    // Its own size changes too (the full set arriving, a search narrowing it).
+    const resized = new ResizeObserver(place);
+    resized.observe(root);
     search.focus();
     const outside = (event: PointerEvent) => {
       if (!root.contains(event.target as Node)) props.onClose();
     };
     document.addEventListener("pointerdown", outside, true);
-    onCleanup(() => document.removeEventListener("pointerdown", outside, true));
+    window.addEventListener("scroll", place, { capture: true, passive: true });
+    window.addEventListener("resize", place);
+    onCleanup(() => {
+      resized.disconnect();
+      document.removeEventListener("pointerdown", outside, true);
+      window.removeEventListener("scroll", place, { capture: true });
+      window.removeEventListener("resize", place);
+    });
   });
 
   const choice = (emoji: string, name: string) => (
@@ -48,6 +76,7 @@ export function EmojiPicker(props: {
   return (
     <div
       class="emoji-picker"
+      popover="manual"
       role="dialog"
       aria-label={props.label}
       ref={root}

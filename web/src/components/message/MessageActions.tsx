@@ -38,6 +38,7 @@ export function MessageActions(props: {
   const [picking, setPicking] = createSignal(false);
   const [copied, setCopied] = createSignal<"text" | "link" | null>(null);
   let reactButton!: HTMLButtonElement;
+  let toolbar!: HTMLDivElement;
   const mine = () => props.message.reactions.filter((r) => r.userIds.includes(chat.me())).map((r) => r.emoji);
 
   const copy = async (what: "text" | "link") => {
@@ -71,6 +72,7 @@ export function MessageActions(props: {
 
   return (
     <div
+      ref={toolbar}
       class="message-actions"
       classList={{ open: props.open || picking() }}
       role="toolbar"
@@ -99,6 +101,8 @@ export function MessageActions(props: {
       </For>
       <Show when={picking()}>
         <EmojiPicker
+          anchor={toolbar}
+          placement={{ side: "below", align: props.message.senderId === chat.me() ? "right" : "left" }}
           label={t("message.react")}
           chosen={mine()}
           onClose={() => {
