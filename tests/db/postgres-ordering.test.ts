@@ -10,9 +10,9 @@ import { SQL } from "bun";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { openPostgres, type PgDb, type PgHandle } from "../../src/db/postgres.ts";
 import { conversations, messages, users } from "../../src/db/schema-pg.ts";
-import { startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { sharedPostgres } from "../helpers/postgres.ts";
 
-let pg: TestPostgres;
+let pg: Awaited<ReturnType<typeof sharedPostgres>>;
 let url: string;
 let writerA: PgHandle;
 let writerB: PgHandle;
@@ -21,7 +21,7 @@ let observer: SQL;
 let senderId: number;
 
 beforeAll(async () => {
-  pg = await startPostgres();
+  pg = await sharedPostgres();
   url = await pg.createDatabase();
   reader = await openPostgres(url);
   // One connection each: two sessions, as two instances would have.
@@ -43,7 +43,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([writerA?.close(), writerB?.close(), reader?.close(), observer?.close()]);
-  await pg?.stop();
 });
 
 type Tx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];

@@ -7,19 +7,18 @@ import { join } from "node:path";
 import { SQL } from "bun";
 import { eq, sql } from "drizzle-orm";
 import { openPostgres, type PgHandle } from "../../src/db/postgres.ts";
-import { messages, users } from "../../src/db/schema-pg.ts";
+import { conversations, messages, users } from "../../src/db/schema-pg.ts";
 import { PG_MIGRATIONS_DIR } from "../../src/runtime-files.ts";
-import { startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { sharedPostgres } from "../helpers/postgres.ts";
 
-let pg: TestPostgres;
+let pg: Awaited<ReturnType<typeof sharedPostgres>>;
 let handle: PgHandle;
 beforeAll(async () => {
-  pg = await startPostgres();
+  pg = await sharedPostgres();
   handle = await openPostgres(await pg.createDatabase());
 });
 afterAll(async () => {
   await handle?.close();
-  await pg?.stop();
 });
 
 const journalEntries = () =>
@@ -68,7 +67,6 @@ test("a row reads back as on SQLite: number ids and millisecond times, booleans,
   const user = await addUser("values");
   expect(user).toMatchObject({ isAdmin: false, isActive: true, createdAt: 1_790_000_000_123, lastSeenAt: null });
   expect(typeof user.id).toBe("number");
-  const { conversations } = await import("../../src/db/schema-pg.ts");
   const [room] = await handle.db
     .insert(conversations)
     .values({ kind: "room", name: "Values", nameKey: "values", createdBy: user.id, createdAt: 5 })
@@ -129,7 +127,6 @@ test("names compare bytewise and lower() folds ASCII only, whatever the database
 
 test("full-text search: words in any form, accents folded, mentions and highlight markers left out", async () => {
   const user = await addUser("searcher");
-  const { conversations } = await import("../../src/db/schema-pg.ts");
   const [room] = await handle.db
     .insert(conversations)
     .values({ kind: "room", name: "Search", nameKey: "search", createdBy: user.id, createdAt: 0 })

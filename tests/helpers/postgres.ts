@@ -71,6 +71,15 @@ let databases = 0;
 const running = new Set<() => void>();
 let exitHookInstalled = false;
 
+/** Stops every cluster this process started and has not stopped yet. */
+export function stopAllPostgres() {
+  for (const stop of [...running]) {
+    try {
+      stop();
+    } catch {}
+  }
+}
+
 export async function startPostgres(): Promise<TestPostgres> {
   const bin = postgresBinDir();
   for (const tool of ["initdb", "pg_ctl", "postgres"]) {
@@ -153,14 +162,17 @@ export async function startPostgres(): Promise<TestPostgres> {
   running.add(stopNow);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    // A test file that forgets stop(), or fails before its afterAll, leaves no server behind.
-    process.on("exit", () => {
-      for (const stop of [...running]) {
-        try {
-          stop();
-        } catch {}
-      }
-    });
+    // A script that forgets stop() leaves no server behind, nor does one stopped with
+    // Ctrl-C (the signal is raised again once the clusters are stopped, so the process
+    // ends as it would have). bun test emits no "exit": its preload calls
+    // stopAllPostgres after the last file.
+    process.on("exit", stopAllPostgres);
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        stopAllPostgres();
+        process.kill(process.pid, signal);
+      });
+    }
   }
 
   const url = `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`;
@@ -180,4 +192,21 @@ export async function startPostgres(): Promise<TestPostgres> {
       stopNow();
     },
   };
+}
+
+let shared: Promise<TestPostgres> | null = null;
+
+/**
+ * One cluster for every test file of this process (bun test runs them all in one), started
+ * on first use and stopped after the last file (the preload's afterAll): a file then pays a few milliseconds for
+ * its own database (createDatabase) instead of a second for its own cluster.
+ */
+export function sharedPostgres(): Promise<Pick<TestPostgres, "url" | "port" | "createDatabase">> {
+  if (!shared) {
+    shared = startPostgres();
+    shared.catch(() => {
+      shared = null;
+    });
+  }
+  return shared;
 }

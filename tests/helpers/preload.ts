@@ -1,7 +1,9 @@
 // Runs before the test files (bunfig.toml preload).
 
+import { afterAll } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { plugin } from "bun";
+import { stopAllPostgres } from "./postgres.ts";
 
 // Tests start real servers, redis-server and Chromium; Bun's 5 s default is too tight on
 // a busy 2-core machine. bunfig.toml has no per-test timeout setting, and
@@ -21,3 +23,8 @@ plugin({
 
 // The JUnit reporter (bunfig.toml) writes into this folder.
 mkdirSync("test-results", { recursive: true });
+
+// A preload's afterAll runs once, after the last test file: the PostgreSQL clusters still
+// running (the one test files share, any a file forgot) are stopped there, since bun test
+// emits no process "exit" event.
+afterAll(stopAllPostgres);
