@@ -12,6 +12,7 @@ import {
   signUpInBrowser,
 } from "../helpers/browser.ts";
 import { signUp, type TestUser, trpcClient } from "../helpers/client.ts";
+import { eventually } from "../helpers/conversations.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -66,17 +67,33 @@ test("after a restart the client reconnects and shows what was sent meanwhile", 
 }, 90_000);
 
 test("while it waits to reconnect, Try now reconnects at once", async () => {
+  // The page's sockets are refused until the click, with the server up: so no attempt of
+  // its own can reconnect it first and take the button away (a fresh-clone run under load
+  // restarted the server so slowly that one did).
+  let refused = 0;
+  let open = false;
+  await ada.page.routeWebSocket(/\/ws$/, (socket) => {
+    if (open) socket.connectToServer();
+    else {
+      refused += 1;
+      socket.close();
+    }
+  });
   const port = server.port;
   await server.close();
+  server = await startTestServer({ PORT: String(port) }, { dir });
   const status = ada.page.getByRole("status");
   const tryNow = status.getByRole("button", { name: "Try now" });
   await tryNow.waitFor();
-  server = await startTestServer({ PORT: String(port) }, { dir });
-  // The button is there while a wait runs; a click during an attempt changes nothing.
+  // After six refused attempts the backoff waits at least 7.5 s before the next one.
+  await eventually(() => refused >= 6, "six refused reconnect attempts", 40_000);
+  open = true;
   await tryNow.click();
-  await status.getByText("Reconnecting…").waitFor({ state: "detached", timeout: 40_000 });
+  // Well within those 7.5 s: it was the click that reconnected.
+  await status.getByText("Reconnecting…").waitFor({ state: "detached", timeout: 5_000 });
   await sendMessage(ada.page, "After Try now");
   await ada.page.getByRole("log").getByText("Sending…").waitFor({ state: "detached" });
+  await ada.page.unrouteAll();
   expect(ada.errors).toEqual([]);
 }, 90_000);
 
