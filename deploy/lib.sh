@@ -210,6 +210,17 @@ check_layout() {
   return 0
 }
 
+# require_sqlite_layout: deploy/backup, restore and 04-offsite-backups copy the SQLite
+# file; with a database server they would copy a file the app no longer writes.
+require_sqlite_layout() {
+  case $DATABASE in
+  sqlite) return 0 ;;
+  managed) die "$(basename "$0") copies the SQLite file; with DATABASE=managed the database is DigitalOcean's, backed up by it daily (docs/SCALING.md)" ;;
+  external) die "$(basename "$0") copies the SQLite file; with DATABASE=external the database's backups are its own" ;;
+  *) die "$(basename "$0") copies the SQLite file; with DATABASE=postgres the PostgreSQL backup (bun run backup with pg_dump) is being built (issue 18); until then, on the server: cd parley && docker compose exec -T postgres pg_dump -U parley parley >parley.sql" ;;
+  esac
+}
+
 # cluster_ips: the app droplets' addresses (01-build-cluster), one a line.
 cluster_ips() {
   local ips i

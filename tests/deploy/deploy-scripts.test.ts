@@ -943,6 +943,33 @@ describe("backups", () => {
     expectNoExternalCalls();
   });
 
+  test("the SQLite copies refuse a layout with a database server, and say what backs it up instead", () => {
+    for (const [database, message] of <[string, string][]>[
+      ["managed", "backed up by it daily"],
+      ["postgres", "docker compose exec -T postgres pg_dump -U parley parley >parley.sql"],
+      ["external", "the database's backups are its own"],
+    ]) {
+      const env = settingsWith(
+        `backup-${database}.env.deploy`,
+        `DATABASE=${database}\n${database === "external" ? "" : bucketSettings}`,
+      );
+      for (const script of ["backup", "restore", "04-offsite-backups"]) {
+        const result = runScript(script, ["--dry-run", ...(script === "restore" ? ["--date", "latest"] : [])], {
+          PARLEY_DEPLOY_ENV: env,
+        });
+        expect({ script, database, code: result.code }).toEqual({ script, database, code: 1 });
+        expect(result.err).toContain(message);
+      }
+    }
+    const go = runScript("go", ["--dry-run"], {
+      PARLEY_DEPLOY_ENV: settingsWith("go-postgres-offsite.env.deploy", `DATABASE=postgres\n${bucketSettings}`),
+    });
+    expect(go.code).toBe(0);
+    expect(go.err).toContain("the off-host backups copy the SQLite file and DATABASE=postgres: not run");
+    expect(go.out).not.toContain("parley-offsite-backup.timer");
+    expectNoExternalCalls();
+  });
+
   test("go adds the off-host backups step when a bucket is set", () => {
     expect(runScript("go", ["--dry-run"]).out).not.toContain("parley-offsite-backup.timer");
     const env = settingsWith("go-offsite.env.deploy", bucketSettings);
