@@ -125,3 +125,25 @@ test("the language setting overrides the browser's and is kept after a reload", 
   await page.getByRole("heading", { name: "Willkommen zurück" }).waitFor();
   await context.close();
 }, 30_000);
+
+test("on a German phone a direct conversation's header shows the whole name beside its buttons", async () => {
+  const grace = await signUp(server.url, { username: "grace", firstName: "Grace", lastName: "Hopper" });
+  const greta = await signUp(server.url, { username: "greta", password: "correct horse battery" });
+  await grace.trpc.history.send.mutate({ to: { userId: greta.user.id }, body: "Hallo Greta" });
+  const { page, context, errors } = await newPerson(browser, server.url, {
+    locale: "de-DE",
+    viewport: { width: 390, height: 844 },
+  });
+  await page.goto("/login");
+  await page.getByLabel("Benutzername").fill("greta");
+  await page.getByLabel("Passwort", { exact: true }).fill("correct horse battery");
+  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.getByRole("link", { name: /Grace Hopper/ }).click();
+  const title = page.getByRole("heading", { name: "Grace Hopper", level: 1 });
+  await title.waitFor();
+  // "Blockieren" is the button's name, shown as its icon: the name is not cut to "Grace H…".
+  expect(await title.evaluate((h) => h.scrollWidth <= h.clientWidth)).toBe(true);
+  expect(await page.getByRole("button", { name: "Grace Hopper blockieren" }).isVisible()).toBe(true);
+  expect(errors).toEqual([]);
+  await context.close();
+}, 30_000);

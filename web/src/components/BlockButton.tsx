@@ -4,6 +4,7 @@ import { createSignal, type JSX, Show } from "solid-js";
 import type { UserSummary } from "../../../src/shared/api.ts";
 import { useChat, useI18n } from "../stores/context.tsx";
 import { displayName } from "../stores/people.ts";
+import { Icon } from "./Icon.tsx";
 import { ConfirmDialog } from "./message/ConfirmDialog.tsx";
 
 export function BlockButton(props: { peer: UserSummary }): JSX.Element {
@@ -21,9 +22,11 @@ export function BlockButton(props: { peer: UserSummary }): JSX.Element {
             class="button"
             type="button"
             aria-label={t("blocks.blockPerson", name())}
+            title={t("blocks.blockPerson", name())}
             onClick={() => setAsking(true)}
           >
-            {t("blocks.block")}
+            <Icon name="block" size={18} />
+            <span class="header-label">{t("blocks.block")}</span>
           </button>
         }
       >

@@ -57,7 +57,7 @@ export function RoomActions(props: { conversation: Conversation }): JSX.Element 
         <span>{props.conversation.room?.memberCount ?? ""}</span>
       </button>
       <button
-        class="button subtle leave-room"
+        class="button subtle"
         type="button"
         aria-haspopup="dialog"
         title={t("conversation.leaveRoom")}
@@ -65,7 +65,7 @@ export function RoomActions(props: { conversation: Conversation }): JSX.Element 
       >
         <Icon name="logout" size={18} />
         {/* Read out everywhere; shown only where the header has room for it beside the name. */}
-        <span class="leave-room-label">{t("conversation.leaveRoom")}</span>
+        <span class="header-label">{t("conversation.leaveRoom")}</span>
       </button>
       <Show when={membersWanted()}>
         <MembersPanel conversation={props.conversation} open={membersOpen()} onClose={() => setMembersOpen(false)} />
