@@ -1,7 +1,8 @@
 // A long conversation in the browser: the message list leaves the rows far off screen out
-// of the browser's rendering (their chunks are skipped: content-visibility), and what opens
-// from a row, the emoji picker and the delete question, is shown whole all the same,
-// wherever the row sits in its chunk. The time a live message takes to paint is measured by
+// of the browser's rendering (their chunks are skipped: content-visibility) at their true
+// height, also after the window's width changed, and what opens from a row, the emoji
+// picker and the delete question, is shown whole all the same, wherever the row sits in its
+// chunk. The time a live message takes to paint is measured by
 // scripts/web-perf.ts, not here: a test never depends on timing.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Locator, Page } from "playwright-core";
@@ -16,7 +17,11 @@ let ada: Person;
 
 /** Several older pages (50 each) beyond the first. */
 const SEEDED = 160;
-const text = (n: number) => `Message ${n}`;
+/** Every third one long enough to wrap differently in a narrower window. */
+const text = (n: number) =>
+  n % 3 === 0
+    ? `Message ${n}, a long one: it runs on for a while, long enough to wrap onto two or three lines when the window is narrow.`
+    : `Message ${n}`;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -124,4 +129,36 @@ test("the delete question over a long list is shown whole and on top", async () 
   await question.getByRole("button", { name: "Cancel" }).click();
   await question.waitFor({ state: "detached" });
   expect(ada.errors).toEqual([]);
+});
+
+test("after the window narrows, a skipped chunk stands in with its height at the new width", async () => {
+  const { page } = ada;
+  await log(page).evaluate((element) => {
+    element.scrollTop = element.scrollHeight;
+  });
+  const oldest = row(page, 1).locator(".bubble");
+  const skipped = async () =>
+    page.waitForFunction(
+      (element) => element?.checkVisibility({ contentVisibilityAuto: true }) === false,
+      await oldest.elementHandle(),
+      { timeout: UI_TIMEOUT_MS },
+    );
+  await skipped();
+  const chunk = oldest.locator("xpath=ancestor::div[contains(@class, 'chunk')]");
+  const wide = await chunk.evaluate((element) => (element as HTMLElement).offsetHeight);
+  await page.setViewportSize({ width: 700, height: 800 });
+  // Two frames: the new width is laid out and the list has seen it.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await skipped();
+  const standIn = await chunk.evaluate((element) => (element as HTMLElement).offsetHeight);
+  await oldest.scrollIntoViewIfNeeded();
+  await page.waitForFunction(
+    (element) => element?.checkVisibility({ contentVisibilityAuto: true }) === true,
+    await oldest.elementHandle(),
+    { timeout: UI_TIMEOUT_MS },
+  );
+  const real = await chunk.evaluate((element) => (element as HTMLElement).offsetHeight);
+  expect(real).toBeGreaterThan(wide);
+  expect(Math.abs(standIn - real)).toBeLessThanOrEqual(1);
+  await page.setViewportSize({ width: 1280, height: 800 });
 });

@@ -2,21 +2,12 @@
 // off screen (content-visibility: auto): with 5,000 messages loaded, a live message's frame
 // lays out and paints the chunk it joins, not a 320,000 px list.
 //
-// A chunk is skipped only once it has been rendered: the browser then remembers its real
-// height (contain-intrinsic-size: auto) and stands it in while skipped. A chunk skipped from
-// the start would stand in with a guess, and the list, which keeps its own scroll position
-// when an older page comes in above, would measure the guess and then jump.
-import {
-  createComputed,
-  createMemo,
-  createSignal,
-  For,
-  type JSX,
-  onCleanup,
-  onMount,
-  type Signal,
-  untrack,
-} from "solid-js";
+// A chunk is skipped only once it has been rendered at the list's width: the browser then
+// remembers its real height (contain-intrinsic-size: auto) and stands it in while skipped.
+// A chunk skipped from the start would stand in with a guess, and the list, which keeps its
+// own scroll position when an older page comes in above, would measure the guess and then
+// jump; one skipped since the window was narrower would stand in with its old height.
+import { createComputed, createMemo, createSignal, For, type JSX, onCleanup, type Signal, untrack } from "solid-js";
 import { createChunker } from "../lib/chunks.ts";
 
 export function MessageListChunks(props: { ids: readonly number[]; children: (id: number) => JSX.Element }) {
@@ -36,15 +27,40 @@ export function MessageListChunks(props: { ids: readonly number[]; children: (id
     return signal[0];
   };
   const keys = createMemo(() => chunks().map((chunk) => chunk.key), [], { equals: sameKeys });
+
+  // A chunk is rendered in full whenever its width changes (first laid out, the window
+  // resized), and may be skipped again after that frame, once its height is remembered.
+  const widths = new WeakMap<Element, number>();
+  const sized = new ResizeObserver((entries) => {
+    for (const { target, contentRect } of entries) {
+      if (contentRect.height === 0 || contentRect.width === widths.get(target)) continue;
+      widths.set(target, contentRect.width);
+      target.classList.remove("settled");
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          if (widths.get(target) === contentRect.width) target.classList.add("settled");
+        }),
+      );
+    }
+  });
+  onCleanup(() => sized.disconnect());
+
   return (
     <For each={keys()}>
       {(key) => {
         let element!: HTMLDivElement;
-        onCleanup(() => rows.delete(key));
-        // After the chunk's first frame, when the browser has its height.
-        onMount(() => requestAnimationFrame(() => setTimeout(() => element.classList.add("settled"))));
+        onCleanup(() => {
+          sized.unobserve(element);
+          rows.delete(key);
+        });
         return (
-          <div class="chunk" ref={element}>
+          <div
+            class="chunk"
+            ref={(chunk) => {
+              element = chunk;
+              sized.observe(chunk);
+            }}
+          >
             <For each={rowsOf(key)()}>{(id) => props.children(id)}</For>
           </div>
         );
