@@ -29,7 +29,9 @@ export function EmojiPicker(props: {
   let search!: HTMLInputElement;
 
   onMount(() => {
-    root.showPopover();
+    // A browser without popovers (before 2024) has no content-visibility either: there the
+    // fixed, script-placed picker is not clipped by anything.
+    root.showPopover?.();
     const place = () => {
       const at = placeNear(
         props.anchor.getBoundingClientRect(),
