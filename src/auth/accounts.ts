@@ -2,6 +2,7 @@
 import { eq, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { isUniqueViolation } from "../db/errors.ts";
+import { onlyRow } from "../db/rows.ts";
 import { type UserRow, users } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import type { LoginInput, SignupInput } from "../shared/api.ts";
@@ -25,9 +26,9 @@ export async function signup(
   unverified = false,
 ): Promise<UserRow> {
   if (throttle && ip !== null) {
-    const wait = throttle.retryAfter(ip);
+    const wait = await throttle.retryAfter(ip);
     if (wait > 0) {
-      logActivity(deps.db, { at: deps.clock.now(), kind: "signup_throttled", ip });
+      await logActivity(deps.db, { at: deps.clock.now(), kind: "signup_throttled", ip });
       throw new AppError(
         "TOO_MANY_REQUESTS",
         "Too many new accounts from your address; try again later",
@@ -36,11 +37,10 @@ export async function signup(
       );
     }
   }
-  const taken = deps.db
+  const taken = await deps.db
     .select({ username: users.username, email: users.email })
     .from(users)
-    .where(sql`lower(${users.username}) = lower(${input.username}) or lower(${users.email}) = lower(${input.email})`)
-    .all();
+    .where(sql`lower(${users.username}) = lower(${input.username}) or lower(${users.email}) = lower(${input.email})`);
   const fields: Record<string, string> = {};
   for (const row of taken) {
     if (row.username.toLowerCase() === input.username.toLowerCase()) fields.username = "This username is taken";
@@ -51,20 +51,21 @@ export async function signup(
   const passwordHash = await Bun.password.hash(input.password, "argon2id");
   const now = deps.clock.now();
   try {
-    const user = deps.db
-      .insert(users)
-      .values({
-        username: input.username,
-        email: input.email,
-        firstName: input.firstName,
-        lastName: input.lastName,
-        passwordHash,
-        createdAt: now,
-        emailUnverified: unverified,
-      })
-      .returning()
-      .get();
-    logActivity(deps.db, { at: now, kind: "signup", userId: user.id, ip });
+    const user = onlyRow(
+      await deps.db
+        .insert(users)
+        .values({
+          username: input.username,
+          email: input.email,
+          firstName: input.firstName,
+          lastName: input.lastName,
+          passwordHash,
+          createdAt: now,
+          emailUnverified: unverified,
+        })
+        .returning(),
+    );
+    await logActivity(deps.db, { at: now, kind: "signup", userId: user.id, ip });
     return user;
   } catch (error) {
     // Two signups racing for one name: the unique index decides.
@@ -85,17 +86,26 @@ export async function login(
   /** Has this account logged in from the requesting browser before? (known-devices.ts) */
   isKnownDevice: (userId: number) => boolean = () => false,
 ): Promise<UserRow> {
-  const throttled = (wait: number, message: string) => {
-    logActivity(deps.db, { at: deps.clock.now(), kind: "login_throttled", detail: { username: input.username }, ip });
+  const throttled = async (wait: number, message: string) => {
+    await logActivity(deps.db, {
+      at: deps.clock.now(),
+      kind: "login_throttled",
+      detail: { username: input.username },
+      ip,
+    });
     return new AppError("TOO_MANY_REQUESTS", message, undefined, wait);
   };
-  const wait = throttle.retryAfter(input.username, ip);
-  if (wait > 0) throw throttled(wait, "Too many failed logins; try again later");
-  const user = deps.db.select().from(users).where(sql`lower(${users.username}) = lower(${input.username})`).get();
+  const wait = await throttle.retryAfter(input.username, ip);
+  if (wait > 0) throw await throttled(wait, "Too many failed logins; try again later");
+  const [user] = await deps.db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${input.username})`)
+    .limit(1);
   if (user && !isKnownDevice(user.id)) {
-    const accountWait = throttle.accountRetryAfter(user.id);
+    const accountWait = await throttle.accountRetryAfter(user.id);
     if (accountWait > 0) {
-      throw throttled(
+      throw await throttled(
         accountWait,
         "Too many failed logins for this account; try again later, or from a device you logged in with before",
       );
@@ -103,7 +113,7 @@ export async function login(
   }
   const valid = await Bun.password.verify(input.password, user?.passwordHash ?? (await decoyHash));
   if (!user || !valid) {
-    logActivity(deps.db, {
+    await logActivity(deps.db, {
       at: deps.clock.now(),
       kind: "login_failed",
       userId: user?.id ?? null,
@@ -114,32 +124,36 @@ export async function login(
   }
   // Said only once the password checked out: a guesser learns nothing from it.
   if (!user.isActive) {
-    logActivity(deps.db, { at: deps.clock.now(), kind: "login_deactivated", userId: user.id, ip });
+    await logActivity(deps.db, { at: deps.clock.now(), kind: "login_deactivated", userId: user.id, ip });
     throw new AppError("FORBIDDEN", "This account is deactivated. Ask an administrator to reactivate it.");
   }
   // Also only now: a confirmation link goes (again) to the address, and the login waits for it.
   if (awaitsVerification(deps, user)) {
-    logActivity(deps.db, { at: deps.clock.now(), kind: "login_unverified", userId: user.id, ip });
-    mailVerificationLink(deps, user, ip);
+    await logActivity(deps.db, { at: deps.clock.now(), kind: "login_unverified", userId: user.id, ip });
+    await mailVerificationLink(deps, user, ip);
     throw new AppError("FORBIDDEN", "Confirm your email address first: we sent a link to it. Open it, then log in.", {
       email: "Not confirmed yet",
     });
   }
-  logActivity(deps.db, { at: deps.clock.now(), kind: "login", userId: user.id, ip });
+  await logActivity(deps.db, { at: deps.clock.now(), kind: "login", userId: user.id, ip });
   return user;
 }
 
 /** Ends the session: its token stops working and the sockets it opened close. */
-export function logout(deps: Pick<Deps, "db" | "clock" | "notifier">, session: AuthSession, ip: string) {
-  revokeSession(deps, session.sessionId);
-  logActivity(deps.db, { at: deps.clock.now(), kind: "logout", userId: session.user.id, ip });
+export async function logout(
+  deps: Pick<Deps, "db" | "clock" | "notifier">,
+  session: AuthSession,
+  ip: string,
+): Promise<void> {
+  await revokeSession(deps, session.sessionId);
+  await logActivity(deps.db, { at: deps.clock.now(), kind: "logout", userId: session.user.id, ip });
   deps.notifier.userSessionEnded(session.user.id, session.sessionId);
 }
 
-export function findUserByUsername(deps: Pick<Deps, "db">, username: string) {
-  return deps.db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).get();
+export async function findUserByUsername(deps: Pick<Deps, "db">, username: string) {
+  return (await deps.db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).limit(1))[0];
 }
 
-export function setAdminFlag(deps: Pick<Deps, "db">, userId: number, isAdmin: boolean) {
-  return deps.db.update(users).set({ isAdmin }).where(eq(users.id, userId)).returning().get();
+export async function setAdminFlag(deps: Pick<Deps, "db">, userId: number, isAdmin: boolean) {
+  return (await deps.db.update(users).set({ isAdmin }).where(eq(users.id, userId)).returning())[0];
 }

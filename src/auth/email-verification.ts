@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { and, count, eq, gt, isNull } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { activityLog, emailVerifications, type UserRow, users } from "../db/schema.ts";
+import { transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../shared/errors.ts";
 
@@ -26,35 +27,37 @@ type MailDeps = Pick<Deps, "db" | "clock" | "mailer" | "logger" | "config">;
  * Mails a new verification link (earlier unused ones stop working), unless this account
  * had MAILS_PER_ACCOUNT of them within the hour. The mail is sent after the caller answers.
  */
-export function mailVerificationLink(deps: MailDeps, user: UserRow, ip: string | null): void {
+export async function mailVerificationLink(deps: MailDeps, user: UserRow, ip: string | null): Promise<void> {
   const mail = deps.mailer;
   const publicUrl = deps.config.mail?.publicUrl;
   if (!mail || !publicUrl) return;
   const now = deps.clock.now();
   const mailed =
-    deps.db
-      .select({ n: count() })
-      .from(activityLog)
-      .where(
-        and(
-          eq(activityLog.kind, "email_verification_mailed"),
-          eq(activityLog.userId, user.id),
-          gt(activityLog.at, now - MAIL_WINDOW_MS),
-        ),
-      )
-      .get()?.n ?? 0;
+    (
+      await deps.db
+        .select({ n: count() })
+        .from(activityLog)
+        .where(
+          and(
+            eq(activityLog.kind, "email_verification_mailed"),
+            eq(activityLog.userId, user.id),
+            gt(activityLog.at, now - MAIL_WINDOW_MS),
+          ),
+        )
+        .limit(1)
+    )[0]?.n ?? 0;
   if (mailed >= MAILS_PER_ACCOUNT) return;
   const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
-  deps.db.transaction((tx) => {
-    tx.update(emailVerifications)
+  await transaction(deps.db, async (tx) => {
+    await tx
+      .update(emailVerifications)
       .set({ usedAt: now })
-      .where(and(eq(emailVerifications.userId, user.id), isNull(emailVerifications.usedAt)))
-      .run();
-    tx.insert(emailVerifications)
-      .values({ userId: user.id, tokenHash: digest(token), createdAt: now, expiresAt: now + VERIFICATION_TTL_MS })
-      .run();
+      .where(and(eq(emailVerifications.userId, user.id), isNull(emailVerifications.usedAt)));
+    await tx
+      .insert(emailVerifications)
+      .values({ userId: user.id, tokenHash: digest(token), createdAt: now, expiresAt: now + VERIFICATION_TTL_MS });
   });
-  logActivity(deps.db, { at: now, kind: "email_verification_mailed", userId: user.id, ip });
+  await logActivity(deps.db, { at: now, kind: "email_verification_mailed", userId: user.id, ip });
   void mail
     .send({
       to: user.email,
@@ -80,14 +83,14 @@ export function awaitsVerification(deps: Pick<Deps, "config">, user: UserRow): b
 }
 
 /** Follows a verification link: once, before it expires. The account may log in from then on. */
-export function verifyEmail(deps: Pick<Deps, "db" | "clock">, token: string, ip: string | null): void {
+export async function verifyEmail(deps: Pick<Deps, "db" | "clock">, token: string, ip: string | null): Promise<void> {
   const invalid = () =>
     new AppError("BAD_REQUEST", "This confirmation link is invalid, used or expired. Log in to get a new one.", {
       token: "This confirmation link is invalid, used or expired",
     });
   const now = deps.clock.now();
   // Used up by the statement that checks it is unused and unexpired: two racing requests cannot both win.
-  const taken = deps.db
+  const [taken] = await deps.db
     .update(emailVerifications)
     .set({ usedAt: now })
     .where(
@@ -97,9 +100,8 @@ export function verifyEmail(deps: Pick<Deps, "db" | "clock">, token: string, ip:
         gt(emailVerifications.expiresAt, now),
       ),
     )
-    .returning({ userId: emailVerifications.userId })
-    .get();
+    .returning({ userId: emailVerifications.userId });
   if (!taken) throw invalid();
-  deps.db.update(users).set({ emailUnverified: false }).where(eq(users.id, taken.userId)).run();
-  logActivity(deps.db, { at: now, kind: "email_verified", userId: taken.userId, ip });
+  await deps.db.update(users).set({ emailUnverified: false }).where(eq(users.id, taken.userId));
+  await logActivity(deps.db, { at: now, kind: "email_verified", userId: taken.userId, ip });
 }

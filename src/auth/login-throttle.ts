@@ -61,18 +61,19 @@ export function createLoginThrottle(db: Db, clock: Clock) {
 
   return {
     /** Seconds until this account takes attempts from a new device again, or 0. */
-    accountRetryAfter(userId: number): number {
+    async accountRetryAfter(userId: number): Promise<number> {
       const now = clock.now();
-      return secondsUntilFree(limitingFailureForAccount.get({ userId, since: now - WINDOW_MS }), now);
+      const [row] = await limitingFailureForAccount.execute({ userId, since: now - WINDOW_MS });
+      return secondsUntilFree(row, now);
     },
 
     /** Seconds until a new attempt is allowed, or 0 when it is allowed now. */
-    retryAfter(username: string, ip: string): number {
+    async retryAfter(username: string, ip: string): Promise<number> {
       const now = clock.now();
       const since = now - WINDOW_MS;
       const limiting = [
-        limitingFailureFromIp.get({ ip, since }),
-        limitingFailureForUsername.get({ ip, since, username }),
+        ...(await limitingFailureFromIp.execute({ ip, since })),
+        ...(await limitingFailureForUsername.execute({ ip, since, username })),
       ];
       const waitMs = Math.max(0, ...limiting.map((row) => (row ? row.at + WINDOW_MS - now : 0)));
       return Math.ceil(waitMs / 1000);

@@ -23,25 +23,27 @@ export async function changePassword(
   const userId = session.user.id;
   const now = deps.clock.now();
   const recentFailures =
-    deps.db
-      .select({ n: count() })
-      .from(activityLog)
-      .where(
-        and(
-          eq(activityLog.userId, userId),
-          eq(activityLog.kind, "password_change_failed"),
-          gt(activityLog.at, now - WINDOW_MS),
-        ),
-      )
-      .get()?.n ?? 0;
+    (
+      await deps.db
+        .select({ n: count() })
+        .from(activityLog)
+        .where(
+          and(
+            eq(activityLog.userId, userId),
+            eq(activityLog.kind, "password_change_failed"),
+            gt(activityLog.at, now - WINDOW_MS),
+          ),
+        )
+        .limit(1)
+    )[0]?.n ?? 0;
   if (recentFailures >= WRONG_CURRENT_LIMIT) {
     throw new AppError("TOO_MANY_REQUESTS", "Too many wrong passwords; try again later", undefined, WINDOW_MS / 1000);
   }
   // The row, not the session's copy: the hash may have changed since the request began.
-  const user = deps.db.select().from(users).where(eq(users.id, userId)).get();
+  const [user] = await deps.db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw new AppError("UNAUTHORIZED", "Sign in first");
   if (!(await Bun.password.verify(input.currentPassword, user.passwordHash))) {
-    logActivity(deps.db, { at: now, kind: "password_change_failed", userId, ip });
+    await logActivity(deps.db, { at: now, kind: "password_change_failed", userId, ip });
     throw new AppError("BAD_REQUEST", "The current password is wrong", {
       currentPassword: "This is not your current password",
     });
@@ -50,8 +52,8 @@ export async function changePassword(
   if (problem) throw new AppError("BAD_REQUEST", problem, { newPassword: problem });
 
   const passwordHash = await Bun.password.hash(input.newPassword, "argon2id");
-  deps.db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
-  const endedSessions = endOtherSessions(deps, session);
-  logActivity(deps.db, { at: deps.clock.now(), kind: "password_changed", userId, detail: { endedSessions }, ip });
+  await deps.db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+  const endedSessions = await endOtherSessions(deps, session);
+  await logActivity(deps.db, { at: deps.clock.now(), kind: "password_changed", userId, detail: { endedSessions }, ip });
   return { endedSessions };
 }

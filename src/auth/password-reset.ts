@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { activityLog, passwordResets, users } from "../db/schema.ts";
+import { transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import type { ResetLink } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
@@ -26,35 +27,33 @@ const digest = (token: string) => createHash("sha256").update(token).digest("hex
 export const resetPath = (token: string) => `/reset-password#${token}`;
 
 /** A new link for the user; earlier unused ones stop working. */
-function issueResetToken(deps: Pick<Deps, "db" | "clock">, userId: number, createdBy: number | null) {
+async function issueResetToken(deps: Pick<Deps, "db" | "clock">, userId: number, createdBy: number | null) {
   const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
   const now = deps.clock.now();
   const expiresAt = now + RESET_TTL_MS;
-  deps.db.transaction((tx) => {
-    tx.update(passwordResets)
+  await transaction(deps.db, async (tx) => {
+    await tx
+      .update(passwordResets)
       .set({ usedAt: now })
-      .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)))
-      .run();
-    tx.insert(passwordResets)
-      .values({ userId, tokenHash: digest(token), createdAt: now, expiresAt, createdBy })
-      .run();
+      .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
+    await tx.insert(passwordResets).values({ userId, tokenHash: digest(token), createdAt: now, expiresAt, createdBy });
   });
   return { token, expiresAt };
 }
 
-const recentCount = (deps: Pick<Deps, "db">, where: ReturnType<typeof and>) =>
-  deps.db.select({ n: count() }).from(activityLog).where(where).get()?.n ?? 0;
+const recentCount = async (deps: Pick<Deps, "db">, where: ReturnType<typeof and>) =>
+  (await deps.db.select({ n: count() }).from(activityLog).where(where).limit(1))[0]?.n ?? 0;
 
 /**
  * "I forgot my password": mails a link when the address is an active account's. Answers
  * nothing either way: the caller cannot tell whether the address is known. The mail is
  * sent after the answer, so its time does not tell either.
  */
-export function requestPasswordReset(
+export async function requestPasswordReset(
   deps: Pick<Deps, "db" | "clock" | "mailer" | "logger" | "config">,
   email: string,
   ip: string,
-) {
+): Promise<void> {
   const mail = deps.mailer;
   const publicUrl = deps.config.mail?.publicUrl;
   if (!mail || !publicUrl) {
@@ -64,17 +63,17 @@ export function requestPasswordReset(
     );
   }
   const now = deps.clock.now();
-  const fromAddress = recentCount(
+  const fromAddress = await recentCount(
     deps,
     and(eq(activityLog.kind, "password_reset_requested"), eq(activityLog.ip, ip), gt(activityLog.at, now - WINDOW_MS)),
   );
   if (fromAddress >= REQUESTS_PER_ADDRESS) {
     throw new AppError("TOO_MANY_REQUESTS", "Too many reset requests; try again later", undefined, WINDOW_MS / 1000);
   }
-  const user = deps.db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`).get();
-  logActivity(deps.db, { at: now, kind: "password_reset_requested", userId: user?.id ?? null, ip });
+  const [user] = await deps.db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`).limit(1);
+  await logActivity(deps.db, { at: now, kind: "password_reset_requested", userId: user?.id ?? null, ip });
   if (!user?.isActive) return;
-  const mailed = recentCount(
+  const mailed = await recentCount(
     deps,
     and(
       eq(activityLog.kind, "password_reset_mailed"),
@@ -83,8 +82,8 @@ export function requestPasswordReset(
     ),
   );
   if (mailed >= MAILS_PER_ACCOUNT) return;
-  const { token } = issueResetToken(deps, user.id, null);
-  logActivity(deps.db, { at: now, kind: "password_reset_mailed", userId: user.id, ip });
+  const { token } = await issueResetToken(deps, user.id, null);
+  await logActivity(deps.db, { at: now, kind: "password_reset_mailed", userId: user.id, ip });
   const link = `${publicUrl}${resetPath(token)}`;
   void mail
     .send({
@@ -120,29 +119,28 @@ export async function resetPassword(
       token: "This reset link is invalid, used or expired",
     });
   const now = deps.clock.now();
-  const found = deps.db
+  const [found] = await deps.db
     .select({ reset: passwordResets, user: users })
     .from(passwordResets)
     .innerJoin(users, eq(users.id, passwordResets.userId))
     .where(eq(passwordResets.tokenHash, digest(token)))
-    .get();
+    .limit(1);
   if (!found || found.reset.usedAt !== null || found.reset.expiresAt <= now || !found.user.isActive) throw invalid();
   const problem = passwordProblem(newPassword, found.user);
   if (problem) throw new AppError("BAD_REQUEST", problem, { password: problem });
   const passwordHash = await Bun.password.hash(newPassword, "argon2id");
   // Used up in the same statement that checks it is unused: two requests racing with one
   // link cannot both set a password.
-  const taken = deps.db
+  const [taken] = await deps.db
     .update(passwordResets)
     .set({ usedAt: deps.clock.now() })
     .where(and(eq(passwordResets.id, found.reset.id), isNull(passwordResets.usedAt)))
-    .returning({ id: passwordResets.id })
-    .get();
+    .returning({ id: passwordResets.id });
   if (!taken) throw invalid();
-  deps.db.update(users).set({ passwordHash }).where(eq(users.id, found.user.id)).run();
-  endAllSessions(deps, found.user.id);
+  await deps.db.update(users).set({ passwordHash }).where(eq(users.id, found.user.id));
+  await endAllSessions(deps, found.user.id);
   deps.notifier.userDisconnected(found.user.id);
-  logActivity(deps.db, {
+  await logActivity(deps.db, {
     at: deps.clock.now(),
     kind: "password_reset",
     userId: found.user.id,
@@ -152,17 +150,17 @@ export async function resetPassword(
 }
 
 /** An admin makes a reset link for someone (no mail here, or the mail does not arrive). */
-export function createResetLinkAsAdmin(
+export async function createResetLinkAsAdmin(
   deps: Pick<Deps, "db" | "clock">,
   adminId: number,
   userId: number,
   ip: string,
-): ResetLink {
-  const user = deps.db.select().from(users).where(eq(users.id, userId)).get();
+): Promise<ResetLink> {
+  const [user] = await deps.db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw new AppError("NOT_FOUND", "No such user");
   if (!user.isActive) throw new AppError("BAD_REQUEST", "Reactivate the account first", { userId: "Deactivated" });
-  const { token, expiresAt } = issueResetToken(deps, userId, adminId);
-  logActivity(deps.db, {
+  const { token, expiresAt } = await issueResetToken(deps, userId, adminId);
+  await logActivity(deps.db, {
     at: deps.clock.now(),
     kind: "admin_reset_link",
     userId: adminId,

@@ -14,12 +14,11 @@ export async function updateProfile(
   userId: number,
   input: ProfileInput,
 ): Promise<User> {
-  const row = deps.db
+  const [row] = await deps.db
     .update(users)
     .set({ firstName: input.firstName, lastName: input.lastName, bio: input.bio })
     .where(eq(users.id, userId))
-    .returning()
-    .get();
+    .returning();
   if (!row) throw new AppError("UNAUTHORIZED", "Sign in first");
   return announceProfile(deps, row);
 }
@@ -27,6 +26,6 @@ export async function updateProfile(
 /** Tells the person and everyone sharing a conversation with them their profile as it now is. */
 export async function announceProfile(deps: Pick<Deps, "db" | "notifier" | "presence">, row: UserRow): Promise<User> {
   const online = (await deps.presence.online([row.id])).has(row.id);
-  deps.notifier.userChanged([row.id, ...conversationPeers(deps.db, row.id)], toUserSummary(row, online));
+  deps.notifier.userChanged([row.id, ...(await conversationPeers(deps.db, row.id))], toUserSummary(row, online));
   return toUser(row, online);
 }

@@ -100,7 +100,7 @@ export function authRoutes(
         const user = await signup(deps, body, ip, signupThrottle, verify);
         if (verify) {
           // No session until the address is confirmed: the link in the mail, then a login.
-          mailVerificationLink(deps, user, ip);
+          await mailVerificationLink(deps, user, ip);
           set.status = 202;
           const pending: SignupPending = { emailVerification: "sent" };
           return pending;
@@ -130,7 +130,7 @@ export function authRoutes(
       async ({ request }) => {
         const session = await authenticateToken(deps, signer, tokenFromRequest(request));
         if (!session) return errorResponse("UNAUTHORIZED", "Not signed in");
-        logout(deps, session, clientIp(request, server(), deps.config.trustProxy));
+        await logout(deps, session, clientIp(request, server(), deps.config.trustProxy));
         return new Response(null, { status: 204, headers: { "Set-Cookie": cookieFor(request, "", 0) } });
       },
       { detail: { summary: "End the current session" } },
@@ -140,8 +140,8 @@ export function authRoutes(
     })
     .post(
       "/forgot-password",
-      ({ body, request, set }) => {
-        requestPasswordReset(deps, body.email, clientIp(request, server(), deps.config.trustProxy));
+      async ({ body, request, set }) => {
+        await requestPasswordReset(deps, body.email, clientIp(request, server(), deps.config.trustProxy));
         // The same answer whether the address belongs to an account or not.
         set.status = 202;
         return { ok: true };
@@ -154,8 +154,8 @@ export function authRoutes(
     )
     .post(
       "/verify-email",
-      ({ body, request }) => {
-        verifyEmail(deps, body.token, clientIp(request, server(), deps.config.trustProxy));
+      async ({ body, request }) => {
+        await verifyEmail(deps, body.token, clientIp(request, server(), deps.config.trustProxy));
         return new Response(null, { status: 204 });
       },
       { parse: parseAuthBody, body: verifyEmailInput, detail: { summary: "Confirm an email address with its link" } },

@@ -5,6 +5,7 @@ import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { perDatabase } from "../db/client.ts";
 import { sessions, type UserRow, users } from "../db/schema.ts";
+import { transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import type { SessionView } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
@@ -22,17 +23,14 @@ export async function startSession(
 ): Promise<string> {
   const id = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64url");
   const now = deps.clock.now();
-  deps.db
-    .insert(sessions)
-    .values({
-      id,
-      userId: user.id,
-      createdAt: now,
-      expiresAt: now + SESSION_TTL_MS,
-      userAgent: meta.userAgent?.slice(0, 256) ?? null,
-      ip: meta.ip,
-    })
-    .run();
+  await deps.db.insert(sessions).values({
+    id,
+    userId: user.id,
+    createdAt: now,
+    expiresAt: now + SESSION_TTL_MS,
+    userAgent: meta.userAgent?.slice(0, 256) ?? null,
+    ip: meta.ip,
+  });
   return signer.sign({ sid: id, uid: user.id, tv: user.tokenVersion });
 }
 
@@ -62,15 +60,18 @@ export async function authenticateToken(
  * active with the same token version. Asked on every request, and again when a socket
  * opens (a logout may land between the upgrade's check and the open).
  */
-export function liveSession(deps: Pick<Deps, "db" | "clock">, claims: SessionClaims): AuthSession | null {
-  const row = sessionLookup(deps.db).get({ sid: claims.sid });
+export async function liveSession(
+  deps: Pick<Deps, "db" | "clock">,
+  claims: SessionClaims,
+): Promise<AuthSession | null> {
+  const [row] = await sessionLookup(deps.db).execute({ sid: claims.sid });
   if (!row) return null;
   const { user } = row;
   if (user.id !== claims.uid || !user.isActive || user.tokenVersion !== claims.tv) return null;
   const now = deps.clock.now();
   if (row.expiresAt <= now) return null;
   if (row.lastActiveAt === null || now - row.lastActiveAt >= LAST_ACTIVE_PRECISION_MS) {
-    markActive(deps, claims.sid, now);
+    await markActive(deps, claims.sid, now);
   }
   return { user, sessionId: claims.sid };
 }
@@ -78,9 +79,9 @@ export function liveSession(deps: Pick<Deps, "db" | "clock">, claims: SessionCla
 /** "Last active" is shown to the minute: one write a minute per session, not one per request. */
 const LAST_ACTIVE_PRECISION_MS = 60_000;
 
-function markActive(deps: Pick<Deps, "db">, sessionId: string, now: number) {
+async function markActive(deps: Pick<Deps, "db">, sessionId: string, now: number) {
   try {
-    deps.db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, sessionId)).run();
+    await deps.db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, sessionId));
   } catch {
     // A database that takes no writes must not fail reads for a display detail.
   }
@@ -97,13 +98,12 @@ const liveSessionsOf = (deps: Pick<Deps, "db" | "clock">, userId: number) =>
     .select()
     .from(sessions)
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, deps.clock.now())))
-    .orderBy(desc(sql`coalesce(${sessions.lastActiveAt}, ${sessions.createdAt})`))
-    .all();
+    .orderBy(desc(sql`coalesce(${sessions.lastActiveAt}, ${sessions.createdAt})`));
 
 /** The person's signed-in devices, the most recently active first; `current` is the caller's. */
-export function listSessions(deps: Pick<Deps, "db" | "clock">, session: AuthSession): SessionView[] {
+export async function listSessions(deps: Pick<Deps, "db" | "clock">, session: AuthSession): Promise<SessionView[]> {
   const iso = (ms: number) => new Date(ms).toISOString();
-  return liveSessionsOf(deps, session.user.id).map((row) => ({
+  return (await liveSessionsOf(deps, session.user.id)).map((row) => ({
     id: publicSessionId(row.id),
     userAgent: row.userAgent,
     ip: row.ip,
@@ -117,60 +117,61 @@ export function listSessions(deps: Pick<Deps, "db" | "clock">, session: AuthSess
  * Ends one of the person's own sessions by its shown id (the current one included: that
  * is a logout). Someone else's session, or one already ended, is NOT_FOUND.
  */
-export function endOwnSession(
+export async function endOwnSession(
   deps: Pick<Deps, "db" | "clock" | "notifier">,
   session: AuthSession,
   shownId: string,
-): void {
-  const target = liveSessionsOf(deps, session.user.id).find((row) => publicSessionId(row.id) === shownId);
+): Promise<void> {
+  const target = (await liveSessionsOf(deps, session.user.id)).find((row) => publicSessionId(row.id) === shownId);
   if (!target) throw new AppError("NOT_FOUND", "No such session");
-  revokeSession(deps, target.id);
+  await revokeSession(deps, target.id);
   deps.notifier.userSessionEnded(session.user.id, target.id);
 }
 
 /** Ends every session of the person but the one asking (password change, "log out all others"). */
-export function endOtherSessions(deps: Pick<Deps, "db" | "clock" | "notifier">, session: AuthSession): number {
-  const ended = deps.db
+export async function endOtherSessions(
+  deps: Pick<Deps, "db" | "clock" | "notifier">,
+  session: AuthSession,
+): Promise<number> {
+  const ended = await deps.db
     .update(sessions)
     .set({ revokedAt: deps.clock.now() })
     .where(and(eq(sessions.userId, session.user.id), isNull(sessions.revokedAt), ne(sessions.id, session.sessionId)))
-    .returning({ id: sessions.id })
-    .all();
+    .returning({ id: sessions.id });
   // Their sockets close with 1008 on every instance.
   for (const { id } of ended) deps.notifier.userSessionEnded(session.user.id, id);
   return ended.length;
 }
 
-export function revokeSession(deps: Pick<Deps, "db" | "clock">, sessionId: string) {
-  deps.db
+export async function revokeSession(deps: Pick<Deps, "db" | "clock">, sessionId: string): Promise<void> {
+  await deps.db
     .update(sessions)
     .set({ revokedAt: deps.clock.now() })
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
-    .run();
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
 }
 
 /** Ends every session of a user at once (password change, deactivation). */
-export function endAllSessions(deps: Pick<Deps, "db" | "clock">, userId: number) {
-  deps.db.transaction((tx) => {
-    tx.update(users)
+export async function endAllSessions(deps: Pick<Deps, "db" | "clock">, userId: number): Promise<void> {
+  await transaction(deps.db, async (tx) => {
+    await tx
+      .update(users)
       .set({ tokenVersion: sql`${users.tokenVersion} + 1` })
-      .where(eq(users.id, userId))
-      .run();
-    tx.update(sessions)
+      .where(eq(users.id, userId));
+    await tx
+      .update(sessions)
       .set({ revokedAt: deps.clock.now() })
-      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
-      .run();
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
   });
 }
 
 /** "Log out all other devices", written to the activity log. */
-export function logOutOtherDevices(
+export async function logOutOtherDevices(
   deps: Pick<Deps, "db" | "clock" | "notifier">,
   session: AuthSession,
   ip: string,
-): { endedSessions: number } {
-  const endedSessions = endOtherSessions(deps, session);
-  logActivity(deps.db, {
+): Promise<{ endedSessions: number }> {
+  const endedSessions = await endOtherSessions(deps, session);
+  await logActivity(deps.db, {
     at: deps.clock.now(),
     kind: "sessions_ended",
     userId: session.user.id,

@@ -24,10 +24,10 @@ export function createSignupThrottle(db: Db, clock: Clock, perHour: number) {
     .prepare();
   return {
     /** Seconds until this address may sign up again, or 0. */
-    retryAfter(ip: string): number {
+    async retryAfter(ip: string): Promise<number> {
       if (perHour === 0) return 0;
       const now = clock.now();
-      const row = limitingSignup.get({ ip, since: now - WINDOW_MS });
+      const [row] = await limitingSignup.execute({ ip, since: now - WINDOW_MS });
       return row ? Math.max(1, Math.ceil((row.at + WINDOW_MS - now) / 1000)) : 0;
     },
   };

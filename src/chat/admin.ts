@@ -27,12 +27,12 @@ const withPresence = (deps: Pick<Deps, "presence">, rows: UserRow[]) =>
 export async function listAccounts(deps: Deps, input: AdminListUsersInput): Promise<Page<AdminUser>> {
   const filters: (SQL | undefined)[] = [];
   if (input.search) filters.push(or(lowerPrefix(users.username, input.search), lowerPrefix(users.email, input.search)));
-  const { rows, nextCursor } = userPage(deps.db, filters, input.cursor, input.limit);
+  const { rows, nextCursor } = await userPage(deps.db, filters, input.cursor, input.limit);
   return { items: await withPresence(deps, rows), nextCursor };
 }
 
-function requireUser(deps: Pick<Deps, "db">, userId: number): UserRow {
-  const row = deps.db.select().from(users).where(eq(users.id, userId)).get();
+async function requireUser(deps: Pick<Deps, "db">, userId: number): Promise<UserRow> {
+  const [row] = await deps.db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!row) throw new AppError("NOT_FOUND", "No such user");
   return row;
 }
@@ -53,20 +53,20 @@ export async function setAccountActive(
   if (!active && userId === adminId) {
     throw new AppError("BAD_REQUEST", "You cannot deactivate your own account", { userId: "That is you" });
   }
-  const before = requireUser(deps, userId);
-  deps.db.update(users).set({ isActive: active }).where(eq(users.id, userId)).run();
+  const before = await requireUser(deps, userId);
+  await deps.db.update(users).set({ isActive: active }).where(eq(users.id, userId));
   if (!active && before.isActive) {
-    endAllSessions(deps, userId);
+    await endAllSessions(deps, userId);
     deps.notifier.userDisconnected(userId);
   }
-  logActivity(deps.db, {
+  await logActivity(deps.db, {
     at: deps.clock.now(),
     kind: "admin_set_active",
     userId: adminId,
     detail: { targetUserId: userId, active, was: before.isActive, ...(reason ? { reason } : {}) },
     ip,
   });
-  const [view] = await withPresence(deps, [requireUser(deps, userId)]);
+  const [view] = await withPresence(deps, [await requireUser(deps, userId)]);
   if (!view) throw new AppError("NOT_FOUND", "No such user");
   return view;
 }
@@ -82,22 +82,22 @@ export async function setAccountAdmin(
   if (!admin && userId === adminId) {
     throw new AppError("BAD_REQUEST", "You cannot remove your own admin rights", { userId: "That is you" });
   }
-  const before = requireUser(deps, userId);
-  deps.db.update(users).set({ isAdmin: admin }).where(eq(users.id, userId)).run();
-  logActivity(deps.db, {
+  const before = await requireUser(deps, userId);
+  await deps.db.update(users).set({ isAdmin: admin }).where(eq(users.id, userId));
+  await logActivity(deps.db, {
     at: deps.clock.now(),
     kind: "admin_set_admin",
     userId: adminId,
     detail: { targetUserId: userId, admin, was: before.isAdmin },
     ip,
   });
-  const [view] = await withPresence(deps, [requireUser(deps, userId)]);
+  const [view] = await withPresence(deps, [await requireUser(deps, userId)]);
   if (!view) throw new AppError("NOT_FOUND", "No such user");
   return view;
 }
 
 /** Each person an entry names (author or target), in one query for the page. */
-function activityPeople(deps: Pick<Deps, "db">, rows: { userId: number | null; detail: unknown }[]) {
+async function activityPeople(deps: Pick<Deps, "db">, rows: { userId: number | null; detail: unknown }[]) {
   const ids = new Set<number>();
   for (const row of rows) {
     if (row.userId !== null) ids.add(row.userId);
@@ -106,11 +106,10 @@ function activityPeople(deps: Pick<Deps, "db">, rows: { userId: number | null; d
   }
   const people = new Map<number, ActivityPerson>();
   if (ids.size === 0) return people;
-  const found = deps.db
+  const found = await deps.db
     .select({ id: users.id, username: users.username, firstName: users.firstName, lastName: users.lastName })
     .from(users)
-    .where(inArray(users.id, [...ids]))
-    .all();
+    .where(inArray(users.id, [...ids]));
   for (const person of found) people.set(person.id, person);
   return people;
 }
@@ -119,7 +118,7 @@ function activityPeople(deps: Pick<Deps, "db">, rows: { userId: number | null; d
  * The activity log, newest first, optionally of one kind, one author (`userId`) or one
  * person as author or target (`personId`); `before` an id. Each entry names its people.
  */
-export function listActivity(deps: Pick<Deps, "db">, input: ActivityInput): Page<ActivityEntry> {
+export async function listActivity(deps: Pick<Deps, "db">, input: ActivityInput): Promise<Page<ActivityEntry>> {
   // An entry about someone names them in its detail (an admin's change, a moderator's
   // deletion); the log is an admin's, small next to messages, so that part is a scan.
   const about = (personId: number) =>
@@ -128,7 +127,7 @@ export function listActivity(deps: Pick<Deps, "db">, input: ActivityInput): Page
       sql`json_extract(${activityLog.detail}, '$.targetUserId') = ${personId}`,
       sql`json_extract(${activityLog.detail}, '$.authorId') = ${personId}`,
     );
-  const { rows, nextCursor } = keysetPage(
+  const { rows, nextCursor } = await keysetPage(
     input.limit,
     (count) =>
       deps.db
@@ -143,10 +142,9 @@ export function listActivity(deps: Pick<Deps, "db">, input: ActivityInput): Page
           ),
         )
         .orderBy(desc(activityLog.id))
-        .limit(count)
-        .all(),
+        .limit(count),
     (row) => row.id,
   );
-  const people = activityPeople(deps, rows);
+  const people = await activityPeople(deps, rows);
   return { items: rows.map((row) => toActivityEntry(row, people)), nextCursor };
 }

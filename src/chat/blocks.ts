@@ -52,8 +52,8 @@ const statements = perDatabase((db) => {
 });
 
 /** FORBIDDEN when either of the two has blocked the other; the message says which way. */
-export function requireNotBlocked(db: Db, senderId: number, peerId: number): void {
-  const found = statements(db).between.get({ a: senderId, b: peerId });
+export async function requireNotBlocked(db: Db, senderId: number, peerId: number): Promise<void> {
+  const [found] = await statements(db).between.execute({ a: senderId, b: peerId });
   if (!found) return;
   throw found.blockerId === senderId ? blockerRefusal() : blockedRefusal();
 }
@@ -62,13 +62,13 @@ export function requireNotBlocked(db: Db, senderId: number, peerId: number): voi
  * For writing in a conversation the caller is a member of (a message, an edit, a
  * reaction, typing): in a direct one, FORBIDDEN across a block; rooms are never refused.
  */
-export function requireDirectNotBlocked(db: Db, userId: number, conversationId: number): void {
-  const peer = statements(db).directPeer.get({ conversationId, userId });
-  if (peer) requireNotBlocked(db, userId, peer.userId);
+export async function requireDirectNotBlocked(db: Db, userId: number, conversationId: number): Promise<void> {
+  const [peer] = await statements(db).directPeer.execute({ conversationId, userId });
+  if (peer) await requireNotBlocked(db, userId, peer.userId);
 }
 
-function requireUser(db: Db, userId: number) {
-  const row = db.select({ id: users.id }).from(users).where(eq(users.id, userId)).get();
+async function requireUser(db: Db, userId: number) {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).limit(1);
   if (!row) throw new AppError("NOT_FOUND", "No such user");
 }
 
@@ -76,30 +76,26 @@ function requireUser(db: Db, userId: number) {
  * Blocks `targetId`; blocking again changes nothing. Not written to the activity log: whom
  * a person blocks is theirs alone, not something for the admin page.
  */
-export function blockUser(deps: Pick<Deps, "db" | "clock">, blockerId: number, targetId: number) {
+export async function blockUser(deps: Pick<Deps, "db" | "clock">, blockerId: number, targetId: number) {
   if (targetId === blockerId) throw new AppError("BAD_REQUEST", "You cannot block yourself", { userId: "That is you" });
-  requireUser(deps.db, targetId);
+  await requireUser(deps.db, targetId);
   const now = deps.clock.now();
-  deps.db.insert(blocks).values({ blockerId, blockedId: targetId, createdAt: now }).onConflictDoNothing().run();
+  await deps.db.insert(blocks).values({ blockerId, blockedId: targetId, createdAt: now }).onConflictDoNothing();
 }
 
 /** Lifts a block; unblocking someone not blocked changes nothing. */
-export function unblockUser(deps: Pick<Deps, "db">, blockerId: number, targetId: number) {
-  deps.db
-    .delete(blocks)
-    .where(and(eq(blocks.blockerId, blockerId), eq(blocks.blockedId, targetId)))
-    .run();
+export async function unblockUser(deps: Pick<Deps, "db">, blockerId: number, targetId: number) {
+  await deps.db.delete(blocks).where(and(eq(blocks.blockerId, blockerId), eq(blocks.blockedId, targetId)));
 }
 
 /** The people the caller blocked, earliest first. */
 export async function blockedUsers(deps: Pick<Deps, "db" | "presence">, userId: number): Promise<UserSummary[]> {
-  const rows = deps.db
+  const rows = await deps.db
     .select({ user: users })
     .from(blocks)
     .innerJoin(users, eq(users.id, blocks.blockedId))
     .where(eq(blocks.blockerId, userId))
-    .orderBy(asc(blocks.createdAt), asc(blocks.blockedId))
-    .all();
+    .orderBy(asc(blocks.createdAt), asc(blocks.blockedId));
   return withOnline(
     deps,
     rows,

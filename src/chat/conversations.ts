@@ -1,9 +1,8 @@
 // Conversations as each member sees them: membership checks, the one direct conversation
 // per pair, and the conversation list with unread counts in a single query.
 import { and, desc, eq, inArray, ne, type SQL, sql } from "drizzle-orm";
-import { alias, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { alias } from "drizzle-orm/sqlite-core";
 import { type Db, perDatabase } from "../db/client.ts";
-import type * as schema from "../db/schema.ts";
 import { type ConversationRow, conversations, members, mentions, messages, users } from "../db/schema.ts";
 import { toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
@@ -12,9 +11,6 @@ import { AppError } from "../shared/errors.ts";
 import { requireDirectNotBlocked } from "./blocks.ts";
 import { messageViews } from "./message-views.ts";
 import { withOnline } from "./online.ts";
-
-/** The database or a transaction on it: chat functions run in either. */
-export type Queryable = BaseSQLiteDatabase<"sync", unknown, typeof schema>;
 
 /** The one answer for "not yours" and "does not exist": never a hint that it exists. */
 export const conversationNotFound = () => new AppError("NOT_FOUND", "No such conversation");
@@ -32,11 +28,11 @@ const membership = perDatabase((db) =>
 );
 
 /**
- * The conversation, if `userId` is a member of it; NOT_FOUND otherwise. Runs on the
- * connection of `db`, so also inside a transaction opened on it.
+ * The conversation, if `userId` is a member of it; NOT_FOUND otherwise. In a transaction,
+ * pass its `tx`.
  */
-export function requireMembership(db: Db, userId: number, conversationId: number) {
-  const row = membership(db).get({ conversationId, userId });
+export async function requireMembership(db: Db, userId: number, conversationId: number) {
+  const [row] = await membership(db).execute({ conversationId, userId });
   if (!row) throw conversationNotFound();
   return row;
 }
@@ -45,42 +41,41 @@ export function requireMembership(db: Db, userId: number, conversationId: number
  * May the user say they are typing in the conversation? Members may (NOT_FOUND
  * otherwise), except across a block in a direct conversation (FORBIDDEN).
  */
-export function authorizeTyping(db: Db, userId: number, conversationId: number): void {
-  requireMembership(db, userId, conversationId);
-  requireDirectNotBlocked(db, userId, conversationId);
+export async function authorizeTyping(db: Db, userId: number, conversationId: number): Promise<void> {
+  await requireMembership(db, userId, conversationId);
+  await requireDirectNotBlocked(db, userId, conversationId);
 }
 
 /** The conversations the user is a member of: what their sockets follow. */
-export function conversationIdsOf(db: Db, userId: number): number[] {
-  return db
-    .select({ id: members.conversationId })
-    .from(members)
-    .where(eq(members.userId, userId))
-    .all()
-    .map((r) => r.id);
+export async function conversationIdsOf(db: Db, userId: number): Promise<number[]> {
+  return (await db.select({ id: members.conversationId }).from(members).where(eq(members.userId, userId))).map(
+    (r) => r.id,
+  );
 }
 
 /** Everyone who shares at least one conversation with the user, the user excepted. */
-export function conversationPeers(db: Db, userId: number): number[] {
+export async function conversationPeers(db: Db, userId: number): Promise<number[]> {
   const peer = alias(members, "peer");
-  return db
-    .selectDistinct({ userId: peer.userId })
-    .from(members)
-    .innerJoin(peer, eq(peer.conversationId, members.conversationId))
-    .where(and(eq(members.userId, userId), ne(peer.userId, userId)))
-    .all()
-    .map((r) => r.userId);
+  return (
+    await db
+      .selectDistinct({ userId: peer.userId })
+      .from(members)
+      .innerJoin(peer, eq(peer.conversationId, members.conversationId))
+      .where(and(eq(members.userId, userId), ne(peer.userId, userId)))
+  ).map((r) => r.userId);
 }
 
 /** "3:17": the two ids in numeric order, unique per pair. */
 export const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
-export function findDirectConversation(db: Queryable, a: number, b: number): ConversationRow | undefined {
-  return db
-    .select()
-    .from(conversations)
-    .where(eq(conversations.directKey, directKey(a, b)))
-    .get();
+export async function findDirectConversation(db: Db, a: number, b: number): Promise<ConversationRow | undefined> {
+  return (
+    await db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.directKey, directKey(a, b)))
+      .limit(1)
+  )[0];
 }
 
 /**
@@ -88,24 +83,24 @@ export function findDirectConversation(db: Queryable, a: number, b: number): Con
  * the unique direct_key decides a race between both sides sending first, and the loser
  * reads the winner's row. `created` is true only for the caller that inserted it.
  */
-export function ensureDirectConversation(db: Queryable, from: number, to: number, now: number) {
+export async function ensureDirectConversation(db: Db, from: number, to: number, now: number) {
   const key = directKey(from, to);
-  const inserted = db
+  const [inserted] = await db
     .insert(conversations)
     .values({ kind: "direct", directKey: key, createdBy: from, createdAt: now })
     .onConflictDoNothing({ target: conversations.directKey })
-    .returning()
-    .get();
-  const conversation = inserted ?? db.select().from(conversations).where(eq(conversations.directKey, key)).get();
+    .returning();
+  const conversation =
+    inserted ?? (await db.select().from(conversations).where(eq(conversations.directKey, key)).limit(1))[0];
   if (!conversation) throw new Error(`direct conversation ${key} vanished`);
   if (inserted) {
-    db.insert(members)
+    await db
+      .insert(members)
       .values([
         { conversationId: conversation.id, userId: from, joinedAt: now },
         { conversationId: conversation.id, userId: to, joinedAt: now },
       ])
-      .onConflictDoNothing()
-      .run();
+      .onConflictDoNothing();
   }
   return { conversation, created: Boolean(inserted) };
 }
@@ -133,7 +128,7 @@ export async function conversationViews(
   const unreadMentions = sql<number>`(select count(*) from ${mentions} where ${mentions.userId} = ${userId} and ${mentions.conversationId} = ${conversations.id} and ${mentions.messageId} > ${me.lastReadMessageId})`;
   const filters: SQL[] = [];
   if (onlyIds) filters.push(inArray(conversations.id, [...onlyIds]));
-  const rows = deps.db
+  const rows = await deps.db
     .select({
       conversation: conversations,
       peer,
@@ -153,13 +148,14 @@ export async function conversationViews(
     .leftJoin(peer, eq(peer.id, other.userId))
     .leftJoin(last, eq(last.id, conversations.lastMessageId))
     .where(filters.length ? and(...filters) : undefined)
-    .orderBy(desc(sql`coalesce(${last.createdAt}, ${me.joinedAt})`), desc(conversations.id))
-    .all();
+    .orderBy(desc(sql`coalesce(${last.createdAt}, ${me.joinedAt})`), desc(conversations.id));
   // Every last message with its reactions, mentions and reply quote: a fixed few statements.
   const lastMessages = new Map(
-    messageViews(
-      deps.db,
-      rows.flatMap((row) => (row.last ? [row.last] : [])),
+    (
+      await messageViews(
+        deps.db,
+        rows.flatMap((row) => (row.last ? [row.last] : [])),
+      )
     ).map((message) => [message.id, message]),
   );
   return withOnline(

@@ -28,7 +28,7 @@ export async function listUsers(
       ),
     );
   }
-  const { rows, nextCursor } = userPage(deps.db, filters, input.cursor, input.limit);
+  const { rows, nextCursor } = await userPage(deps.db, filters, input.cursor, input.limit);
   return { items: await withOnline(deps, rows, (row) => row.id, toUserSummary), nextCursor };
 }
 
@@ -48,30 +48,29 @@ export async function usersByIds(
   const sharesConversation = sql`exists (select 1 from ${members} as ${sql.identifier("mine")}
     join ${members} as ${sql.identifier("theirs")} on ${theirs.conversationId} = ${mine.conversationId}
     where ${mine.userId} = ${callerId} and ${theirs.userId} = ${users.id})`;
-  const rows = deps.db
+  const rows = await deps.db
     .select()
     .from(users)
     .where(and(inArray(users.id, [...ids]), or(eq(users.isActive, true), eq(users.id, callerId), sharesConversation)))
-    .orderBy(asc(users.id))
-    .all();
+    .orderBy(asc(users.id));
   return withOnline(deps, rows, (row) => row.id, toUserSummary);
 }
 
 /** Records when the user was last connected (shown as "last seen" while they are away). */
-export function recordLastSeen(db: Deps["db"], userId: number, at: number) {
-  db.update(users).set({ lastSeenAt: at }).where(eq(users.id, userId)).run();
+export async function recordLastSeen(db: Deps["db"], userId: number, at: number) {
+  await db.update(users).set({ lastSeenAt: at }).where(eq(users.id, userId));
 }
 
 /**
  * One page of users matching `filters`, by username (case-insensitively), after the user
  * `cursor`.
  */
-export function userPage(
+export async function userPage(
   db: Deps["db"],
   filters: (SQL | undefined)[],
   cursor: number | undefined,
   limit: number | undefined,
-): { rows: UserRow[]; nextCursor: number | null } {
+): Promise<{ rows: UserRow[]; nextCursor: number | null }> {
   return keysetPage(
     limit,
     (count) =>
@@ -80,8 +79,7 @@ export function userPage(
         .from(users)
         .where(and(...filters, cursor === undefined ? undefined : afterUser(cursor)))
         .orderBy(asc(sql`lower(${users.username})`))
-        .limit(count)
-        .all(),
+        .limit(count),
     (row) => row.id,
   );
 }

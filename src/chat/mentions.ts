@@ -14,26 +14,25 @@ import { mayDeleteOthersMessages } from "./moderation.ts";
  * without markup. `<@room>` in a room of more than OPEN_ROOM_MENTION_LIMIT members is
  * FORBIDDEN unless the sender may moderate it; in a direct conversation it mentions no one.
  */
-export function resolveMentions(
+export async function resolveMentions(
   db: Db,
   conversation: Pick<ConversationRow, "id" | "kind">,
   senderId: number,
   body: string,
-): number[] {
+): Promise<number[]> {
   if (!body.includes("<@")) return [];
   const markup = mentionMarkup(body);
   const everyone = markup.room && conversation.kind === "room";
   if (!everyone && markup.userIds.length === 0) return [];
   const others = and(eq(members.conversationId, conversation.id), ne(members.userId, senderId));
-  const rows = db
+  const rows = await db
     .select({ userId: members.userId })
     .from(members)
-    .where(everyone ? others : and(others, inArray(members.userId, markup.userIds)))
-    .all();
+    .where(everyone ? others : and(others, inArray(members.userId, markup.userIds)));
   if (
     everyone &&
     rows.length + 1 > OPEN_ROOM_MENTION_LIMIT &&
-    !mayDeleteOthersMessages(db, senderId, conversation.id)
+    !(await mayDeleteOthersMessages(db, senderId, conversation.id))
   ) {
     throw new AppError(
       "FORBIDDEN",
@@ -44,10 +43,13 @@ export function resolveMentions(
 }
 
 /** Replaces the message's mention rows (call in the transaction that stores the message). */
-export function storeMentions(db: Db, messageId: number, conversationId: number, userIds: readonly number[]): void {
-  db.delete(mentions).where(eq(mentions.messageId, messageId)).run();
+export async function storeMentions(
+  db: Db,
+  messageId: number,
+  conversationId: number,
+  userIds: readonly number[],
+): Promise<void> {
+  await db.delete(mentions).where(eq(mentions.messageId, messageId));
   if (userIds.length === 0) return;
-  db.insert(mentions)
-    .values(userIds.map((userId) => ({ messageId, userId, conversationId })))
-    .run();
+  await db.insert(mentions).values(userIds.map((userId) => ({ messageId, userId, conversationId })));
 }

@@ -5,6 +5,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { type MessageRow, members, mentions, messages, reactions } from "../db/schema.ts";
+import { transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import { detachFilesOf, type StoredKeys } from "../files/attachments.ts";
 import { removeStoredFiles } from "../files/uploads.ts";
@@ -21,13 +22,13 @@ import { takeSeq } from "./stream.ts";
 const messageNotFound = () => new AppError("NOT_FOUND", "No such message");
 
 /** The message, if `userId` is a member of its conversation; NOT_FOUND otherwise (alike for both). */
-export function visibleMessage(deps: Pick<Deps, "db">, userId: number, messageId: number): MessageRow {
-  const row = deps.db
+export async function visibleMessage(deps: Pick<Deps, "db">, userId: number, messageId: number): Promise<MessageRow> {
+  const [row] = await deps.db
     .select({ message: messages })
     .from(messages)
     .innerJoin(members, and(eq(members.conversationId, messages.conversationId), eq(members.userId, userId)))
     .where(eq(messages.id, messageId))
-    .get();
+    .limit(1);
   if (!row) throw messageNotFound();
   return row.message;
 }
@@ -38,36 +39,32 @@ export function visibleMessage(deps: Pick<Deps, "db">, userId: number, messageId
  * the send limit. There is no edit window, and earlier versions are not kept.
  */
 export async function editMessage(deps: Deps, userId: number, input: EditInput): Promise<Message> {
-  const current = visibleMessage(deps, userId, input.id);
+  const current = await visibleMessage(deps, userId, input.id);
   if (current.senderId !== userId) throw new AppError("FORBIDDEN", "Only its author can edit a message");
-  requireDirectNotBlocked(deps.db, userId, current.conversationId);
+  await requireDirectNotBlocked(deps.db, userId, current.conversationId);
   if (current.deletedAt !== null) throw deletedAlready();
   const checked = checkMessageBody(input.body, deps.config.maxBody);
   if (!checked.ok) throw new AppError("BAD_REQUEST", checked.message, { body: checked.message });
   if (checked.body === current.body) return messageView(deps.db, current);
 
   const wait = await deps.sendLimiter.take(userId);
-  if (wait > 0) throw throttled(deps, userId, wait);
+  if (wait > 0) throw await throttled(deps, userId, wait);
 
-  const edited = deps.db.transaction(
-    (tx) => {
-      const seq = takeSeq(deps.db, current.conversationId);
-      const { conversation } = requireMembership(deps.db, userId, current.conversationId);
-      const mentioned = resolveMentions(deps.db, conversation, userId, checked.body);
-      const row = tx
-        .update(messages)
-        .set({ body: checked.body, editedAt: deps.clock.now(), seq })
-        .where(and(eq(messages.id, current.id), isNull(messages.deletedAt)))
-        .returning()
-        .get();
-      // Deleted meanwhile: throwing rolls the number back.
-      if (!row) throw deletedAlready();
-      // Mentions follow the new text: someone named by the edit is mentioned from now on.
-      storeMentions(deps.db, row.id, row.conversationId, mentioned);
-      return row;
-    },
-    { behavior: "immediate" },
-  );
+  const edited = await transaction(deps.db, async (tx) => {
+    const seq = await takeSeq(tx, current.conversationId);
+    const { conversation } = await requireMembership(tx, userId, current.conversationId);
+    const mentioned = await resolveMentions(tx, conversation, userId, checked.body);
+    const [row] = await tx
+      .update(messages)
+      .set({ body: checked.body, editedAt: deps.clock.now(), seq })
+      .where(and(eq(messages.id, current.id), isNull(messages.deletedAt)))
+      .returning();
+    // Deleted meanwhile: throwing rolls the number back.
+    if (!row) throw deletedAlready();
+    // Mentions follow the new text: someone named by the edit is mentioned from now on.
+    await storeMentions(tx, row.id, row.conversationId, mentioned);
+    return row;
+  });
   return announce(deps, edited);
 }
 
@@ -77,20 +74,25 @@ export async function editMessage(deps: Deps, userId: number, input: EditInput):
  * moderate the room delete others' (written to the activity log). Deleting a deleted
  * message changes nothing.
  */
-export function deleteMessage(deps: Deps, userId: number, messageId: number, ip: string | null): Message {
-  const current = visibleMessage(deps, userId, messageId);
+export async function deleteMessage(
+  deps: Deps,
+  userId: number,
+  messageId: number,
+  ip: string | null,
+): Promise<Message> {
+  const current = await visibleMessage(deps, userId, messageId);
   if (current.deletedAt !== null) return messageView(deps.db, current);
   const moderated = current.senderId !== userId;
-  if (moderated && !mayDeleteOthersMessages(deps.db, userId, current.conversationId)) {
+  if (moderated && !(await mayDeleteOthersMessages(deps.db, userId, current.conversationId))) {
     throw new AppError("FORBIDDEN", "Only its author or a moderator of the room can delete a message");
   }
 
   let deleted: { row: MessageRow; files: StoredKeys[] };
   try {
-    deleted = storeDeletion(deps, current, moderated ? { moderatorId: userId, ip } : null);
+    deleted = await storeDeletion(deps, current, moderated ? { moderatorId: userId, ip } : null);
   } catch (error) {
     // Someone else deleted it meanwhile: their change stands, and is the answer.
-    if (error instanceof DeletedMeanwhile) return messageView(deps.db, visibleMessage(deps, userId, messageId));
+    if (error instanceof DeletedMeanwhile) return messageView(deps.db, await visibleMessage(deps, userId, messageId));
     throw error;
   }
   // Committed: the files go too (their rows went with the message).
@@ -101,42 +103,38 @@ export function deleteMessage(deps: Deps, userId: number, messageId: number, ip:
 class DeletedMeanwhile extends Error {}
 
 function storeDeletion(deps: Deps, current: MessageRow, moderation: { moderatorId: number; ip: string | null } | null) {
-  return deps.db.transaction(
-    (tx) => {
-      const now = deps.clock.now();
-      const seq = takeSeq(deps.db, current.conversationId);
-      const row = tx
-        .update(messages)
-        .set({ body: "", deletedAt: now, seq })
-        .where(and(eq(messages.id, current.id), isNull(messages.deletedAt)))
-        .returning()
-        .get();
-      // Throwing rolls the number back: a stream number always names a change.
-      if (!row) throw new DeletedMeanwhile();
-      tx.delete(reactions).where(eq(reactions.messageId, row.id)).run();
-      tx.delete(mentions).where(eq(mentions.messageId, row.id)).run();
-      const files = detachFilesOf(deps.db, row.id);
-      if (moderation) {
-        // Same connection, so inside this transaction: the deletion and its record commit together.
-        logActivity(deps.db, {
-          at: now,
-          kind: "message_deleted_by_moderator",
-          userId: moderation.moderatorId,
-          detail: { messageId: row.id, conversationId: row.conversationId, authorId: row.senderId },
-          ip: moderation.ip,
-        });
-      }
-      return { row, files };
-    },
-    { behavior: "immediate" },
-  );
+  return transaction(deps.db, async (tx) => {
+    const now = deps.clock.now();
+    const seq = await takeSeq(tx, current.conversationId);
+    const [row] = await tx
+      .update(messages)
+      .set({ body: "", deletedAt: now, seq })
+      .where(and(eq(messages.id, current.id), isNull(messages.deletedAt)))
+      .returning();
+    // Throwing rolls the number back: a stream number always names a change.
+    if (!row) throw new DeletedMeanwhile();
+    await tx.delete(reactions).where(eq(reactions.messageId, row.id));
+    await tx.delete(mentions).where(eq(mentions.messageId, row.id));
+    const files = await detachFilesOf(tx, row.id);
+    if (moderation) {
+      // Same connection, so inside this transaction: the deletion and its record commit together.
+      await logActivity(tx, {
+        at: now,
+        kind: "message_deleted_by_moderator",
+        userId: moderation.moderatorId,
+        detail: { messageId: row.id, conversationId: row.conversationId, authorId: row.senderId },
+        ip: moderation.ip,
+      });
+    }
+    return { row, files };
+  });
 }
 
 export const deletedAlready = () => new AppError("BAD_REQUEST", "The message was deleted");
 
 /** After the commit: the message as it now is, to every member, and to the caller. */
-export function announce(deps: Deps, row: MessageRow): Message {
-  const message = messageView(deps.db, row);
+export async function announce(deps: Deps, row: MessageRow): Promise<Message> {
+  const message = await messageView(deps.db, row);
   deps.notifier.message(message);
   return message;
 }

@@ -35,9 +35,9 @@ type HitRow = {
   snippet: string;
 };
 
-export function searchMessages(deps: Deps, userId: number, input: SearchInput): SearchPage {
+export async function searchMessages(deps: Deps, userId: number, input: SearchInput): Promise<SearchPage> {
   const match = toMatchExpression(input.query);
-  if (input.conversationId !== undefined) requireMembership(deps.db, userId, input.conversationId);
+  if (input.conversationId !== undefined) await requireMembership(deps.db, userId, input.conversationId);
   const limit = input.limit ?? DEFAULT_HITS;
 
   const filters: SQL[] = [];
@@ -59,10 +59,12 @@ export function searchMessages(deps: Deps, userId: number, input: SearchInput): 
   // A next page ranks the same window as the first, even if newer matches came meanwhile.
   const from =
     input.cursor?.from ??
-    run<{ oldest: number | null }>(
-      deps,
-      sql`select min(id) as oldest from (select ${messages.id} as id ${visible}
+    (
+      await run<{ oldest: number | null }>(
+        deps,
+        sql`select min(id) as oldest from (select ${messages.id} as id ${visible}
         order by messages_fts.rowid desc limit ${RANKED_MATCHES})`,
+      )
     )[0]?.oldest ??
     0;
   const paging = input.cursor
@@ -77,7 +79,7 @@ export function searchMessages(deps: Deps, userId: number, input: SearchInput): 
     order by messages_fts.rank, ${messages.id} desc
     limit ${limit + 1}`;
 
-  const rows = run<HitRow>(deps, query);
+  const rows = await run<HitRow>(deps, query);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -92,9 +94,9 @@ export function searchMessages(deps: Deps, userId: number, input: SearchInput): 
   };
 }
 
-function run<T>(deps: Deps, query: SQL): T[] {
+async function run<T>(deps: Deps, query: SQL): Promise<T[]> {
   try {
-    return deps.db.all<T>(query);
+    return await deps.db.all<T>(query);
   } catch (error) {
     // toMatchExpression only writes quoted words, so FTS5 should never refuse one; if it
     // ever does, the caller's query is what it refused: say so rather than answer 500.

@@ -2,20 +2,20 @@
 // mentions and an excerpt of the message it replies to. Whole pages at once, in a fixed
 // number of statements (one per kind, for every row of the page), never one per message.
 import { asc, inArray } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
 import { type MessageRow, mentions, messages, reactions } from "../db/schema.ts";
 import { type MessageExtras, toMessage } from "../db/wire.ts";
 import { attachmentsOfMessages } from "../files/attachments.ts";
 import { type Message, type Reaction, type ReplyTo, replyExcerpt } from "../shared/api.ts";
-import type { Queryable } from "./conversations.ts";
 
 /** The rows as Messages, in the same order: at most four statements, whatever their number. */
-export function messageViews(db: Queryable, rows: readonly MessageRow[]): Message[] {
+export async function messageViews(db: Db, rows: readonly MessageRow[]): Promise<Message[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
-  const reactionsOf = reactionsByMessage(db, ids);
-  const mentionsOf = mentionsByMessage(db, ids);
-  const parents = parentsById(db, rows);
-  const attachmentsOf = attachmentsOfMessages(db, ids);
+  const reactionsOf = await reactionsByMessage(db, ids);
+  const mentionsOf = await mentionsByMessage(db, ids);
+  const parents = await parentsById(db, rows);
+  const attachmentsOf = await attachmentsOfMessages(db, ids);
   return rows.map((row) =>
     toMessage(row, {
       replyTo: row.replyToId === null ? null : (parents.get(row.replyToId) ?? null),
@@ -27,8 +27,8 @@ export function messageViews(db: Queryable, rows: readonly MessageRow[]): Messag
 }
 
 /** One row as a Message. */
-export function messageView(db: Queryable, row: MessageRow): Message {
-  const [view] = messageViews(db, [row]);
+export async function messageView(db: Db, row: MessageRow): Promise<Message> {
+  const [view] = await messageViews(db, [row]);
   if (!view) throw new Error(`message ${row.id} has no view`);
   return view;
 }
@@ -38,13 +38,12 @@ export function newMessageView(row: MessageRow, extras: Omit<MessageExtras, "rea
   return toMessage(row, { ...extras, reactions: [] });
 }
 
-function reactionsByMessage(db: Queryable, ids: number[]): Map<number, Reaction[]> {
-  const rows = db
+async function reactionsByMessage(db: Db, ids: number[]): Promise<Map<number, Reaction[]>> {
+  const rows = await db
     .select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId })
     .from(reactions)
     .where(inArray(reactions.messageId, ids))
-    .orderBy(asc(reactions.id))
-    .all();
+    .orderBy(asc(reactions.id));
   const byMessage = new Map<number, Reaction[]>();
   for (const { messageId, emoji, userId } of rows) {
     let chips = byMessage.get(messageId);
@@ -60,13 +59,12 @@ function reactionsByMessage(db: Queryable, ids: number[]): Map<number, Reaction[
   return byMessage;
 }
 
-function mentionsByMessage(db: Queryable, ids: number[]): Map<number, number[]> {
-  const rows = db
+async function mentionsByMessage(db: Db, ids: number[]): Promise<Map<number, number[]>> {
+  const rows = await db
     .select({ messageId: mentions.messageId, userId: mentions.userId })
     .from(mentions)
     .where(inArray(mentions.messageId, ids))
-    .orderBy(asc(mentions.messageId), asc(mentions.userId))
-    .all();
+    .orderBy(asc(mentions.messageId), asc(mentions.userId));
   const byMessage = new Map<number, number[]>();
   for (const { messageId, userId } of rows) {
     const list = byMessage.get(messageId);
@@ -76,13 +74,12 @@ function mentionsByMessage(db: Queryable, ids: number[]): Map<number, number[]> 
   return byMessage;
 }
 
-function parentsById(db: Queryable, rows: readonly MessageRow[]): Map<number, ReplyTo> {
+async function parentsById(db: Db, rows: readonly MessageRow[]): Promise<Map<number, ReplyTo>> {
   const parentIds = [...new Set(rows.flatMap((row) => (row.replyToId === null ? [] : [row.replyToId])))];
   if (parentIds.length === 0) return new Map();
-  const parents = db
+  const parents = await db
     .select({ id: messages.id, senderId: messages.senderId, body: messages.body, deletedAt: messages.deletedAt })
     .from(messages)
-    .where(inArray(messages.id, parentIds))
-    .all();
+    .where(inArray(messages.id, parentIds));
   return new Map(parents.map((parent) => [parent.id, replyExcerpt(parent)]));
 }

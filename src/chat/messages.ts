@@ -5,6 +5,7 @@ import { and, desc, eq, lt, lte, max, ne, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { type Db, perDatabase } from "../db/client.ts";
 import { activityLog, conversations, type MessageRow, members, messages, users } from "../db/schema.ts";
+import { readTransaction, transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import { attachUploads } from "../files/attachments.ts";
 import {
@@ -85,8 +86,8 @@ const sendStatements = perDatabase((db) => {
   };
 });
 
-function findByClientId(db: Db, senderId: number, clientId: string): MessageRow | undefined {
-  return sendStatements(db).byClientId.get({ senderId, clientId });
+async function findByClientId(db: Db, senderId: number, clientId: string): Promise<MessageRow | undefined> {
+  return (await sendStatements(db).byClientId.execute({ senderId, clientId }))[0];
 }
 
 /**
@@ -98,7 +99,7 @@ function findByClientId(db: Db, senderId: number, clientId: string): MessageRow 
 export async function sendMessage(deps: Deps, senderId: number, input: SendInput): Promise<Message> {
   const { clientId, to } = input;
   if (clientId !== undefined) {
-    const stored = findByClientId(deps.db, senderId, clientId);
+    const stored = await findByClientId(deps.db, senderId, clientId);
     if (stored) return messageView(deps.db, stored);
   }
   const attachmentIds = input.attachmentIds ?? [];
@@ -115,14 +116,14 @@ export async function sendMessage(deps: Deps, senderId: number, input: SendInput
   const wait = await deps.sendLimiter.take(senderId);
   if (wait > 0) {
     // The first attempt may have committed on another instance meanwhile.
-    const stored = clientId === undefined ? undefined : findByClientId(deps.db, senderId, clientId);
+    const stored = clientId === undefined ? undefined : await findByClientId(deps.db, senderId, clientId);
     if (stored) return messageView(deps.db, stored);
-    throw throttled(deps, senderId, wait);
+    throw await throttled(deps, senderId, wait);
   }
 
-  let outcome: ReturnType<typeof storeMessage>;
+  let outcome: Awaited<ReturnType<typeof storeMessage>>;
   try {
-    outcome = storeMessage(deps, senderId, input, checked.body);
+    outcome = await storeMessage(deps, senderId, input, checked.body);
   } catch (error) {
     if (!(error instanceof AlreadyStored)) throw error;
     await deps.sendLimiter.refund(senderId);
@@ -154,104 +155,98 @@ class AlreadyStored extends Error {
 }
 
 /** Inserts the message in one transaction; `created` when its direct conversation is new. */
-function storeMessage(deps: Deps, senderId: number, input: SendInput, body: string) {
+async function storeMessage(deps: Deps, senderId: number, input: SendInput, body: string) {
   const { clientId, to } = input;
   const now = deps.clock.now();
-  return deps.db.transaction(
-    (tx) => {
-      const prepared = sendStatements(deps.db);
-      let conversationId: number;
-      let kind: "direct" | "room" = "direct";
-      let created = false;
-      if ("userId" in to) {
-        const peer = prepared.user.get({ userId: to.userId });
-        if (!peer?.isActive) throw userNotFound();
-        requireNotBlocked(deps.db, senderId, peer.id);
-        const direct = ensureDirectConversation(tx, senderId, peer.id, now);
-        conversationId = direct.conversation.id;
-        created = direct.created;
-      } else {
-        const { conversation } = requireMembership(deps.db, senderId, to.conversationId);
-        // A deactivated peer cannot be written to, whichever way the conversation is named.
-        if (
-          conversation.kind === "direct" &&
-          !prepared.peerActive.get({ conversationId: conversation.id, userId: senderId })?.isActive
-        ) {
-          throw conversationNotFound();
-        }
-        requireDirectNotBlocked(deps.db, senderId, conversation.id);
-        // An archived room is read-only.
-        requireNotArchived(conversation);
-        conversationId = conversation.id;
-        kind = conversation.kind;
+  return transaction(deps.db, async (tx) => {
+    const prepared = sendStatements(tx);
+    let conversationId: number;
+    let kind: "direct" | "room" = "direct";
+    let created = false;
+    if ("userId" in to) {
+      const [peer] = await prepared.user.execute({ userId: to.userId });
+      if (!peer?.isActive) throw userNotFound();
+      await requireNotBlocked(tx, senderId, peer.id);
+      const direct = await ensureDirectConversation(tx, senderId, peer.id, now);
+      conversationId = direct.conversation.id;
+      created = direct.created;
+    } else {
+      const { conversation } = await requireMembership(tx, senderId, to.conversationId);
+      // A deactivated peer cannot be written to, whichever way the conversation is named.
+      if (
+        conversation.kind === "direct" &&
+        !(await prepared.peerActive.execute({ conversationId: conversation.id, userId: senderId }))[0]?.isActive
+      ) {
+        throw conversationNotFound();
       }
-      // The conversation's next number, taken first: on PostgreSQL this locks the
-      // conversation's row, so concurrent senders commit their numbers in order.
-      const seq = takeSeq(deps.db, conversationId);
-      let replyTo: ReplyTo | null = null;
-      if (input.replyTo !== undefined) {
-        const parent = prepared.parent.get({ messageId: input.replyTo, conversationId });
-        // The same answer whether the id exists elsewhere or not at all: no hint either way.
-        if (!parent) throw new AppError("BAD_REQUEST", notInConversation, { replyTo: notInConversation });
-        replyTo = replyExcerpt(parent);
-      }
-      const mentioned = resolveMentions(deps.db, { id: conversationId, kind }, senderId, body);
-      const inserted = prepared.insert.get({
-        conversationId,
-        senderId,
-        body,
-        clientId: clientId ?? null,
-        createdAt: now,
-        seq,
-        replyToId: input.replyTo ?? null,
-      });
-      if (!inserted) {
-        // A concurrent retry of the same clientId committed first (another instance).
-        // Throwing rolls back whatever this attempt made, a new conversation included.
-        const stored = clientId === undefined ? undefined : findByClientId(deps.db, senderId, clientId);
-        if (!stored) throw new Error("message insert ignored without a stored message");
-        throw new AlreadyStored(stored);
-      }
-      prepared.setLastMessage.run({ messageId: inserted.id, conversationId });
-      if (mentioned.length > 0) storeMentions(deps.db, inserted.id, conversationId, mentioned);
-      const attached = attachUploads(deps.db, senderId, inserted, input.attachmentIds ?? []);
-      return { message: inserted, created, replyTo, mentions: mentioned, attachments: attached };
-    },
-    // IMMEDIATE: take the write lock before the first read, so that a concurrent writer
-    // in another process makes us wait (busy_timeout) instead of failing the upgrade.
-    { behavior: "immediate" },
-  );
+      await requireDirectNotBlocked(tx, senderId, conversation.id);
+      // An archived room is read-only.
+      requireNotArchived(conversation);
+      conversationId = conversation.id;
+      kind = conversation.kind;
+    }
+    // The conversation's next number, taken first: on PostgreSQL this locks the
+    // conversation's row, so concurrent senders commit their numbers in order.
+    const seq = await takeSeq(tx, conversationId);
+    let replyTo: ReplyTo | null = null;
+    if (input.replyTo !== undefined) {
+      const [parent] = await prepared.parent.execute({ messageId: input.replyTo, conversationId });
+      // The same answer whether the id exists elsewhere or not at all: no hint either way.
+      if (!parent) throw new AppError("BAD_REQUEST", notInConversation, { replyTo: notInConversation });
+      replyTo = replyExcerpt(parent);
+    }
+    const mentioned = await resolveMentions(tx, { id: conversationId, kind }, senderId, body);
+    const [inserted] = await prepared.insert.execute({
+      conversationId,
+      senderId,
+      body,
+      clientId: clientId ?? null,
+      createdAt: now,
+      seq,
+      replyToId: input.replyTo ?? null,
+    });
+    if (!inserted) {
+      // A concurrent retry of the same clientId committed first (another instance).
+      // Throwing rolls back whatever this attempt made, a new conversation included.
+      const stored = clientId === undefined ? undefined : await findByClientId(tx, senderId, clientId);
+      if (!stored) throw new Error("message insert ignored without a stored message");
+      throw new AlreadyStored(stored);
+    }
+    await prepared.setLastMessage.execute({ messageId: inserted.id, conversationId });
+    if (mentioned.length > 0) await storeMentions(tx, inserted.id, conversationId, mentioned);
+    const attached = await attachUploads(tx, senderId, inserted, input.attachmentIds ?? []);
+    return { message: inserted, created, replyTo, mentions: mentioned, attachments: attached };
+  });
 }
 
 /**
  * The refusal of an action over the send limit (a message, an edit, a reaction), noted in
  * the metrics and the activity log.
  */
-export function throttled(deps: Deps, userId: number, retryAfter: number): AppError {
-  recordThrottled(deps, userId, retryAfter);
+export async function throttled(deps: Deps, userId: number, retryAfter: number): Promise<AppError> {
+  await recordThrottled(deps, userId, retryAfter);
   return new AppError("TOO_MANY_REQUESTS", `Sending too fast; try again in ${retryAfter} s`, undefined, retryAfter);
 }
 
 // At most one log line per user a minute, however fast they hammer.
-function recordThrottled(deps: Deps, userId: number, retryAfter: number) {
+async function recordThrottled(deps: Deps, userId: number, retryAfter: number) {
   deps.metrics.sendsThrottled.inc();
   const now = deps.clock.now();
-  const lastLogged = deps.db
+  const [lastLogged] = await deps.db
     .select({ at: activityLog.at })
     .from(activityLog)
     .where(and(eq(activityLog.userId, userId), eq(activityLog.kind, "send_throttled")))
     .orderBy(desc(activityLog.id))
-    .limit(1)
-    .get();
+    .limit(1);
   if (lastLogged && now - lastLogged.at < THROTTLE_LOG_INTERVAL_MS) return;
-  logActivity(deps.db, { at: now, kind: "send_throttled", userId, detail: { retryAfter } });
+  await logActivity(deps.db, { at: now, kind: "send_throttled", userId, detail: { retryAfter } });
 }
 
 /** A page of a conversation's messages, oldest first, before `input.before`. */
-export function listMessages(deps: Deps, userId: number, input: MessagesInput): MessagesPage {
+export async function listMessages(deps: Deps, userId: number, input: MessagesInput): Promise<MessagesPage> {
   let conversationId: number;
   if ("peerId" in input) {
-    const direct = findDirectConversation(deps.db, userId, input.peerId);
+    const direct = await findDirectConversation(deps.db, userId, input.peerId);
     // No conversation with them yet: nothing to show (and no hint whether they exist).
     if (!direct || input.peerId === userId) return { items: [], hasMore: false };
     conversationId = direct.id;
@@ -261,9 +256,9 @@ export function listMessages(deps: Deps, userId: number, input: MessagesInput): 
   const limit = input.limit ?? deps.config.messagesToLoad;
   // One read transaction: the latest page and where the stream stands come from the same
   // snapshot, so the reader holds exactly what the page shows up to `stream.seq`.
-  return deps.db.transaction((tx) => {
-    const { lastReadMessageId } = requireMembership(deps.db, userId, conversationId);
-    const rows = tx
+  return readTransaction(deps.db, async (tx) => {
+    const { lastReadMessageId } = await requireMembership(tx, userId, conversationId);
+    const rows = await tx
       .select()
       .from(messages)
       .where(
@@ -273,17 +268,16 @@ export function listMessages(deps: Deps, userId: number, input: MessagesInput): 
         ),
       )
       .orderBy(desc(messages.id))
-      .limit(limit + 1)
-      .all();
+      .limit(limit + 1);
     const page: MessagesPage = {
-      items: messageViews(tx, rows.slice(0, limit).reverse()),
+      items: await messageViews(tx, rows.slice(0, limit).reverse()),
       hasMore: rows.length > limit,
     };
     if (input.before === undefined) {
       page.stream = {
-        seq: currentSeq(deps.db, conversationId),
+        seq: await currentSeq(tx, conversationId),
         readUpTo: lastReadMessageId,
-        reads: readMarks(deps.db, userId, conversationId),
+        reads: await readMarks(tx, userId, conversationId),
       };
     }
     return page;
@@ -291,13 +285,13 @@ export function listMessages(deps: Deps, userId: number, input: MessagesInput): 
 }
 
 /** One message, for members of its conversation only. */
-export function getMessage(deps: Deps, userId: number, messageId: number): Message {
-  const row = deps.db
+export async function getMessage(deps: Deps, userId: number, messageId: number): Promise<Message> {
+  const [row] = await deps.db
     .select({ message: messages })
     .from(messages)
     .innerJoin(members, and(eq(members.conversationId, messages.conversationId), eq(members.userId, userId)))
     .where(eq(messages.id, messageId))
-    .get();
+    .limit(1);
   if (!row) throw new AppError("NOT_FOUND", "No such message");
   return messageView(deps.db, row.message);
 }
@@ -306,43 +300,40 @@ export function getMessage(deps: Deps, userId: number, messageId: number): Messa
  * Moves the reader's mark to `upTo`, clamped to the newest message of the conversation
  * at or below it; never backwards. Announces the new mark when it moved.
  */
-export function markRead(deps: Deps, userId: number, conversationId: number, upTo: number): ReadState {
-  const outcome = deps.db.transaction(
-    (tx) => {
-      const { lastReadMessageId } = requireMembership(deps.db, userId, conversationId);
-      const newest = tx
-        .select({ id: max(messages.id) })
-        .from(messages)
-        .where(and(eq(messages.conversationId, conversationId), lte(messages.id, upTo)))
-        .get();
-      const target = newest?.id ?? 0;
-      const moved = target > lastReadMessageId;
-      let seq = 0;
-      if (moved) {
-        // A read mark is a change of the conversation like a message: it takes a number.
-        seq = takeSeq(deps.db, conversationId);
-        tx.update(members)
-          .set({ lastReadMessageId: target, readSeq: seq })
-          .where(and(eq(members.conversationId, conversationId), eq(members.userId, userId)))
-          .run();
-      }
-      const mark = moved ? target : lastReadMessageId;
-      const unread = tx
-        .select({ n: sql<number>`count(*)` })
-        .from(messages)
-        .where(
-          and(
-            eq(messages.conversationId, conversationId),
-            sql`${messages.id} > ${mark}`,
-            sql`${messages.senderId} <> ${userId}`,
-            eq(messages.kind, "user"),
-          ),
-        )
-        .get();
-      return { mark, moved, seq, unread: unread?.n ?? 0 };
-    },
-    { behavior: "immediate" },
-  );
+export async function markRead(deps: Deps, userId: number, conversationId: number, upTo: number): Promise<ReadState> {
+  const outcome = await transaction(deps.db, async (tx) => {
+    const { lastReadMessageId } = await requireMembership(tx, userId, conversationId);
+    const [newest] = await tx
+      .select({ id: max(messages.id) })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), lte(messages.id, upTo)))
+      .limit(1);
+    const target = newest?.id ?? 0;
+    const moved = target > lastReadMessageId;
+    let seq = 0;
+    if (moved) {
+      // A read mark is a change of the conversation like a message: it takes a number.
+      seq = await takeSeq(tx, conversationId);
+      await tx
+        .update(members)
+        .set({ lastReadMessageId: target, readSeq: seq })
+        .where(and(eq(members.conversationId, conversationId), eq(members.userId, userId)));
+    }
+    const mark = moved ? target : lastReadMessageId;
+    const [unread] = await tx
+      .select({ n: sql<number>`count(*)` })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, conversationId),
+          sql`${messages.id} > ${mark}`,
+          sql`${messages.senderId} <> ${userId}`,
+          eq(messages.kind, "user"),
+        ),
+      )
+      .limit(1);
+    return { mark, moved, seq, unread: unread?.n ?? 0 };
+  });
   if (outcome.moved) deps.notifier.read(conversationId, userId, outcome.mark, outcome.seq);
   return { conversationId, upTo: outcome.mark, unread: outcome.unread };
 }

@@ -9,8 +9,8 @@ import { conversations, members } from "../db/schema.ts";
  * owner or one of its moderators; nobody in a direct conversation, nor a non-member.
  * Site admins are not room moderators by being admins.
  */
-export function mayDeleteOthersMessages(db: Db, userId: number, conversationId: number): boolean {
-  const row = db
+export async function mayDeleteOthersMessages(db: Db, userId: number, conversationId: number): Promise<boolean> {
+  const [row] = await db
     .select({ kind: conversations.kind })
     .from(members)
     .innerJoin(conversations, eq(conversations.id, members.conversationId))
@@ -21,6 +21,6 @@ export function mayDeleteOthersMessages(db: Db, userId: number, conversationId: 
         inArray(members.role, ["owner", "moderator"]),
       ),
     )
-    .get();
+    .limit(1);
   return row?.kind === "room";
 }

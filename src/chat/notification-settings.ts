@@ -17,12 +17,11 @@ export async function setMuted(
   userId: number,
   input: SetMutedInput,
 ): Promise<Conversation> {
-  const changed = deps.db
+  const [changed] = await deps.db
     .update(members)
     .set({ muted: input.muted })
     .where(and(eq(members.conversationId, input.conversationId), eq(members.userId, userId)))
-    .returning({ conversationId: members.conversationId })
-    .get();
+    .returning({ conversationId: members.conversationId });
   if (!changed) throw conversationNotFound();
   const view = await conversationView(deps, userId, input.conversationId);
   deps.notifier.conversationChanged(userId, view);
@@ -34,23 +33,23 @@ const settingsColumns = {
   promptDismissed: users.notificationPromptDismissed,
 };
 
-export function notificationSettings(deps: Pick<Deps, "db">, userId: number): NotificationSettings {
-  const row = deps.db.select(settingsColumns).from(users).where(eq(users.id, userId)).get();
+export async function notificationSettings(deps: Pick<Deps, "db">, userId: number): Promise<NotificationSettings> {
+  const [row] = await deps.db.select(settingsColumns).from(users).where(eq(users.id, userId)).limit(1);
   if (!row) throw new AppError("UNAUTHORIZED", "Sign in first");
   return row;
 }
 
-export function updateNotificationSettings(
+export async function updateNotificationSettings(
   deps: Pick<Deps, "db">,
   userId: number,
   input: NotificationSettingsInput,
-): NotificationSettings {
+): Promise<NotificationSettings> {
   const change = {
     ...(input.desktop !== undefined ? { desktopNotifications: input.desktop } : {}),
     ...(input.promptDismissed !== undefined ? { notificationPromptDismissed: input.promptDismissed } : {}),
   };
   if (Object.keys(change).length === 0) return notificationSettings(deps, userId);
-  const row = deps.db.update(users).set(change).where(eq(users.id, userId)).returning(settingsColumns).get();
+  const [row] = await deps.db.update(users).set(change).where(eq(users.id, userId)).returning(settingsColumns);
   if (!row) throw new AppError("UNAUTHORIZED", "Sign in first");
   return row;
 }

@@ -8,13 +8,13 @@ export const DEFAULT_PAGE = 50;
  * One page: `read(n)` runs the query (already ordered and filtered after the cursor) for at
  * most `n` rows; `cursorOf` names the last row kept, the cursor of the next page.
  */
-export function keysetPage<T>(
+export async function keysetPage<T>(
   requested: number | undefined,
-  read: (rows: number) => T[],
+  read: (rows: number) => Promise<T[]>,
   cursorOf: (row: T) => number,
-): { rows: T[]; nextCursor: number | null } {
+): Promise<{ rows: T[]; nextCursor: number | null }> {
   const limit = requested ?? DEFAULT_PAGE;
-  const rows = read(limit + 1);
+  const rows = await read(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };

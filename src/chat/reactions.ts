@@ -2,12 +2,13 @@
 // an edit: the message takes the conversation's next number and goes out again, whole,
 // with its reactions. `on` sets rather than toggles, so a retried request changes nothing.
 import { and, count, countDistinct, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
 import { type MessageRow, messages, reactions } from "../db/schema.ts";
+import { transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import { MAX_REACTIONS_PER_MESSAGE, MAX_REACTIONS_PER_PERSON, type Message, type ReactInput } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
 import { requireDirectNotBlocked } from "./blocks.ts";
-import type { Queryable } from "./conversations.ts";
 import { announce, deletedAlready, visibleMessage } from "./message-changes.ts";
 import { messageView } from "./message-views.ts";
 import { throttled } from "./messages.ts";
@@ -19,49 +20,45 @@ import { takeSeq } from "./stream.ts";
  * nothing and costs nothing; a change takes a token of the send limit.
  */
 export async function reactToMessage(deps: Deps, userId: number, input: ReactInput): Promise<Message> {
-  const current = visibleMessage(deps, userId, input.id);
-  requireDirectNotBlocked(deps.db, userId, current.conversationId);
-  const before = reactionState(deps.db, current, userId, input);
+  const current = await visibleMessage(deps, userId, input.id);
+  await requireDirectNotBlocked(deps.db, userId, current.conversationId);
+  const before = await reactionState(deps.db, current, userId, input);
   if (before === "unchanged") return messageView(deps.db, current);
   if (before instanceof AppError) throw before;
 
   const wait = await deps.sendLimiter.take(userId);
-  if (wait > 0) throw throttled(deps, userId, wait);
+  if (wait > 0) throw await throttled(deps, userId, wait);
 
   let changed: MessageRow;
   try {
-    changed = deps.db.transaction(
-      (tx) => {
-        const seq = takeSeq(deps.db, current.conversationId);
-        // Judged again under the write lock: a concurrent request may have changed it.
-        const state = reactionState(tx, current, userId, input);
-        if (state === "unchanged") throw new Unchanged();
-        if (state instanceof AppError) throw state;
-        if (input.on) {
-          tx.insert(reactions)
-            .values({ messageId: current.id, userId, emoji: input.emoji, createdAt: deps.clock.now() })
-            .run();
-        } else {
-          tx.delete(reactions)
-            .where(
-              and(eq(reactions.messageId, current.id), eq(reactions.userId, userId), eq(reactions.emoji, input.emoji)),
-            )
-            .run();
-        }
-        const row = tx
-          .update(messages)
-          .set({ seq })
-          .where(and(eq(messages.id, current.id), isNull(messages.deletedAt)))
-          .returning()
-          .get();
-        if (!row) throw deletedAlready();
-        return row;
-      },
-      { behavior: "immediate" },
-    );
+    changed = await transaction(deps.db, async (tx) => {
+      const seq = await takeSeq(tx, current.conversationId);
+      // Judged again under the write lock: a concurrent request may have changed it.
+      const state = await reactionState(tx, current, userId, input);
+      if (state === "unchanged") throw new Unchanged();
+      if (state instanceof AppError) throw state;
+      if (input.on) {
+        await tx
+          .insert(reactions)
+          .values({ messageId: current.id, userId, emoji: input.emoji, createdAt: deps.clock.now() });
+      } else {
+        await tx
+          .delete(reactions)
+          .where(
+            and(eq(reactions.messageId, current.id), eq(reactions.userId, userId), eq(reactions.emoji, input.emoji)),
+          );
+      }
+      const [row] = await tx
+        .update(messages)
+        .set({ seq })
+        .where(and(eq(messages.id, current.id), isNull(messages.deletedAt)))
+        .returning();
+      if (!row) throw deletedAlready();
+      return row;
+    });
   } catch (error) {
     // Someone (the same person, retrying) got there first: the answer is the message as it is.
-    if (error instanceof Unchanged) return messageView(deps.db, visibleMessage(deps, userId, input.id));
+    if (error instanceof Unchanged) return messageView(deps.db, await visibleMessage(deps, userId, input.id));
     throw error;
   }
   return announce(deps, changed);
@@ -70,12 +67,12 @@ export async function reactToMessage(deps: Deps, userId: number, input: ReactInp
 class Unchanged extends Error {}
 
 /** Whether setting the reaction changes anything, or the refusal that applies. */
-function reactionState(db: Queryable, message: MessageRow, userId: number, input: ReactInput) {
-  const mine = db
+async function reactionState(db: Db, message: MessageRow, userId: number, input: ReactInput) {
+  const [mine] = await db
     .select({ n: count(), has: sql<number>`coalesce(sum(${reactions.emoji} = ${input.emoji}), 0)` })
     .from(reactions)
     .where(and(eq(reactions.messageId, message.id), eq(reactions.userId, userId)))
-    .get();
+    .limit(1);
   const present = (mine?.has ?? 0) > 0;
   if (present === input.on) return "unchanged" as const;
   if (!input.on) return "change" as const;
@@ -83,14 +80,14 @@ function reactionState(db: Queryable, message: MessageRow, userId: number, input
   if ((mine?.n ?? 0) >= MAX_REACTIONS_PER_PERSON) {
     return new AppError("BAD_REQUEST", `You can put at most ${MAX_REACTIONS_PER_PERSON} reactions on one message`);
   }
-  const onMessage = db
+  const [onMessage] = await db
     .select({
       distinct: countDistinct(reactions.emoji),
       has: sql<number>`coalesce(sum(${reactions.emoji} = ${input.emoji}), 0)`,
     })
     .from(reactions)
     .where(eq(reactions.messageId, message.id))
-    .get();
+    .limit(1);
   if ((onMessage?.has ?? 0) === 0 && (onMessage?.distinct ?? 0) >= MAX_REACTIONS_PER_MESSAGE) {
     return new AppError("BAD_REQUEST", `A message has at most ${MAX_REACTIONS_PER_MESSAGE} different reactions`);
   }

@@ -8,8 +8,11 @@ import type { Message } from "../shared/api.ts";
 import { messageViews } from "./message-views.ts";
 
 /** The user's conversations and the newest message id among them (0 if none). */
-export function resumeStart(db: Db, userId: number): { conversationIds: number[]; lastMessageId: number } {
-  const rows = db
+export async function resumeStart(
+  db: Db,
+  userId: number,
+): Promise<{ conversationIds: number[]; lastMessageId: number }> {
+  const rows = await db
     .select({
       conversationId: members.conversationId,
       // Correlated max over the (conversation_id, id) index: one index probe per conversation.
@@ -19,8 +22,7 @@ export function resumeStart(db: Db, userId: number): { conversationIds: number[]
       >`(select max("m"."id") from "messages" "m" where "m"."conversation_id" = "members"."conversation_id")`,
     })
     .from(members)
-    .where(eq(members.userId, userId))
-    .all();
+    .where(eq(members.userId, userId));
   let lastMessageId = 0;
   for (const row of rows)
     if (row.lastMessageId !== null && row.lastMessageId > lastMessageId) lastMessageId = row.lastMessageId;
@@ -32,21 +34,20 @@ export function resumeStart(db: Db, userId: number): { conversationIds: number[]
  * `limit`; `complete` is false when more follow. One indexed query, reading one row more
  * than the limit to know.
  */
-export function messagesSince(
+export async function messagesSince(
   db: Db,
   userId: number,
   after: number,
   limit: number,
-): { messages: Message[]; complete: boolean } {
-  const rows = db
+): Promise<{ messages: Message[]; complete: boolean }> {
+  const rows = await db
     .select({ message: messages })
     .from(members)
     .innerJoin(messages, and(eq(messages.conversationId, members.conversationId), gt(messages.id, after)))
     .where(eq(members.userId, userId))
     .orderBy(asc(messages.id))
-    .limit(limit + 1)
-    .all();
-  const replayed = messageViews(
+    .limit(limit + 1);
+  const replayed = await messageViews(
     db,
     rows.slice(0, limit).map((r) => r.message),
   );

@@ -4,6 +4,7 @@
 // line takes the conversation's next number inside the transaction that makes the change,
 // and is published only after it commits, so a reconnecting client catches up on it.
 import type { Db } from "../db/client.ts";
+import { onlyRow } from "../db/rows.ts";
 import { type MessageRow, messages } from "../db/schema.ts";
 import type { Message, RoomEvent } from "../shared/api.ts";
 import { newMessageView } from "./message-views.ts";
@@ -15,13 +16,20 @@ import { takeSeq } from "./stream.ts";
  * The line does not move the room's last message: the conversation list previews what
  * people said, and system lines never count as unread.
  */
-export function recordRoomEvent(db: Db, roomId: number, actorId: number, event: RoomEvent, now: number): MessageRow {
-  const seq = takeSeq(db, roomId);
-  return db
-    .insert(messages)
-    .values({ conversationId: roomId, senderId: actorId, body: "", kind: "system", event, createdAt: now, seq })
-    .returning()
-    .get();
+export async function recordRoomEvent(
+  db: Db,
+  roomId: number,
+  actorId: number,
+  event: RoomEvent,
+  now: number,
+): Promise<MessageRow> {
+  const seq = await takeSeq(db, roomId);
+  return onlyRow(
+    await db
+      .insert(messages)
+      .values({ conversationId: roomId, senderId: actorId, body: "", kind: "system", event, createdAt: now, seq })
+      .returning(),
+  );
 }
 
 /** A system line as the wire's Message: no reply, reactions, mentions or files. */

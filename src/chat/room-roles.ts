@@ -6,6 +6,7 @@ import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { type ConversationRow, conversations, type MessageRow, members, users } from "../db/schema.ts";
+import { transaction } from "../db/transaction.ts";
 import { toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { RoomEvent, RoomMember, RoomRole } from "../shared/api.ts";
@@ -25,13 +26,13 @@ const RANK: Record<RoomRole, number> = { member: 0, moderator: 1, owner: 2 };
 type RoomMembership = { room: ConversationRow; role: RoomRole };
 
 /** The room and the caller's role in it; NOT_FOUND alike for a non-member and a non-room. */
-function requireRoomMembership(db: Db, userId: number, roomId: number): RoomMembership {
-  const row = db
+async function requireRoomMembership(db: Db, userId: number, roomId: number): Promise<RoomMembership> {
+  const [row] = await db
     .select({ room: conversations, role: members.role })
     .from(members)
     .innerJoin(conversations, eq(conversations.id, members.conversationId))
     .where(and(eq(members.conversationId, roomId), eq(members.userId, userId)))
-    .get();
+    .limit(1);
   if (row?.room.kind !== "room") throw roomNotFound();
   return row;
 }
@@ -52,19 +53,21 @@ export function requireNotArchived(room: ConversationRow): void {
 /** Whether the member `userId` may invite people: anyone in a public room, moderators up in a private one. */
 const mayInvite = (membership: RoomMembership) => !membership.room.isPrivate || RANK[membership.role] >= 1;
 
-function memberRole(db: Db, roomId: number, userId: number): RoomRole | undefined {
-  return db
-    .select({ role: members.role })
-    .from(members)
-    .where(and(eq(members.conversationId, roomId), eq(members.userId, userId)))
-    .get()?.role;
+async function memberRole(db: Db, roomId: number, userId: number): Promise<RoomRole | undefined> {
+  return (
+    await db
+      .select({ role: members.role })
+      .from(members)
+      .where(and(eq(members.conversationId, roomId), eq(members.userId, userId)))
+      .limit(1)
+  )[0]?.role;
 }
 
-function setRole(db: Db, roomId: number, userId: number, role: RoomRole): void {
-  db.update(members)
+async function setRole(db: Db, roomId: number, userId: number, role: RoomRole): Promise<void> {
+  await db
+    .update(members)
     .set({ role })
-    .where(and(eq(members.conversationId, roomId), eq(members.userId, userId)))
-    .run();
+    .where(and(eq(members.conversationId, roomId), eq(members.userId, userId)));
 }
 
 /**
@@ -73,26 +76,26 @@ function setRole(db: Db, roomId: number, userId: number, role: RoomRole): void {
  * the system line takes the stream number, first, and `write` makes the change. The line
  * is published after the commit.
  */
-function changeRoom(
+async function changeRoom(
   deps: Deps,
   actorId: number,
   roomId: number,
-  plan: (membership: RoomMembership) => { event: RoomEvent; write: () => void } | null,
-): MessageRow | null {
+  plan: (membership: RoomMembership, tx: Db) => Promise<PlannedChange | null> | PlannedChange | null,
+): Promise<MessageRow | null> {
   const now = deps.clock.now();
-  const line = deps.db.transaction(
-    () => {
-      const planned = plan(requireRoomMembership(deps.db, actorId, roomId));
-      if (!planned) return null;
-      const recorded = recordRoomEvent(deps.db, roomId, actorId, planned.event, now);
-      planned.write();
-      return recorded;
-    },
-    { behavior: "immediate" },
-  );
+  const line = await transaction(deps.db, async (tx) => {
+    const planned = await plan(await requireRoomMembership(tx, actorId, roomId), tx);
+    if (!planned) return null;
+    const recorded = await recordRoomEvent(tx, roomId, actorId, planned.event, now);
+    await planned.write();
+    return recorded;
+  });
   if (line) deps.notifier.message(roomEventView(line));
   return line;
 }
+
+/** What a change of a room does: the system line's event, and the write (on the plan's `tx`). */
+type PlannedChange = { event: RoomEvent; write: () => Promise<unknown> };
 
 /** The room's members, owner and moderators first, then by name; members only. */
 export async function listRoomMembers(
@@ -100,8 +103,8 @@ export async function listRoomMembers(
   userId: number,
   roomId: number,
 ): Promise<RoomMember[]> {
-  requireRoomMembership(deps.db, userId, roomId);
-  const rows = deps.db
+  await requireRoomMembership(deps.db, userId, roomId);
+  const rows = await deps.db
     .select({ user: users, role: members.role })
     .from(members)
     .innerJoin(users, eq(users.id, members.userId))
@@ -111,8 +114,7 @@ export async function listRoomMembers(
       asc(sql`lower(${users.firstName})`),
       asc(sql`lower(${users.lastName})`),
       asc(users.id),
-    )
-    .all();
+    );
   return withOnline(
     deps,
     rows,
@@ -126,32 +128,29 @@ export async function listRoomMembers(
  * and the owner in a private one. They join at once (no accept step) with the history read.
  */
 export async function inviteToRoom(deps: Deps, actorId: number, roomId: number, username: string): Promise<RoomMember> {
-  const invitee = deps.db
+  const [invitee] = await deps.db
     .select()
     .from(users)
     .where(and(sql`lower(${users.username}) = lower(${username})`, eq(users.isActive, true)))
-    .get();
-  changeRoom(deps, actorId, roomId, ({ room, role }) => {
+    .limit(1);
+  await changeRoom(deps, actorId, roomId, async ({ room, role }, tx) => {
     requireNotArchived(room);
     if (!mayInvite({ room, role })) {
       throw new AppError("FORBIDDEN", "Only the room's moderators and owner may invite people to a private room");
     }
     if (!invitee) throw new AppError("NOT_FOUND", "No such user", { username: "No one has this username" });
-    if (memberRole(deps.db, roomId, invitee.id)) {
+    if (await memberRole(tx, roomId, invitee.id)) {
       throw new AppError("CONFLICT", "Already a member", { username: "Already in this room" });
     }
     return {
       event: { type: "invited", userId: invitee.id },
-      write: () =>
-        deps.db
-          .insert(members)
-          .values({
-            conversationId: roomId,
-            userId: invitee.id,
-            joinedAt: deps.clock.now(),
-            lastReadMessageId: room.lastMessageId ?? 0,
-          })
-          .run(),
+      write: async () =>
+        await tx.insert(members).values({
+          conversationId: roomId,
+          userId: invitee.id,
+          joinedAt: deps.clock.now(),
+          lastReadMessageId: room.lastMessageId ?? 0,
+        }),
     };
   });
   if (!invitee) throw memberNotFound(); // unreachable: changeRoom threw
@@ -164,59 +163,56 @@ export async function inviteToRoom(deps: Deps, actorId: number, roomId: number, 
  * Removes a member: moderators remove members, the owner anyone. The removed person can no
  * longer read the room, and their clients drop it at once.
  */
-export function removeFromRoom(deps: Deps, actorId: number, roomId: number, userId: number): void {
-  changeRoom(deps, actorId, roomId, (membership) => {
+export async function removeFromRoom(deps: Deps, actorId: number, roomId: number, userId: number): Promise<void> {
+  await changeRoom(deps, actorId, roomId, async (membership, tx) => {
     requireNotArchived(membership.room);
     requireRole(membership, "moderator", "remove members");
     if (userId === actorId) throw new AppError("BAD_REQUEST", "To go, leave the room");
-    const target = memberRole(deps.db, roomId, userId);
+    const target = await memberRole(tx, roomId, userId);
     if (!target) throw memberNotFound();
     if (RANK[target] >= RANK[membership.role]) {
       throw new AppError("FORBIDDEN", "Moderators may remove members, not other moderators or the owner");
     }
     return {
       event: { type: "removed", userId },
-      write: () =>
-        deps.db
-          .delete(members)
-          .where(and(eq(members.conversationId, roomId), eq(members.userId, userId)))
-          .run(),
+      write: async () =>
+        await tx.delete(members).where(and(eq(members.conversationId, roomId), eq(members.userId, userId))),
     };
   });
   deps.notifier.conversationRemoved(userId, roomId);
 }
 
 /** Makes a member a moderator, or a moderator a member again: the owner only. */
-export function setRoomRole(
+export async function setRoomRole(
   deps: Deps,
   actorId: number,
   roomId: number,
   userId: number,
   role: "moderator" | "member",
-): void {
-  changeRoom(deps, actorId, roomId, (membership) => {
+): Promise<void> {
+  await changeRoom(deps, actorId, roomId, async (membership, tx) => {
     requireNotArchived(membership.room);
     requireRole(membership, "owner", "choose moderators");
-    const target = memberRole(deps.db, roomId, userId);
+    const target = await memberRole(tx, roomId, userId);
     if (!target) throw memberNotFound();
     if (target === "owner") throw new AppError("BAD_REQUEST", "The owner stays owner until they hand the room over");
     if (target === role) return null;
-    return { event: { type: "role", userId, role }, write: () => setRole(deps.db, roomId, userId, role) };
+    return { event: { type: "role", userId, role }, write: () => setRole(tx, roomId, userId, role) };
   });
 }
 
 /** Hands the room to another member: the owner only; they stay on as a moderator. */
-export function transferRoom(deps: Deps, actorId: number, roomId: number, userId: number): void {
-  changeRoom(deps, actorId, roomId, (membership) => {
+export async function transferRoom(deps: Deps, actorId: number, roomId: number, userId: number): Promise<void> {
+  await changeRoom(deps, actorId, roomId, async (membership, tx) => {
     requireNotArchived(membership.room);
     requireRole(membership, "owner", "hand the room over");
     if (userId === actorId) throw new AppError("BAD_REQUEST", "You own this room already");
-    if (!memberRole(deps.db, roomId, userId)) throw memberNotFound();
+    if (!(await memberRole(tx, roomId, userId))) throw memberNotFound();
     return {
       event: { type: "owner", userId },
-      write: () => {
-        setRole(deps.db, roomId, actorId, "moderator");
-        setRole(deps.db, roomId, userId, "owner");
+      write: async () => {
+        await setRole(tx, roomId, actorId, "moderator");
+        await setRole(tx, roomId, userId, "owner");
       },
     };
   });
@@ -226,42 +222,41 @@ export function transferRoom(deps: Deps, actorId: number, roomId: number, userId
  * Archives the room (read-only, hidden from the room list, still readable and searchable
  * by its members) or brings it back: the owner only.
  */
-export function setRoomArchived(deps: Deps, actorId: number, roomId: number, archived: boolean): void {
-  changeRoom(deps, actorId, roomId, (membership) => {
+export async function setRoomArchived(deps: Deps, actorId: number, roomId: number, archived: boolean): Promise<void> {
+  await changeRoom(deps, actorId, roomId, (membership, tx) => {
     requireRole(membership, "owner", archived ? "archive the room" : "bring the room back");
     if ((membership.room.archivedAt !== null) === archived) return null;
     return {
       event: { type: "archived", archived },
-      write: () =>
-        deps.db
+      write: async () =>
+        await tx
           .update(conversations)
           .set({ archivedAt: archived ? deps.clock.now() : null })
-          .where(eq(conversations.id, roomId))
-          .run(),
+          .where(eq(conversations.id, roomId)),
     };
   });
 }
 
 /** Renames the room (moderators and the owner); names stay unique, compared by roomNameKey. */
-export function renameRoom(deps: Deps, actorId: number, roomId: number, name: string): void {
+export async function renameRoom(deps: Deps, actorId: number, roomId: number, name: string): Promise<void> {
   const wanted = name.normalize("NFC");
   const nameKey = roomNameKey(wanted);
   try {
-    changeRoom(deps, actorId, roomId, (membership) => {
+    await changeRoom(deps, actorId, roomId, async (membership, tx) => {
       requireNotArchived(membership.room);
       requireRole(membership, "moderator", "rename the room");
       const from = membership.room.name ?? "";
       if (from === wanted) return null;
-      const taken = deps.db
+      const [taken] = await tx
         .select({ id: conversations.id })
         .from(conversations)
         .where(and(eq(conversations.nameKey, nameKey), ne(conversations.id, roomId)))
-        .get();
+        .limit(1);
       if (taken) throw roomNameTaken();
       return {
         event: { type: "renamed", from, to: wanted },
-        write: () =>
-          deps.db.update(conversations).set({ name: wanted, nameKey }).where(eq(conversations.id, roomId)).run(),
+        write: async () =>
+          await tx.update(conversations).set({ name: wanted, nameKey }).where(eq(conversations.id, roomId)),
       };
     });
   } catch (error) {
@@ -272,14 +267,14 @@ export function renameRoom(deps: Deps, actorId: number, roomId: number, name: st
 }
 
 /** Sets the room's topic (empty clears it): moderators and the owner. */
-export function setRoomTopic(deps: Deps, actorId: number, roomId: number, topic: string): void {
-  changeRoom(deps, actorId, roomId, (membership) => {
+export async function setRoomTopic(deps: Deps, actorId: number, roomId: number, topic: string): Promise<void> {
+  await changeRoom(deps, actorId, roomId, (membership, tx) => {
     requireNotArchived(membership.room);
     requireRole(membership, "moderator", "set the topic");
     if (membership.room.topic === topic) return null;
     return {
       event: { type: "topic", topic },
-      write: () => deps.db.update(conversations).set({ topic }).where(eq(conversations.id, roomId)).run(),
+      write: async () => await tx.update(conversations).set({ topic }).where(eq(conversations.id, roomId)),
     };
   });
 }
@@ -288,18 +283,19 @@ export function setRoomTopic(deps: Deps, actorId: number, roomId: number, topic:
  * Who takes over when the owner leaves a room others are still in: the longest-standing
  * moderator, else the longest-standing member.
  */
-export function successorOf(db: Db, roomId: number, ownerId: number): number | undefined {
-  return db
-    .select({ userId: members.userId })
-    .from(members)
-    .where(
-      and(
-        eq(members.conversationId, roomId),
-        ne(members.userId, ownerId),
-        inArray(members.role, ["moderator", "member"]),
-      ),
-    )
-    .orderBy(sql`case ${members.role} when 'moderator' then 0 else 1 end`, asc(members.joinedAt), asc(members.userId))
-    .limit(1)
-    .get()?.userId;
+export async function successorOf(db: Db, roomId: number, ownerId: number): Promise<number | undefined> {
+  return (
+    await db
+      .select({ userId: members.userId })
+      .from(members)
+      .where(
+        and(
+          eq(members.conversationId, roomId),
+          ne(members.userId, ownerId),
+          inArray(members.role, ["moderator", "member"]),
+        ),
+      )
+      .orderBy(sql`case ${members.role} when 'moderator' then 0 else 1 end`, asc(members.joinedAt), asc(members.userId))
+      .limit(1)
+  )[0]?.userId;
 }

@@ -3,7 +3,9 @@
 import { and, asc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { isUniqueViolation } from "../db/errors.ts";
+import { onlyRow } from "../db/rows.ts";
 import { conversations, type MessageRow, members, messages } from "../db/schema.ts";
+import { transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import type { Conversation, Page, RoomSummary, RoomsListInput } from "../shared/api.ts";
 import { roomNameKey } from "../shared/names.ts";
@@ -20,33 +22,32 @@ import { prefixRange } from "./search.ts";
  */
 export async function createRoom(deps: Deps, userId: number, name: string, isPrivate = false): Promise<Conversation> {
   const now = deps.clock.now();
-  const room = insertRoom(deps, userId, name.normalize("NFC"), isPrivate, now);
+  const room = await insertRoom(deps, userId, name.normalize("NFC"), isPrivate, now);
   const view = await conversationView(deps, userId, room.id);
   deps.notifier.conversationAdded(userId, view);
   return view;
 }
 
-function insertRoom(deps: Deps, userId: number, name: string, isPrivate: boolean, now: number) {
+async function insertRoom(deps: Deps, userId: number, name: string, isPrivate: boolean, now: number) {
   try {
-    return deps.db.transaction(
-      (tx) => {
-        const nameKey = roomNameKey(name);
-        const taken = tx
-          .select({ id: conversations.id })
-          .from(conversations)
-          .where(eq(conversations.nameKey, nameKey))
-          .get();
-        if (taken) throw nameTaken();
-        const inserted = tx
+    // Awaited here, so that the catch below sees a failed commit.
+    return await transaction(deps.db, async (tx) => {
+      const nameKey = roomNameKey(name);
+      const [taken] = await tx
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(eq(conversations.nameKey, nameKey))
+        .limit(1);
+      if (taken) throw nameTaken();
+      const inserted = onlyRow(
+        await tx
           .insert(conversations)
           .values({ kind: "room", name, nameKey, isPrivate, createdBy: userId, createdAt: now })
-          .returning()
-          .get();
-        tx.insert(members).values({ conversationId: inserted.id, userId, joinedAt: now, role: "owner" }).run();
-        return inserted;
-      },
-      { behavior: "immediate" },
-    );
+          .returning(),
+      );
+      await tx.insert(members).values({ conversationId: inserted.id, userId, joinedAt: now, role: "owner" });
+      return inserted;
+    });
   } catch (error) {
     // The unique index on name_key has the last word if two creations race.
     if (isUniqueViolation(error)) throw nameTaken();
@@ -60,30 +61,27 @@ function insertRoom(deps: Deps, userId: number, name: string, isPrivate: boolean
  */
 export async function joinRoom(deps: Deps, userId: number, roomId: number): Promise<Conversation> {
   const now = deps.clock.now();
-  const line = deps.db.transaction(
-    (tx) => {
-      const room = tx
-        .select()
-        .from(conversations)
-        .where(and(eq(conversations.id, roomId), eq(conversations.kind, "room")))
-        .get();
-      if (!room) throw roomNotFound();
-      const member = tx
-        .select({ userId: members.userId })
-        .from(members)
-        .where(and(eq(members.conversationId, roomId), eq(members.userId, userId)))
-        .get();
-      if (member) return null;
-      if (room.isPrivate || room.archivedAt !== null) throw roomNotFound();
-      const joined = recordRoomEvent(deps.db, roomId, userId, { type: "joined" }, now);
-      // A newcomer starts with the history read: unread counts what came after joining.
-      tx.insert(members)
-        .values({ conversationId: room.id, userId, joinedAt: now, lastReadMessageId: room.lastMessageId ?? 0 })
-        .run();
-      return joined;
-    },
-    { behavior: "immediate" },
-  );
+  const line = await transaction(deps.db, async (tx) => {
+    const [room] = await tx
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.id, roomId), eq(conversations.kind, "room")))
+      .limit(1);
+    if (!room) throw roomNotFound();
+    const [member] = await tx
+      .select({ userId: members.userId })
+      .from(members)
+      .where(and(eq(members.conversationId, roomId), eq(members.userId, userId)))
+      .limit(1);
+    if (member) return null;
+    if (room.isPrivate || room.archivedAt !== null) throw roomNotFound();
+    const joined = await recordRoomEvent(tx, roomId, userId, { type: "joined" }, now);
+    // A newcomer starts with the history read: unread counts what came after joining.
+    await tx
+      .insert(members)
+      .values({ conversationId: room.id, userId, joinedAt: now, lastReadMessageId: room.lastMessageId ?? 0 });
+    return joined;
+  });
   const view = await conversationView(deps, userId, roomId);
   if (line) {
     deps.notifier.conversationAdded(userId, view);
@@ -97,34 +95,29 @@ export async function joinRoom(deps: Deps, userId: number, roomId: number): Prom
  * others. An owner who leaves others behind hands the room to a successor (successorOf).
  * Leaving a private room means needing a new invitation.
  */
-export function leaveRoom(deps: Deps, userId: number, roomId: number): void {
+export async function leaveRoom(deps: Deps, userId: number, roomId: number): Promise<void> {
   const now = deps.clock.now();
-  const lines = deps.db.transaction(
-    (tx) => {
-      const membership = tx
-        .select({ role: members.role })
-        .from(members)
-        .innerJoin(conversations, eq(conversations.id, members.conversationId))
-        .where(and(eq(members.conversationId, roomId), eq(members.userId, userId), eq(conversations.kind, "room")))
-        .get();
-      if (!membership) return null;
-      const told: MessageRow[] = [];
-      const successor = membership.role === "owner" ? successorOf(deps.db, roomId, userId) : undefined;
-      if (successor !== undefined) {
-        told.push(recordRoomEvent(deps.db, roomId, userId, { type: "owner", userId: successor }, now));
-        tx.update(members)
-          .set({ role: "owner" })
-          .where(and(eq(members.conversationId, roomId), eq(members.userId, successor)))
-          .run();
-      }
-      told.push(recordRoomEvent(deps.db, roomId, userId, { type: "left" }, now));
-      tx.delete(members)
-        .where(and(eq(members.conversationId, roomId), eq(members.userId, userId)))
-        .run();
-      return told;
-    },
-    { behavior: "immediate" },
-  );
+  const lines = await transaction(deps.db, async (tx) => {
+    const [membership] = await tx
+      .select({ role: members.role })
+      .from(members)
+      .innerJoin(conversations, eq(conversations.id, members.conversationId))
+      .where(and(eq(members.conversationId, roomId), eq(members.userId, userId), eq(conversations.kind, "room")))
+      .limit(1);
+    if (!membership) return null;
+    const told: MessageRow[] = [];
+    const successor = membership.role === "owner" ? await successorOf(tx, roomId, userId) : undefined;
+    if (successor !== undefined) {
+      told.push(await recordRoomEvent(tx, roomId, userId, { type: "owner", userId: successor }, now));
+      await tx
+        .update(members)
+        .set({ role: "owner" })
+        .where(and(eq(members.conversationId, roomId), eq(members.userId, successor)));
+    }
+    told.push(await recordRoomEvent(tx, roomId, userId, { type: "left" }, now));
+    await tx.delete(members).where(and(eq(members.conversationId, roomId), eq(members.userId, userId)));
+    return told;
+  });
   if (!lines) throw roomNotFound();
   for (const line of lines) deps.notifier.message(roomEventView(line));
   deps.notifier.conversationRemoved(userId, roomId);
@@ -134,7 +127,11 @@ export function leaveRoom(deps: Deps, userId: number, roomId: number): void {
  * Rooms by name, optionally those starting with `search`, with the caller's membership:
  * public rooms, and the private rooms the caller is in; never archived ones.
  */
-export function listRooms(deps: Pick<Deps, "db">, userId: number, input: RoomsListInput): Page<RoomSummary> {
+export async function listRooms(
+  deps: Pick<Deps, "db">,
+  userId: number,
+  input: RoomsListInput,
+): Promise<Page<RoomSummary>> {
   const last = alias(messages, "last");
   const joined = sql<number>`exists (select 1 from ${members} where ${members.conversationId} = ${conversations.id} and ${members.userId} = ${userId})`;
   const filters: (SQL | undefined)[] = [
@@ -149,7 +146,7 @@ export function listRooms(deps: Pick<Deps, "db">, userId: number, input: RoomsLi
       sql`${conversations.nameKey} > (select ${at.nameKey} from ${conversations} as ${sql.identifier("cursor_room")} where ${at.id} = ${input.cursor})`,
     );
   }
-  const { rows, nextCursor } = keysetPage(
+  const { rows, nextCursor } = await keysetPage(
     input.limit,
     (count) =>
       deps.db
@@ -165,8 +162,7 @@ export function listRooms(deps: Pick<Deps, "db">, userId: number, input: RoomsLi
         .leftJoin(last, eq(last.id, conversations.lastMessageId))
         .where(and(...filters))
         .orderBy(asc(conversations.nameKey))
-        .limit(count)
-        .all(),
+        .limit(count),
     (row) => row.id,
   );
   return {

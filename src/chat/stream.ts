@@ -11,6 +11,7 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { type Db, perDatabase } from "../db/client.ts";
 import { conversations, members, messages } from "../db/schema.ts";
+import { readTransaction } from "../db/transaction.ts";
 import type { ChangesPage, ReadMark } from "../shared/api.ts";
 import { requireMembership } from "./conversations.ts";
 import { messageViews } from "./message-views.ts";
@@ -42,18 +43,18 @@ const streamStatements = perDatabase((db) => {
 });
 
 /**
- * Takes the conversation's next number. Call inside the transaction that commits the
- * change, before its other writes: a rollback gives the number back.
+ * Takes the conversation's next number. Call with the `tx` of the transaction that commits
+ * the change, before its other writes: a rollback gives the number back.
  */
-export function takeSeq(db: Db, conversationId: number): number {
-  const row = streamStatements(db).next.get({ conversationId });
+export async function takeSeq(db: Db, conversationId: number): Promise<number> {
+  const [row] = await streamStatements(db).next.execute({ conversationId });
   if (!row) throw new Error(`conversation ${conversationId} has no stream`);
   return row.seq;
 }
 
 /** The number of the conversation's latest change (0: none yet). */
-export function currentSeq(db: Db, conversationId: number): number {
-  return streamStatements(db).current.get({ conversationId })?.seq ?? 0;
+export async function currentSeq(db: Db, conversationId: number): Promise<number> {
+  return (await streamStatements(db).current.execute({ conversationId }))[0]?.seq ?? 0;
 }
 
 /**
@@ -62,32 +63,30 @@ export function currentSeq(db: Db, conversationId: number): number {
  * afterwards: the conversation's latest number when `complete`, otherwise the last change
  * returned (ask again from there). Members only; NOT_FOUND otherwise.
  */
-export function changesSince(
+export async function changesSince(
   db: Db,
   userId: number,
   conversationId: number,
   after: number,
   limit = CHANGES_LIMIT,
-): ChangesPage {
+): Promise<ChangesPage> {
   // One read transaction: the changes and the latest number come from the same snapshot,
   // so no change can commit between them and be skipped.
-  return db.transaction((tx) => {
-    requireMembership(db, userId, conversationId);
-    const changedMessages = tx
+  return readTransaction(db, async (tx) => {
+    await requireMembership(tx, userId, conversationId);
+    const changedMessages = await tx
       .select()
       .from(messages)
       .where(and(eq(messages.conversationId, conversationId), gt(messages.seq, after)))
       .orderBy(asc(messages.seq))
-      .limit(limit + 1)
-      .all();
-    const changedReads = tx
+      .limit(limit + 1);
+    const changedReads = await tx
       .select({ userId: members.userId, upTo: members.lastReadMessageId, seq: members.readSeq })
       .from(members)
       .where(and(eq(members.conversationId, conversationId), gt(members.readSeq, after)))
       .orderBy(asc(members.readSeq))
-      .limit(limit + 1)
-      .all();
-    const latest = currentSeq(db, conversationId);
+      .limit(limit + 1);
+    const latest = await currentSeq(tx, conversationId);
     // Merge both by number and cut at `limit`: what is returned is a prefix of the stream.
     const all = [
       ...changedMessages.map((row) => ({ seq: row.seq, message: row })),
@@ -107,7 +106,7 @@ export function changesSince(
       if ("message" in change) changed.push(change.message);
       else page.reads.push(change.read);
     }
-    page.messages = messageViews(tx, changed);
+    page.messages = await messageViews(tx, changed);
     return page;
   });
 }
@@ -117,7 +116,7 @@ export function changesSince(
  * most READ_MARKS_LIMIT, each with the number of its change.
  * @public for the change stream's socket catch-up (issue 12), not called yet.
  */
-export function readMarks(db: Db, userId: number, conversationId: number): ReadMark[] {
+export async function readMarks(db: Db, userId: number, conversationId: number): Promise<ReadMark[]> {
   return db
     .select({ userId: members.userId, upTo: members.lastReadMessageId, seq: members.readSeq })
     .from(members)
@@ -129,6 +128,5 @@ export function readMarks(db: Db, userId: number, conversationId: number): ReadM
       ),
     )
     .orderBy(sql`${members.lastReadMessageId} desc`)
-    .limit(READ_MARKS_LIMIT)
-    .all();
+    .limit(READ_MARKS_LIMIT);
 }

@@ -53,7 +53,7 @@ export async function seedDatabase(config: Config): Promise<SeedReport> {
   try {
     const ids = new Map<Person, number>();
     for (const person of PEOPLE) {
-      let user = findUserByUsername(deps, person.username);
+      let user = await findUserByUsername(deps, person.username);
       if (!user) {
         user = await signup(
           deps,
@@ -68,7 +68,9 @@ export async function seedDatabase(config: Config): Promise<SeedReport> {
 
     const roomIds = new Map<string, number>();
     for (const room of ROOMS) {
-      let id = listRooms(deps, idOf(room.owner), { search: room.name }).items.find((r) => r.name === room.name)?.id;
+      let id = (await listRooms(deps, idOf(room.owner), { search: room.name })).items.find(
+        (r) => r.name === room.name,
+      )?.id;
       if (id === undefined) {
         try {
           id = (await createRoom(deps, idOf(room.owner), room.name)).id;

@@ -26,7 +26,7 @@ export type ActivityKind =
   | "email_verified"
   | "login_unverified";
 
-export function logActivity(
+export async function logActivity(
   db: Db,
   entry: {
     at: number;
@@ -35,14 +35,12 @@ export function logActivity(
     detail?: Record<string, unknown>;
     ip?: string | null;
   },
-) {
-  db.insert(activityLog)
-    .values({
-      at: entry.at,
-      kind: entry.kind,
-      userId: entry.userId ?? null,
-      detail: entry.detail ?? null,
-      ip: entry.ip ?? null,
-    })
-    .run();
+): Promise<void> {
+  await db.insert(activityLog).values({
+    at: entry.at,
+    kind: entry.kind,
+    userId: entry.userId ?? null,
+    detail: entry.detail ?? null,
+    ip: entry.ip ?? null,
+  });
 }

@@ -1,5 +1,6 @@
 // Opens the SQLite database with the pragmas Parley relies on and applies migrations.
-// The only module that imports drizzle's bun:sqlite driver.
+// The only module that imports drizzle's bun:sqlite driver (the domain's async handle is
+// built in sqlite-session.ts).
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -7,9 +8,9 @@ import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import { MIGRATIONS_DIR } from "../runtime-files.ts";
 import { backfillRoomNameKeys } from "./room-name-keys.ts";
-import * as schema from "./schema.ts";
+import { asyncDrizzle, type Db } from "./sqlite-session.ts";
 
-export type Db = ReturnType<typeof drizzle<typeof schema>>;
+export type { Db };
 export type DbHandle = { db: Db; sqlite: Database; close(): void };
 
 export const migrationsFolder = MIGRATIONS_DIR;
@@ -17,8 +18,10 @@ export const migrationsFolder = MIGRATIONS_DIR;
 /**
  * `build(db)` run once per database and kept: for statements on hot paths, prepared once.
  * Built anew on each call, drizzle rebuilds a query's SQL text every time, which costs
- * several times the query itself (docs/BENCHMARKS.md). A statement prepared on `db` runs
- * on its connection, so inside its transactions too.
+ * several times the query itself (docs/BENCHMARKS.md). Run with `.execute(params)`, which
+ * both drizzle's bun-sqlite and bun-sql prepared queries have. Inside a transaction's body
+ * take the statements of its `tx` (on SQLite one long-lived handle per connection, so they
+ * are prepared once too): a statement prepared on `db` waits for the transaction to end.
  */
 export function perDatabase<T>(build: (db: Db) => T): (db: Db) => T {
   const built = new WeakMap<Db, T>();
@@ -40,13 +43,13 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
   sqlite.exec("PRAGMA journal_mode = WAL");
   sqlite.exec("PRAGMA synchronous = NORMAL");
   sqlite.exec("PRAGMA foreign_keys = ON");
-  const db = drizzle({ client: sqlite, schema });
   if (options.migrate ?? true) {
-    migrateWithRetry(db);
+    // drizzle's migrator is synchronous: it gets a synchronous handle of its own.
+    migrateWithRetry(drizzle({ client: sqlite }));
     backfillRoomNameKeys(sqlite);
   }
   return {
-    db,
+    db: asyncDrizzle(sqlite).db,
     sqlite,
     close() {
       try {
@@ -60,7 +63,7 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
 // Several instances starting on a fresh file at once can race in drizzle's migrator: it
 // reads the applied list before a deferred BEGIN, so the loser fails with "database is
 // locked" (or finds the tables made). Retrying re-reads the list and finds nothing to do.
-function migrateWithRetry(db: Db) {
+function migrateWithRetry(db: ReturnType<typeof drizzle>) {
   for (let attempt = 0; ; attempt++) {
     try {
       migrate(db, { migrationsFolder });

@@ -12,6 +12,7 @@
 import type { Changes, Database } from "bun:sqlite";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { SQLiteBunSession } from "drizzle-orm/bun-sqlite/session";
+import type { Logger } from "drizzle-orm/logger";
 import type { Query } from "drizzle-orm/sql";
 import {
   BaseSQLiteDatabase,
@@ -91,6 +92,14 @@ class LockedQuery extends SQLitePreparedQuery<{
     query: Query,
   ) {
     super("async", executeMethod, query);
+    // drizzle sets which joined tables may come back null on the query it prepared (this
+    // one) after preparing it; the inner query maps the rows, so it must see the setting.
+    Object.defineProperty(this, "joinsNotNullableMap", {
+      get: () => (inner as unknown as { joinsNotNullableMap: unknown }).joinsNotNullableMap,
+      set: (value: unknown) => {
+        (inner as unknown as { joinsNotNullableMap: unknown }).joinsNotNullableMap = value;
+      },
+    });
   }
 
   private async take<T>(run: () => T): Promise<T> {
@@ -141,6 +150,14 @@ class LockedSession extends SQLiteSession<"async", Changes, Record<string, never
   ) {
     const inner = this.inner.prepareQuery(query, fields, executeMethod, isResponseInArrayMode, customResultMapper);
     return new LockedQuery(inner as unknown as Prepared, this.lock, executeMethod, query);
+  }
+
+  /** drizzle's logger lives on the session (tests record statements through it): the inner one's, shared with `tx`. */
+  get logger(): Logger {
+    return (this.inner as unknown as { logger: Logger }).logger;
+  }
+  set logger(logger: Logger) {
+    (this.inner as unknown as { logger: Logger }).logger = logger;
   }
 
   transaction<T>(): Promise<T> {

@@ -2,7 +2,6 @@
 // per page of messages, whatever its length), tied to a message when it is sent, and
 // readable by exactly the people who may read that message.
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { Queryable } from "../chat/conversations.ts";
 import type { Db } from "../db/client.ts";
 import { type AttachmentRow, attachments, members } from "../db/schema.ts";
 import type { Attachment } from "../shared/api.ts";
@@ -19,18 +18,17 @@ export function toAttachment(row: AttachmentRow): Attachment {
 }
 
 /** The attachments of each message, in upload order, from one query. */
-export function attachmentsOfMessages(
-  db: Queryable,
+export async function attachmentsOfMessages(
+  db: Db,
   messageIds: readonly number[],
-): (messageId: number) => Attachment[] {
+): Promise<(messageId: number) => Attachment[]> {
   const byMessage = new Map<number, Attachment[]>();
   if (messageIds.length > 0) {
-    const rows = db
+    const rows = await db
       .select()
       .from(attachments)
       .where(inArray(attachments.messageId, [...new Set(messageIds)]))
-      .orderBy(asc(attachments.id))
-      .all();
+      .orderBy(asc(attachments.id));
     for (const row of rows) {
       if (row.messageId === null) continue;
       const list = byMessage.get(row.messageId) ?? [];
@@ -46,14 +44,14 @@ export function attachmentsOfMessages(
  * (and so to its conversation). Anything else in the list — someone else's upload, one
  * already sent, one still arriving — refuses the whole send.
  */
-export function attachUploads(
+export async function attachUploads(
   db: Db,
   senderId: number,
   message: { id: number; conversationId: number },
   ids: readonly number[],
-): Attachment[] {
+): Promise<Attachment[]> {
   if (ids.length === 0) return [];
-  const rows = db
+  const rows = await db
     .update(attachments)
     .set({ messageId: message.id, conversationId: message.conversationId })
     .where(
@@ -64,8 +62,7 @@ export function attachUploads(
         eq(attachments.state, "ready"),
       ),
     )
-    .returning()
-    .all();
+    .returning();
   if (rows.length !== ids.length) {
     throw new AppError("BAD_REQUEST", "A file is not yours to send, or was sent already", {
       attachmentIds: "A file is not yours to send, or was sent already",
@@ -78,8 +75,8 @@ export function attachUploads(
  * The attachment if this user may read it: the uploader before it is sent, the members of
  * its conversation after. NOT_FOUND otherwise: an outsider learns nothing, not even that it exists.
  */
-export function readableAttachment(db: Db, userId: number, attachmentId: number): AttachmentRow {
-  const row = db
+export async function readableAttachment(db: Db, userId: number, attachmentId: number): Promise<AttachmentRow> {
+  const [row] = await db
     .select({ attachment: attachments })
     .from(attachments)
     .leftJoin(members, and(eq(members.conversationId, attachments.conversationId), eq(members.userId, userId)))
@@ -90,7 +87,7 @@ export function readableAttachment(db: Db, userId: number, attachmentId: number)
         sql`((${attachments.messageId} is null and ${attachments.uploaderId} = ${userId}) or ${members.userId} is not null)`,
       ),
     )
-    .get();
+    .limit(1);
   if (!row) throw new AppError("NOT_FOUND", "No such file");
   return row.attachment;
 }
@@ -102,20 +99,19 @@ export type StoredKeys = Pick<AttachmentRow, "storageKey" | "thumbnailKey">;
  * Inside a message's deletion: its attachments' rows go with it (so the changed message
  * shows none), and their storage keys are returned for removal after the commit.
  */
-export function detachFilesOf(db: Queryable, messageId: number): StoredKeys[] {
-  return db
+export async function detachFilesOf(db: Db, messageId: number): Promise<StoredKeys[]> {
+  return await db
     .delete(attachments)
     .where(eq(attachments.messageId, messageId))
-    .returning({ storageKey: attachments.storageKey, thumbnailKey: attachments.thumbnailKey })
-    .all();
+    .returning({ storageKey: attachments.storageKey, thumbnailKey: attachments.thumbnailKey });
 }
 
 /** Bytes this user's uploads take (sent or not), for the quota. */
-export function bytesUploadedBy(db: Db, userId: number): number {
-  const row = db
+export async function bytesUploadedBy(db: Db, userId: number): Promise<number> {
+  const [row] = await db
     .select({ total: sql<number>`coalesce(sum(${attachments.size}), 0)` })
     .from(attachments)
     .where(eq(attachments.uploaderId, userId))
-    .get();
+    .limit(1);
   return row?.total ?? 0;
 }

@@ -37,7 +37,7 @@ export function avatarRoutes(deps: Deps, signer: TokenSigner) {
       "/api/avatars/:userId/:key",
       async ({ request, params }) => {
         const viewerId = await requireUser(request);
-        const key = avatarToServe(deps, viewerId, Number(params.userId), params.key);
+        const key = await avatarToServe(deps, viewerId, Number(params.userId), params.key);
         const as = { contentType: "image/webp", disposition: "inline" };
         const signed = deps.files.signedUrl(key, as);
         if (signed) {

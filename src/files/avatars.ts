@@ -79,8 +79,8 @@ export function removeAvatar(deps: Deps, userId: number): Promise<User> {
 }
 
 async function replaceAvatar(deps: Deps, userId: number, key: string | null): Promise<User> {
-  const before = deps.db.select({ key: users.avatarKey }).from(users).where(eq(users.id, userId)).get();
-  const row = deps.db.update(users).set({ avatarKey: key }).where(eq(users.id, userId)).returning().get();
+  const [before] = await deps.db.select({ key: users.avatarKey }).from(users).where(eq(users.id, userId)).limit(1);
+  const [row] = await deps.db.update(users).set({ avatarKey: key }).where(eq(users.id, userId)).returning();
   if (!before || !row) {
     if (key) await deps.files.delete(key);
     throw new AppError("UNAUTHORIZED", "Sign in first");
@@ -99,30 +99,38 @@ async function replaceAvatar(deps: Deps, userId: number, key: string | null): Pr
  * find); and, once it is deactivated, those who still share a conversation with it (their
  * old messages show it).
  */
-function mayViewAvatar(deps: Pick<Deps, "db">, viewerId: number, owner: { id: number; isActive: boolean }) {
+async function mayViewAvatar(deps: Pick<Deps, "db">, viewerId: number, owner: { id: number; isActive: boolean }) {
   if (owner.id === viewerId || owner.isActive) return true;
   const peer = alias(members, "peer");
   return (
-    deps.db
-      .select({ one: sql`1` })
-      .from(members)
-      .innerJoin(peer, and(eq(peer.conversationId, members.conversationId), eq(peer.userId, owner.id)))
-      .where(eq(members.userId, viewerId))
-      .limit(1)
-      .get() !== undefined
+    (
+      await deps.db
+        .select({ one: sql`1` })
+        .from(members)
+        .innerJoin(peer, and(eq(peer.conversationId, members.conversationId), eq(peer.userId, owner.id)))
+        .where(eq(members.userId, viewerId))
+        .limit(1)
+    )[0] !== undefined
   );
 }
 
 /** The stored key of the avatar to serve, or NOT_FOUND (alike for "none", "replaced" and "not for you"). */
-export function avatarToServe(deps: Pick<Deps, "db">, viewerId: number, userId: number, key: string): string {
+export async function avatarToServe(
+  deps: Pick<Deps, "db">,
+  viewerId: number,
+  userId: number,
+  key: string,
+): Promise<string> {
   const owner = Number.isSafeInteger(userId)
-    ? deps.db
-        .select({ id: users.id, isActive: users.isActive, key: users.avatarKey })
-        .from(users)
-        .where(eq(users.id, userId))
-        .get()
+    ? (
+        await deps.db
+          .select({ id: users.id, isActive: users.isActive, key: users.avatarKey })
+          .from(users)
+          .where(eq(users.id, userId))
+          .limit(1)
+      )[0]
     : undefined;
-  if (!owner?.key || owner.key !== key || !mayViewAvatar(deps, viewerId, owner)) {
+  if (!owner?.key || owner.key !== key || !(await mayViewAvatar(deps, viewerId, owner))) {
     throw new AppError("NOT_FOUND", "No such avatar");
   }
   return owner.key;

@@ -37,7 +37,7 @@ export function fileRoutes(deps: Deps, signer: TokenSigner) {
 
   const download = async (request: Request, rawId: string, thumbnail: boolean) => {
     const userId = await requireUser(request);
-    const row = readableAttachment(deps.db, userId, attachmentId(rawId));
+    const row = await readableAttachment(deps.db, userId, attachmentId(rawId));
     const key = thumbnail ? row.thumbnailKey : row.storageKey;
     if (!key) throw new AppError("NOT_FOUND", "This file has no thumbnail");
     const as = thumbnail ? { contentType: "image/webp", disposition: "inline" } : serveAs(row);
@@ -71,7 +71,7 @@ export function fileRoutes(deps: Deps, signer: TokenSigner) {
       async ({ request }) => {
         const userId = await requireUser(request);
         const { maxUpload, uploadQuota } = deps.config;
-        return { maxUpload, quota: uploadQuota, used: bytesUploadedBy(deps.db, userId) };
+        return { maxUpload, quota: uploadQuota, used: await bytesUploadedBy(deps.db, userId) };
       },
       { detail: { summary: "Upload limits: largest file, quota, bytes used" } },
     )

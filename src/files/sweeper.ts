@@ -17,7 +17,7 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function sweepUploads(deps: Deps): Promise<{ uploads: number; partialFiles: number }> {
   const now = deps.clock.now();
-  const abandoned = deps.db
+  const abandoned = await deps.db
     .select()
     .from(attachments)
     .where(
@@ -25,19 +25,15 @@ export async function sweepUploads(deps: Deps): Promise<{ uploads: number; parti
         and(eq(attachments.state, "uploading"), lt(attachments.createdAt, now - UPLOADING_GRACE_MS)),
         and(isNull(attachments.messageId), lt(attachments.createdAt, now - UNSENT_GRACE_MS)),
       ),
-    )
-    .all();
+    );
   await discardAttachments(deps, abandoned);
 
   // A partial file is live while its row is "uploading" and young; anything else is left
   // over (the crash came before the row's removal, or after it).
   const live = new Set(
-    deps.db
-      .select({ key: attachments.storageKey })
-      .from(attachments)
-      .where(eq(attachments.state, "uploading"))
-      .all()
-      .map((row) => row.key),
+    (
+      await deps.db.select({ key: attachments.storageKey }).from(attachments).where(eq(attachments.state, "uploading"))
+    ).map((row) => row.key),
   );
   let partialFiles = 0;
   const folder = deps.config.partialUploadsPath;

@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
+import { onlyRow } from "../db/rows.ts";
 import { type AttachmentRow, attachments } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import type { Attachment } from "../shared/api.ts";
@@ -61,7 +62,7 @@ export async function receiveUpload(
   const { maxUpload, uploadQuota } = deps.config;
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (declared > maxUpload) throw tooLarge(maxUpload);
-  const used = uploadQuota > 0 ? bytesUploadedBy(deps.db, uploaderId) : 0;
+  const used = uploadQuota > 0 ? await bytesUploadedBy(deps.db, uploaderId) : 0;
   if (uploadQuota > 0 && used + (Number.isFinite(declared) ? declared : 0) > uploadQuota) {
     throw overQuota(uploadQuota, used);
   }
@@ -69,19 +70,20 @@ export async function receiveUpload(
 
   const name = cleanFileName(request.headers.get("x-file-name"));
   const key = randomKey();
-  const row = deps.db
-    .insert(attachments)
-    .values({
-      uploaderId,
-      state: "uploading",
-      storageKey: key,
-      name,
-      contentType: "application/octet-stream",
-      size: 0,
-      createdAt: deps.clock.now(),
-    })
-    .returning()
-    .get();
+  const row = onlyRow(
+    await deps.db
+      .insert(attachments)
+      .values({
+        uploaderId,
+        state: "uploading",
+        storageKey: key,
+        name,
+        contentType: "application/octet-stream",
+        size: 0,
+        createdAt: deps.clock.now(),
+      })
+      .returning(),
+  );
   const folder = deps.config.partialUploadsPath;
   mkdirSync(folder, { recursive: true });
   const partial = join(folder, key);
@@ -109,12 +111,11 @@ export async function receiveUpload(
       thumbnailKey = randomKey();
       await deps.files.put(thumbnailKey, image.thumbnailPath, { contentType: "image/webp", disposition: "inline" });
     }
-    const ready = deps.db
+    const [ready] = await deps.db
       .update(attachments)
       .set({ ...stored, thumbnailKey, state: "ready" })
       .where(eq(attachments.id, row.id))
-      .returning()
-      .get();
+      .returning();
     if (!ready) throw new Error("upload row vanished");
     return toAttachment(ready);
   } catch (error) {
@@ -181,15 +182,12 @@ export async function discardAttachments(
   rows: readonly Pick<AttachmentRow, "id" | "storageKey" | "thumbnailKey">[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  deps.db
-    .delete(attachments)
-    .where(
-      inArray(
-        attachments.id,
-        rows.map((r) => r.id),
-      ),
-    )
-    .run();
+  await deps.db.delete(attachments).where(
+    inArray(
+      attachments.id,
+      rows.map((r) => r.id),
+    ),
+  );
   await removeStoredFiles(deps, rows);
 }
 
@@ -205,11 +203,11 @@ export async function removeStoredFiles(deps: Pick<Deps, "files" | "logger">, ro
 
 /** Deletes an upload its uploader has not sent (the composer's remove button). */
 export async function deleteUnsentUpload(deps: Deps, userId: number, attachmentId: number): Promise<void> {
-  const row = deps.db
+  const [row] = await deps.db
     .select()
     .from(attachments)
     .where(and(eq(attachments.id, attachmentId), eq(attachments.uploaderId, userId)))
-    .get();
+    .limit(1);
   if (row?.state !== "ready") throw new AppError("NOT_FOUND", "No such file");
   if (row.messageId !== null) throw new AppError("FORBIDDEN", "A sent file goes when its message is deleted");
   await discardAttachments(deps, [row]);

@@ -34,6 +34,8 @@ type SocketFrames = {
   typingAt: Map<number, number>;
   /** A `resume` being sent, paced by backpressure. */
   replay: { messages: Message[]; index: number; complete: boolean; after: number } | null;
+  /** A `resume` whose messages are being read from the database. */
+  loading: boolean;
   /** A `resume` that arrived during a replay: started when it ends. */
   pendingResume: number | null;
 };
@@ -49,6 +51,7 @@ function stateOf(conn: Conn): SocketFrames {
       bucket: undefined,
       typingAt: new Map(),
       replay: null,
+      loading: false,
       pendingResume: null,
     };
     states.set(conn, state);
@@ -84,7 +87,8 @@ function frameAllowed(state: SocketFrames, now: number): boolean {
   return waitMs === 0;
 }
 
-export function handleClientMessage(ctx: FrameContext, conn: Conn, message: unknown) {
+/** Handles one client frame; never throws (a refusal or a failure is an `error` frame). */
+export async function handleClientMessage(ctx: FrameContext, conn: Conn, message: unknown): Promise<void> {
   if (conn.closed) return;
   try {
     const now = ctx.deps.clock.now();
@@ -110,9 +114,9 @@ export function handleClientMessage(ctx: FrameContext, conn: Conn, message: unkn
         ctx.hub.send(conn, { type: "pong" });
         return;
       case "typing":
-        return typing(ctx, conn, state, frame.conversationId, now);
+        return await typing(ctx, conn, state, frame.conversationId, now);
       case "resume":
-        return resume(ctx, conn, state, frame.after);
+        return await resume(ctx, conn, state, frame.after);
     }
   } catch (error) {
     // The chat domain refused (as it would a tRPC call): its code and message, as an error frame.
@@ -122,8 +126,8 @@ export function handleClientMessage(ctx: FrameContext, conn: Conn, message: unkn
   }
 }
 
-function typing(ctx: FrameContext, conn: Conn, state: SocketFrames, conversationId: number, now: number) {
-  authorizeTyping(ctx.deps.db, conn.userId, conversationId);
+async function typing(ctx: FrameContext, conn: Conn, state: SocketFrames, conversationId: number, now: number) {
+  await authorizeTyping(ctx.deps.db, conn.userId, conversationId);
   const last = state.typingAt.get(conversationId);
   if (last !== undefined && now - last < TYPING_THROTTLE_MS) return;
   state.typingAt.set(conversationId, now);
@@ -135,13 +139,20 @@ function typing(ctx: FrameContext, conn: Conn, state: SocketFrames, conversation
   });
 }
 
-function resume(ctx: FrameContext, conn: Conn, state: SocketFrames, after: number) {
-  if (state.replay) {
+async function resume(ctx: FrameContext, conn: Conn, state: SocketFrames, after: number) {
+  if (state.replay || state.loading) {
     // One replay at a time per socket; the latest request waits for the current one.
     state.pendingResume = after;
     return;
   }
-  const { messages, complete } = messagesSince(ctx.deps.db, conn.userId, after, RESUME_LIMIT);
+  state.loading = true;
+  let page: Awaited<ReturnType<typeof messagesSince>>;
+  try {
+    page = await messagesSince(ctx.deps.db, conn.userId, after, RESUME_LIMIT);
+  } finally {
+    state.loading = false;
+  }
+  const { messages, complete } = page;
   ctx.deps.metrics.resumeReplays.inc();
   ctx.deps.metrics.resumeMessages.inc(messages.length);
   state.replay = { messages, index: 0, complete, after };
@@ -180,7 +191,10 @@ export function pumpReplay(ctx: FrameContext, conn: Conn) {
     if (state.pendingResume !== null) {
       const after = state.pendingResume;
       state.pendingResume = null;
-      resume(ctx, conn, state, after);
+      void resume(ctx, conn, state, after).catch((error: unknown) => {
+        ctx.deps.logger.error({ err: error, userId: conn.userId }, "resume failed");
+        fail(ctx, conn, "INTERNAL_SERVER_ERROR", "Something went wrong on our side");
+      });
     }
   } catch (error) {
     state.replay = null;

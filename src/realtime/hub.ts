@@ -16,6 +16,8 @@ export type Socket = {
   subscribe(topic: string): unknown;
   unsubscribe(topic: string): unknown;
   close(code?: number, reason?: string): void;
+  /** 1 while open (Bun's ServerWebSocket). */
+  readonly readyState: number;
   /** Bytes queued by send/publish and not yet written to the network. */
   getBufferedAmount(): number;
 };
@@ -36,7 +38,7 @@ export type Hub = ReturnType<typeof createHub>;
 
 export type HubOptions = {
   /** The conversations a user's sockets follow, as the database says now. */
-  conversationsOf: (userId: number) => number[];
+  conversationsOf: (userId: number) => Promise<number[]>;
 };
 
 export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, options: HubOptions) {
@@ -64,8 +66,8 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
     if (set?.size === 0) byTopic.delete(topic);
   }
 
-  function followConversations(userId: number, conns: Iterable<Conn>) {
-    const wanted = new Set(options.conversationsOf(userId).map(conversationTopic));
+  function followConversations(conversationIds: number[], conns: Iterable<Conn>) {
+    const wanted = new Set(conversationIds.map(conversationTopic));
     for (const conn of conns) {
       for (const topic of [...conn.topics])
         if (topic.startsWith(CONVERSATION_TOPIC_PREFIX) && !wanted.has(topic)) unsubscribe(conn, topic);
@@ -129,6 +131,7 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
         deliverFrame(event);
         return;
       case "membership": {
+        resyncing?.push(event);
         const topic = conversationTopic(event.conversationId);
         for (const conn of byUser.get(event.userId) ?? []) {
           if (event.joined) subscribe(conn, topic);
@@ -143,17 +146,37 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
           }
         }
         return;
-      case "resync": {
-        // The membership events published while frames were lost never arrived either: a
-        // conversation begun (or left) elsewhere meanwhile would stay unfollowed (or
-        // followed) for good. Follow what the database says first, then tell the clients:
-        // what commits after their catch-up then arrives live.
-        for (const [userId, conns] of byUser) followConversations(userId, conns);
-        const json = JSON.stringify({ type: "resync" } satisfies ServerFrame);
-        for (const conns of byUser.values()) for (const conn of conns) send(conn, json);
+      case "resync":
+        void resync().catch((error: unknown) => logger.error({ err: error }, "realtime resync failed"));
         return;
-      }
     }
+  }
+
+  /** Membership events that arrive while a resync reads the database, applied again after it. */
+  let resyncing: Extract<BusEvent, { type: "membership" }>[] | null = null;
+
+  // The membership events published while frames were lost never arrived either: a
+  // conversation begun (or left) elsewhere meanwhile would stay unfollowed (or followed)
+  // for good. Follow what the database says first, then tell the clients: what commits
+  // after their catch-up then arrives live.
+  async function resync() {
+    const seen: Extract<BusEvent, { type: "membership" }>[] = [];
+    resyncing = seen;
+    const following = new Map<number, number[]>();
+    try {
+      for (const userId of [...byUser.keys()]) following.set(userId, await options.conversationsOf(userId));
+    } finally {
+      if (resyncing === seen) resyncing = null;
+    }
+    for (const [userId, conversationIds] of following) {
+      const conns = byUser.get(userId);
+      if (conns) followConversations(conversationIds, conns);
+    }
+    // A change announced during the reads may be newer than what they saw: applied again,
+    // in order, it has the last word.
+    for (const event of seen) handleBusEvent(event);
+    const json = JSON.stringify({ type: "resync" } satisfies ServerFrame);
+    for (const conns of byUser.values()) for (const conn of conns) send(conn, json);
   }
 
   bus.onEvent((event) => {

@@ -11,15 +11,22 @@ import type { PresenceAnnouncements } from "./presence-announcements.ts";
 
 export type SocketContext = { deps: Deps; hub: Hub; announcements: PresenceAnnouncements };
 
-export function socketOpened(ctx: SocketContext, ws: Socket, session: AuthSession) {
+/**
+ * Checks, registers and greets an opened socket. It awaits the database twice; a socket
+ * that closes meanwhile is left alone (its close found nothing, or unregistered it).
+ */
+export async function socketOpened(ctx: SocketContext, ws: Socket, session: AuthSession): Promise<void> {
   const { deps, hub } = ctx;
+  const { user, sessionId } = session;
+  // A logout or deactivation may have landed between the upgrade's check and now.
+  const live = hub.accepting() && (await liveSession(deps, { sid: sessionId, uid: user.id, tv: user.tokenVersion }));
+  if (ws.readyState !== OPEN) return;
+  // Shutdown closes the registered sockets; this one is not registered yet.
   if (!hub.accepting()) {
     ws.close(CLOSE_CODES.GOING_AWAY, "Server shutting down");
     return;
   }
-  const { user, sessionId } = session;
-  // A logout or deactivation may have landed between the upgrade's check and now.
-  if (!liveSession(deps, { sid: sessionId, uid: user.id, tv: user.tokenVersion })) {
+  if (!live) {
     ws.close(CLOSE_CODES.POLICY_VIOLATION, "Session ended");
     return;
   }
@@ -32,11 +39,17 @@ export function socketOpened(ctx: SocketContext, ws: Socket, session: AuthSessio
   // Subscribed first, then the newest id read: a message committed after the read is
   // published after the subscription, so it arrives live; anything older is resumable.
   hub.subscribe(conn, userTopic(user.id));
-  const start = resumeStart(deps.db, user.id);
+  // Announced before the read below: were it after, a close during the read would say
+  // "left" before "arrived".
+  if (first) ctx.announcements.arrived(user.id);
+  const start = await resumeStart(deps.db, user.id);
+  if (conn.closed) return;
   for (const conversationId of start.conversationIds) hub.subscribe(conn, conversationTopic(conversationId));
   hub.send(conn, { type: "ready", userId: user.id, lastMessageId: start.lastMessageId, maxBody: deps.config.maxBody });
-  if (first) ctx.announcements.arrived(user.id);
 }
+
+/** Bun's ServerWebSocket.readyState of an open socket. */
+const OPEN = 1;
 
 export function socketClosed(ctx: SocketContext, ws: Socket) {
   const closed = ctx.hub.unregister(ws);

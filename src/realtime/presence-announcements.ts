@@ -25,45 +25,43 @@ export function createPresenceAnnouncements(
   };
 
   /** Tell the user's peers (those sharing a conversation, at this moment) that they came or went. */
-  function announce(userId: number, online: boolean) {
-    const peers = conversationPeers(db, userId);
+  async function announce(userId: number, online: boolean) {
+    const peers = await conversationPeers(db, userId);
     if (peers.length === 0) return;
     bus.publish({ type: "frame", topic: peers.map(userTopic), frame: { type: "presence", userId, online } });
   }
 
   presence.onChange((userId, online) => {
-    try {
-      announce(userId, online);
-      if (!online) recordLastSeen(db, userId, clock.now());
-    } catch (error) {
-      logger.error({ err: error }, "presence announcement failed");
-    }
+    track(
+      (async () => {
+        await announce(userId, online);
+        if (!online) await recordLastSeen(db, userId, clock.now());
+      })(),
+    );
   });
 
   return {
     /** The user's first socket on this instance opened. */
     arrived(userId: number) {
-      recordLastSeen(db, userId, clock.now());
+      // Presence is told first and at once, so that its connected and disconnected calls
+      // keep the order of the sockets' opens and closes.
       track(
-        presence.connected(userId).then((cameOnline) => {
-          if (cameOnline) announce(userId, true);
+        presence.connected(userId).then(async (cameOnline) => {
+          if (cameOnline) await announce(userId, true);
         }),
       );
+      track(recordLastSeen(db, userId, clock.now()));
     },
 
     /** The user's last socket on this instance closed. */
     left(userId: number) {
-      try {
-        recordLastSeen(db, userId, clock.now());
-      } catch (error) {
-        logger.warn({ err: error }, "could not record last_seen_at");
-      }
       track(
-        presence.disconnected(userId).then((wentOffline) => {
+        presence.disconnected(userId).then(async (wentOffline) => {
           // Reconnected meanwhile (another tab, a quick reload): not offline after all.
-          if (wentOffline && !connectedHere(userId)) announce(userId, false);
+          if (wentOffline && !connectedHere(userId)) await announce(userId, false);
         }),
       );
+      track(recordLastSeen(db, userId, clock.now()));
     },
 
     /** Resolves when presence updates and announcements in flight are done. */

@@ -63,16 +63,14 @@ export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
         detail: { hide: true },
         open(ws) {
           deps.metrics.websocketUpgrades.inc();
-          try {
-            socketOpened(ctx, socketOf(ws), ws.data.session);
-          } catch (error) {
+          void socketOpened(ctx, socketOf(ws), ws.data.session).catch((error: unknown) => {
             deps.logger.error({ err: error, reqId: ws.data.reqId }, "socket open failed");
             socketOf(ws).close(1011, "Something went wrong on our side");
-          }
+          });
         },
         message(ws, message) {
           const conn = hub.connOf(socketOf(ws));
-          if (conn) handleClientMessage(ctx, conn, message);
+          if (conn) void handleClientMessage(ctx, conn, message);
         },
         drain(ws) {
           const conn = hub.connOf(socketOf(ws));

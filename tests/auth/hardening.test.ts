@@ -172,7 +172,7 @@ describe("a deactivated account", () => {
   test("is told so once the password checked out; a wrong password gets the usual answer", async () => {
     const ada = await signUp(server.url);
     const admin = await signUp(server.url);
-    setAdminFlag(server.deps, admin.user.id, true);
+    await setAdminFlag(server.deps, admin.user.id, true);
     await admin.trpc.admin.setActive.mutate({ userId: ada.user.id, active: false });
 
     const right = await login({ username: ada.user.username, password: ada.password }, from("10.1.1.1"));

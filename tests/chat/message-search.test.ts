@@ -213,14 +213,15 @@ describe("ranking and paging", () => {
   test(`a word in more than ${RANKED_MATCHES} messages: the newest ${RANKED_MATCHES} are ranked and paged; a date filter reaches older ones`, async () => {
     const w = unique("gnu");
     const oldest: number[] = [];
-    for (let i = 0; i < 5; i++) oldest.push(insertMessage(server, ada.user.id, roomId, `${w} ${w} ${w} old ${i}`).id);
+    for (let i = 0; i < 5; i++)
+      oldest.push((await insertMessage(server, ada.user.id, roomId, `${w} ${w} ${w} old ${i}`)).id);
     // Many newer ones, each with the word once: the old ones would rank first if ranked.
     // (A later millisecond, so that "before" can tell them apart.)
     await Bun.sleep(5);
-    for (let i = 0; i < RANKED_MATCHES; i++) insertMessage(server, ada.user.id, roomId, `${w} newer ${i}`);
+    for (let i = 0; i < RANKED_MATCHES; i++) await insertMessage(server, ada.user.id, roomId, `${w} newer ${i}`);
     // Another conversation's matches are not among the caller's newest.
     const elsewhere = (await cy.trpc.rooms.create.mutate({ name: `Elsewhere ${w}` })).id;
-    for (let i = 0; i < 50; i++) insertMessage(server, cy.user.id, elsewhere, `${w} ${w} ${w} not yours ${i}`);
+    for (let i = 0; i < 50; i++) await insertMessage(server, cy.user.id, elsewhere, `${w} ${w} ${w} not yours ${i}`);
 
     const seen = new Set<number>();
     let cursor: SearchInput["cursor"];

@@ -128,7 +128,7 @@ describe("changes after n", () => {
     let after = 0;
     let pages = 0;
     for (;;) {
-      const page = changesSince(server.deps.db, ada.user.id, roomId, after, 4);
+      const page = await changesSince(server.deps.db, ada.user.id, roomId, after, 4);
       pages += 1;
       expect(page.messages.length + page.reads.length).toBeLessThanOrEqual(4);
       expect(page.seq).toBeGreaterThan(after);

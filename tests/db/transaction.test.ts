@@ -5,13 +5,14 @@ import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { asc, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { asyncDrizzle, type Db } from "../../src/db/sqlite-session.ts";
 import { readTransaction, transaction } from "../../src/db/transaction.ts";
 import { tempDir } from "../helpers/server.ts";
 
 const notes = sqliteTable("notes", { id: integer("id").primaryKey(), name: text("name").notNull() });
+const tags = sqliteTable("tags", { noteId: integer("note_id").notNull(), tag: text("tag").notNull() });
 
 let dir: string;
 let sqlite: Database;
@@ -22,6 +23,7 @@ beforeEach(() => {
   sqlite = new Database(join(dir, "t.db"), { create: true, strict: true });
   sqlite.exec("PRAGMA journal_mode = WAL");
   sqlite.exec("create table notes (id integer primary key, name text not null)");
+  sqlite.exec("create table tags (note_id integer not null, tag text not null)");
   db = asyncDrizzle(sqlite).db;
 });
 
@@ -204,4 +206,18 @@ test("prepared statements run with execute(params) and resolve to rows, in and o
     .prepare();
   const [row] = await insert.execute({ name: "q" });
   expect(row).toEqual({ id: 2, name: "q" });
+});
+
+test("rows map as drizzle maps them: a left join's missing side is null, not an object of nulls", async () => {
+  await db.insert(notes).values([{ name: "tagged" }, { name: "bare" }]);
+  await db.insert(tags).values({ noteId: 1, tag: "red" });
+  const rows = await db
+    .select({ note: notes.name, tags })
+    .from(notes)
+    .leftJoin(tags, eq(tags.noteId, notes.id))
+    .orderBy(asc(notes.id));
+  expect(rows).toEqual([
+    { note: "tagged", tags: { noteId: 1, tag: "red" } },
+    { note: "bare", tags: null },
+  ]);
 });

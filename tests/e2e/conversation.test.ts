@@ -47,7 +47,7 @@ beforeAll(async () => {
   }
   // Read already (on another device): the conversation opens at its latest page, not at a
   // first unread message.
-  markRead(server.deps, adaId, last.conversationId, last.id);
+  await markRead(server.deps, adaId, last.conversationId, last.id);
 }, 60_000);
 
 afterAll(async () => {

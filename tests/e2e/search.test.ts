@@ -26,9 +26,9 @@ beforeAll(async () => {
   outsider = await signUp(server.url, { username: "olga", firstName: "Olga", lastName: "Outside" });
   adaId = (await bob.trpc.users.list.query({ search: "ada" })).items[0]?.id ?? 0;
   roomId = (await bob.trpc.rooms.create.mutate({ name: "Archive" })).id;
-  oldMessageId = insertMessage(server, bob.user.id, roomId, "The quarterly budget spreadsheet is ready").id;
+  oldMessageId = (await insertMessage(server, bob.user.id, roomId, "The quarterly budget spreadsheet is ready")).id;
   // Far more than the first pages hold, so that the link must reach back.
-  for (let i = 0; i < 450; i++) insertMessage(server, bob.user.id, roomId, `filler message ${i}`);
+  for (let i = 0; i < 450; i++) await insertMessage(server, bob.user.id, roomId, `filler message ${i}`);
   await joinAs(ada, roomId);
 }, 120_000);
 

@@ -105,12 +105,12 @@ test("who may fetch an avatar: signed-in people while the account is active, the
   expect((await download(server.url, null, path)).status).toBe(401);
   expect((await download(server.url, stranger.token, path)).status).toBe(200);
 
-  server.deps.db.update(users).set({ isActive: false }).where(eq(users.id, ada.user.id)).run();
+  await server.deps.db.update(users).set({ isActive: false }).where(eq(users.id, ada.user.id));
   try {
     expect((await download(server.url, stranger.token, path)).status).toBe(404);
     expect((await download(server.url, bob.token, path)).status).toBe(200);
   } finally {
-    server.deps.db.update(users).set({ isActive: true }).where(eq(users.id, ada.user.id)).run();
+    await server.deps.db.update(users).set({ isActive: true }).where(eq(users.id, ada.user.id));
   }
   // A made-up key is the same 404 as no avatar at all.
   expect((await download(server.url, bob.token, `/api/avatars/${ada.user.id}/AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(

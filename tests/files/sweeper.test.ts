@@ -77,7 +77,10 @@ test("a server killed mid-upload leaves no partial file and no row after its res
   const restarted = await startTestServer({}, { dir, clock });
   cleanups.push(() => restarted.close());
   await eventually(() => filesUnder(partialDir).length === 0, "the partial file is swept");
-  await eventually(() => restarted.deps.db.select().from(attachments).all().length === 0, "the uploading row is swept");
+  await eventually(
+    async () => (await restarted.deps.db.select().from(attachments)).length === 0,
+    "the uploading row is swept",
+  );
   expect(filesUnder(join(dir, "files"))).toEqual([]);
 });
 

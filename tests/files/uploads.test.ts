@@ -159,10 +159,10 @@ describe("what a file is served as", () => {
 });
 
 describe("limits", () => {
-  const rows = () => server.deps.db.select().from(attachments).all().length;
+  const rows = async () => (await server.deps.db.select().from(attachments)).length;
 
   test("a file over MAX_UPLOAD is refused, declared or streamed, and leaves nothing", async () => {
-    const before = { rows: rows(), files: filesUnder(filesDir()).length };
+    const before = { rows: await rows(), files: filesUnder(filesDir()).length };
     const big = new Uint8Array(200_001);
     const declared = await uploadFile(server.url, bob.token, big, "big.bin");
     expect(declared.status).toBe(413);
@@ -176,7 +176,7 @@ describe("limits", () => {
     });
     const streamed = await uploadFile(server.url, bob.token, stream, "big.bin");
     expect(streamed.status).toBe(413);
-    expect({ rows: rows(), files: filesUnder(filesDir()).length }).toEqual(before);
+    expect({ rows: await rows(), files: filesUnder(filesDir()).length }).toEqual(before);
     expect(filesUnder(partialDir())).toEqual([]);
   });
 
@@ -186,13 +186,13 @@ describe("limits", () => {
       await uploaded(server.url, carol.token, new Uint8Array(150_000).fill(i + 1), `part${i}.bin`);
     const limits = await (await download(server.url, carol.token, "/api/files")).json();
     expect(limits).toEqual({ maxUpload: 200_000, quota: 500_000, used: 450_000 });
-    const before = { rows: rows(), files: filesUnder(filesDir()).length };
+    const before = { rows: await rows(), files: filesUnder(filesDir()).length };
     const response = await uploadFile(server.url, carol.token, new Uint8Array(60_000), "one-more.bin");
     expect(response.status).toBe(413);
     expect((await response.json()).error.message).toBe(
       "This file does not fit in your 500 KB of uploads (450 KB used); delete some first",
     );
-    expect({ rows: rows(), files: filesUnder(filesDir()).length }).toEqual(before);
+    expect({ rows: await rows(), files: filesUnder(filesDir()).length }).toEqual(before);
     expect(filesUnder(partialDir())).toEqual([]);
   });
 

@@ -3,6 +3,8 @@
 // for tests that need thousands of messages.
 import { eq } from "drizzle-orm";
 import { takeSeq } from "../../src/chat/stream.ts";
+import type { Db } from "../../src/db/client.ts";
+import { onlyRow } from "../../src/db/rows.ts";
 import { conversations, messages } from "../../src/db/schema.ts";
 import { toMessage } from "../../src/db/wire.ts";
 import type { RunningServer } from "../../src/server.ts";
@@ -48,15 +50,20 @@ export async function markRead(server: RunningServer, reader: Member, conversati
  * Commits a message and announces it as the chat domain does, without HTTP: for the tests
  * that need thousands of them quickly.
  */
-export function insertMessage(server: RunningServer, senderId: number, conversationId: number, body: string) {
-  const { db, clock, notifier } = server.deps;
-  const seq = takeSeq(db, conversationId);
-  const row = db
-    .insert(messages)
-    .values({ conversationId, senderId, body, seq, createdAt: clock.now() })
-    .returning()
-    .get();
-  db.update(conversations).set({ lastMessageId: row.id }).where(eq(conversations.id, conversationId)).run();
+export async function insertMessage(
+  server: RunningServer,
+  senderId: number,
+  conversationId: number,
+  body: string,
+  /** The `tx` of a transaction the caller opened around many inserts. */
+  db: Db = server.deps.db,
+) {
+  const { clock, notifier } = server.deps;
+  const seq = await takeSeq(db, conversationId);
+  const row = onlyRow(
+    await db.insert(messages).values({ conversationId, senderId, body, seq, createdAt: clock.now() }).returning(),
+  );
+  await db.update(conversations).set({ lastMessageId: row.id }).where(eq(conversations.id, conversationId));
   const message = toMessage(row, { replyTo: null, reactions: [], mentions: [], attachments: [] });
   notifier.message(message);
   return message;

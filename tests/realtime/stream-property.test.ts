@@ -59,18 +59,18 @@ afterAll(async () => {
 });
 
 /** What the database says each conversation of `userId` holds: message ids in stream order. */
-function truthFor(server: TestServer, userId: number): Map<number, number[]> {
+async function truthFor(server: TestServer, userId: number): Promise<Map<number, number[]>> {
   const { db } = server.deps;
   const truth = new Map<number, number[]>();
-  const mine = db.select({ id: members.conversationId }).from(members).where(eq(members.userId, userId)).all();
+  const mine = await db.select({ id: members.conversationId }).from(members).where(eq(members.userId, userId));
   for (const { id } of mine) {
-    const ids = db
-      .select({ id: messages.id })
-      .from(messages)
-      .where(eq(messages.conversationId, id))
-      .orderBy(asc(messages.seq))
-      .all()
-      .map((row) => row.id);
+    const ids = (
+      await db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(eq(messages.conversationId, id))
+        .orderBy(asc(messages.seq))
+    ).map((row) => row.id);
     if (ids.length) truth.set(id, ids);
   }
   return truth;
@@ -136,15 +136,19 @@ test(
         await Promise.all(batch);
       }
 
-      const stored = truthFor(a, users[0]?.user.id ?? 0);
+      const stored = await truthFor(a, users[0]?.user.id ?? 0);
       expect(stored.size).toBeGreaterThan(0);
-      const converged = () =>
-        clients.every(
-          (c) => JSON.stringify(sorted(c.view)) === JSON.stringify(sorted(truthFor(c.server, c.user.user.id))),
-        );
+      const converged = async () => {
+        for (const c of clients) {
+          if (JSON.stringify(sorted(c.view)) !== JSON.stringify(sorted(await truthFor(c.server, c.user.user.id)))) {
+            return false;
+          }
+        }
+        return true;
+      };
       await eventually(converged, "every client's view to equal the database", 20_000).catch(() => {});
       for (const client of clients) {
-        expect(sorted(client.view)).toEqual(sorted(truthFor(client.server, client.user.user.id)));
+        expect(sorted(client.view)).toEqual(sorted(await truthFor(client.server, client.user.user.id)));
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

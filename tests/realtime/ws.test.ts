@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { users } from "../../src/db/schema.ts";
+import { transaction } from "../../src/db/transaction.ts";
 import { MAX_CLIENT_FRAME_BYTES, RESUME_LIMIT } from "../../src/shared/events.ts";
 import { signUp } from "../helpers/client.ts";
 import { createRoom, insertMessage, joinRoom, leaveRoom, markRead, send } from "../helpers/conversations.ts";
@@ -294,9 +295,10 @@ describe("resume", () => {
     const socket = await open(server.url, ada.token);
     const start = socket.ready.lastMessageId;
     const ids: number[] = [];
-    server.deps.database.sqlite.transaction(() => {
-      for (let i = 0; i < RESUME_LIMIT + 5; i++) ids.push(insertMessage(server, ada.user.id, room, `m${i}`).id);
-    })();
+    await transaction(server.deps.db, async (tx) => {
+      for (let i = 0; i < RESUME_LIMIT + 5; i++)
+        ids.push((await insertMessage(server, ada.user.id, room, `m${i}`, tx)).id);
+    });
     // Live frames for those arrived too; a resume replays them from the database regardless.
     socket.send({ type: "resume", after: start });
     const page = await socket.next("resumed", undefined, 15_000);
@@ -319,9 +321,9 @@ describe("resume", () => {
     // 1000 messages of 4000 four-byte characters: 16 MB, far above the 1 MiB limit at
     // which Bun would close the socket if the replay did not wait for it to drain.
     const body = "🙂".repeat(4000);
-    server.deps.database.sqlite.transaction(() => {
-      for (let i = 0; i < RESUME_LIMIT; i++) insertMessage(server, ada.user.id, room, body);
-    })();
+    await transaction(server.deps.db, async (tx) => {
+      for (let i = 0; i < RESUME_LIMIT; i++) await insertMessage(server, ada.user.id, room, body, tx);
+    });
     const socket = await open(server.url, ada.token);
     socket.send({ type: "resume", after: first.ready.lastMessageId });
     expect(await socket.next("resumed", undefined, 30_000)).toEqual({
@@ -357,9 +359,9 @@ describe("slow consumers", () => {
     socket.pause();
     const body = "x".repeat(4000);
     let last = 0;
-    server.deps.database.sqlite.transaction(() => {
-      for (let i = 0; i < 4000; i++) last = insertMessage(server, ada.user.id, room, body).id;
-    })();
+    await transaction(server.deps.db, async (tx) => {
+      for (let i = 0; i < 4000; i++) last = (await insertMessage(server, ada.user.id, room, body, tx)).id;
+    });
     socket.resume();
     expect((await socket.closed(15_000)).code).toBe(1013);
     const received = socket.frames.filter((f) => f.type === "message").length;
@@ -390,7 +392,7 @@ describe("sessions ending", () => {
 
   test("deactivation closes every socket of the user with 1008", async () => {
     const [ada, admin] = await Promise.all([signUp(server.url), signUp(server.url)]);
-    server.deps.db.update(users).set({ isAdmin: true }).where(eq(users.id, admin.user.id)).run();
+    await server.deps.db.update(users).set({ isAdmin: true }).where(eq(users.id, admin.user.id));
     const tabs = await Promise.all([open(server.url, ada.token), open(server.url, ada.token)]);
     await admin.trpc.admin.setActive.mutate({ userId: ada.user.id, active: false });
     for (const socket of tabs) expect((await socket.closed()).code).toBe(1008);
@@ -432,7 +434,7 @@ describe("presence", () => {
     const eveSaw = await eveSocket.framesUntil("message", (f) => f.message.id === eveSentinel.id);
     expect(eveSaw.some((f) => f.type === "presence")).toBe(false);
 
-    const row = server.deps.db.select().from(users).where(eq(users.id, ada.user.id)).get();
+    const [row] = await server.deps.db.select().from(users).where(eq(users.id, ada.user.id)).limit(1);
     expect(row?.lastSeenAt).toBeNumber();
   });
 });

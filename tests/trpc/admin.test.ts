@@ -13,7 +13,7 @@ let member: TestUser;
 beforeAll(async () => {
   server = await startTestServer();
   admin = await signUp(server.url, { username: "the_admin", email: "root@parley.test" });
-  setAdminFlag(server.deps, admin.user.id, true);
+  await setAdminFlag(server.deps, admin.user.id, true);
   member = await signUp(server.url, { username: "plain_member" });
 });
 afterAll(() => server.close());

@@ -109,12 +109,12 @@ describe("roles", () => {
   test("deleting others' messages (mayDeleteOthersMessages): the owner and moderators of a room, nobody in a direct conversation", async () => {
     const c = await cast();
     const db = server.deps.db;
-    expect(mayModerate(db, c.owner.user.id, c.id)).toBe(true);
-    expect(mayModerate(db, c.moderator.user.id, c.id)).toBe(true);
-    expect(mayModerate(db, c.member.user.id, c.id)).toBe(false);
-    expect(mayModerate(db, c.outsider.user.id, c.id)).toBe(false);
+    expect(await mayModerate(db, c.owner.user.id, c.id)).toBe(true);
+    expect(await mayModerate(db, c.moderator.user.id, c.id)).toBe(true);
+    expect(await mayModerate(db, c.member.user.id, c.id)).toBe(false);
+    expect(await mayModerate(db, c.outsider.user.id, c.id)).toBe(false);
     const direct = await c.owner.trpc.history.send.mutate({ to: { userId: c.member.user.id }, body: "hi" });
-    expect(mayModerate(db, c.owner.user.id, direct.conversationId)).toBe(false);
+    expect(await mayModerate(db, c.owner.user.id, direct.conversationId)).toBe(false);
   });
 });
 

@@ -58,7 +58,7 @@ Missing values are asked for on a terminal; elsewhere they are an error.`,
     const database = openDatabase(config.databasePath);
     const deps = { db: database.db, clock: systemClock };
     try {
-      const existing = findUserByUsername(deps, username);
+      const existing = await findUserByUsername(deps, username);
       if (existing) {
         if (existing.isAdmin) {
           console.log(`User "${existing.username}" already exists and is already an admin; nothing changed.`);
@@ -98,8 +98,8 @@ async function makeAdmin(deps: Pick<Deps, "db" | "clock">, userId: number, exist
     import("../../auth/accounts.ts"),
     import("../../db/activity.ts"),
   ]);
-  setAdminFlag(deps, userId, true);
-  logActivity(deps.db, { at: deps.clock.now(), kind: "admin_created", userId, detail: { via: VIA, existing } });
+  await setAdminFlag(deps, userId, true);
+  await logActivity(deps.db, { at: deps.clock.now(), kind: "admin_created", userId, detail: { via: VIA, existing } });
 }
 
 /** Where each value comes from: a flag, an ADMIN_* variable, stdin, or a prompt. */

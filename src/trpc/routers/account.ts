@@ -21,8 +21,8 @@ export const accountRouter = router({
     .input(changePasswordInput)
     .mutation(({ ctx, input }) => changePassword(ctx.deps, ctx.session, input, ctx.ip)),
   sessions: protectedProcedure.query(({ ctx }) => listSessions(ctx.deps, ctx.session)),
-  endSession: protectedProcedure.input(sessionIdInput).mutation(({ ctx, input }) => {
-    endOwnSession(ctx.deps, ctx.session, input.id);
+  endSession: protectedProcedure.input(sessionIdInput).mutation(async ({ ctx, input }) => {
+    await endOwnSession(ctx.deps, ctx.session, input.id);
   }),
   /** Desktop notifications (all, mentions, off) and the dismissed prompt: they follow the person. */
   notificationSettings: protectedProcedure.query(({ ctx }) => notificationSettings(ctx.deps, ctx.session.user.id)),
@@ -31,10 +31,10 @@ export const accountRouter = router({
     .mutation(({ ctx, input }) => updateNotificationSettings(ctx.deps, ctx.session.user.id, input)),
   endOtherSessions: protectedProcedure.mutation(({ ctx }) => logOutOtherDevices(ctx.deps, ctx.session, ctx.ip)),
   blocks: protectedProcedure.query(({ ctx }) => blockedUsers(ctx.deps, ctx.session.user.id)),
-  block: protectedProcedure.input(blockInput).mutation(({ ctx, input }) => {
-    blockUser(ctx.deps, ctx.session.user.id, input.userId);
+  block: protectedProcedure.input(blockInput).mutation(async ({ ctx, input }) => {
+    await blockUser(ctx.deps, ctx.session.user.id, input.userId);
   }),
-  unblock: protectedProcedure.input(blockInput).mutation(({ ctx, input }) => {
-    unblockUser(ctx.deps, ctx.session.user.id, input.userId);
+  unblock: protectedProcedure.input(blockInput).mutation(async ({ ctx, input }) => {
+    await unblockUser(ctx.deps, ctx.session.user.id, input.userId);
   }),
 });

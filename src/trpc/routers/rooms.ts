@@ -29,8 +29,8 @@ export const roomsRouter = router({
   join: protectedProcedure
     .input(roomIdInput)
     .mutation(({ ctx, input }) => joinRoom(ctx.deps, ctx.session.user.id, input.id)),
-  leave: protectedProcedure.input(roomIdInput).mutation(({ ctx, input }) => {
-    leaveRoom(ctx.deps, ctx.session.user.id, input.id);
+  leave: protectedProcedure.input(roomIdInput).mutation(async ({ ctx, input }) => {
+    await leaveRoom(ctx.deps, ctx.session.user.id, input.id);
   }),
   list: protectedProcedure
     .input(roomsListInput)
@@ -41,22 +41,22 @@ export const roomsRouter = router({
   invite: protectedProcedure
     .input(roomInviteInput)
     .mutation(({ ctx, input }) => inviteToRoom(ctx.deps, ctx.session.user.id, input.id, input.username)),
-  remove: protectedProcedure.input(roomMemberInput).mutation(({ ctx, input }) => {
-    removeFromRoom(ctx.deps, ctx.session.user.id, input.id, input.userId);
+  remove: protectedProcedure.input(roomMemberInput).mutation(async ({ ctx, input }) => {
+    await removeFromRoom(ctx.deps, ctx.session.user.id, input.id, input.userId);
   }),
-  setRole: protectedProcedure.input(roomRoleInput).mutation(({ ctx, input }) => {
-    setRoomRole(ctx.deps, ctx.session.user.id, input.id, input.userId, input.role);
+  setRole: protectedProcedure.input(roomRoleInput).mutation(async ({ ctx, input }) => {
+    await setRoomRole(ctx.deps, ctx.session.user.id, input.id, input.userId, input.role);
   }),
-  transfer: protectedProcedure.input(roomMemberInput).mutation(({ ctx, input }) => {
-    transferRoom(ctx.deps, ctx.session.user.id, input.id, input.userId);
+  transfer: protectedProcedure.input(roomMemberInput).mutation(async ({ ctx, input }) => {
+    await transferRoom(ctx.deps, ctx.session.user.id, input.id, input.userId);
   }),
-  setArchived: protectedProcedure.input(roomArchiveInput).mutation(({ ctx, input }) => {
-    setRoomArchived(ctx.deps, ctx.session.user.id, input.id, input.archived);
+  setArchived: protectedProcedure.input(roomArchiveInput).mutation(async ({ ctx, input }) => {
+    await setRoomArchived(ctx.deps, ctx.session.user.id, input.id, input.archived);
   }),
-  rename: protectedProcedure.input(renameRoomInput).mutation(({ ctx, input }) => {
-    renameRoom(ctx.deps, ctx.session.user.id, input.id, input.name);
+  rename: protectedProcedure.input(renameRoomInput).mutation(async ({ ctx, input }) => {
+    await renameRoom(ctx.deps, ctx.session.user.id, input.id, input.name);
   }),
-  setTopic: protectedProcedure.input(roomTopicInput).mutation(({ ctx, input }) => {
-    setRoomTopic(ctx.deps, ctx.session.user.id, input.id, input.topic);
+  setTopic: protectedProcedure.input(roomTopicInput).mutation(async ({ ctx, input }) => {
+    await setRoomTopic(ctx.deps, ctx.session.user.id, input.id, input.topic);
   }),
 });
