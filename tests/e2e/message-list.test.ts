@@ -31,7 +31,8 @@ beforeAll(async () => {
   ]);
   let last = { id: 0, conversationId: 0 };
   for (let n = 1; n <= SEEDED; n += 1) {
-    const [from, to] = n % 2 === 0 ? [adaUser, bobUser] : [bobUser, adaUser];
+    // Runs of one sender (most rows are not the first of their run); Ada's the last.
+    const [from, to] = n % 7 === 0 || n === SEEDED ? [adaUser, bobUser] : [bobUser, adaUser];
     last = await storeMessage(server.deps, from.user.id, { to: { userId: to.user.id }, body: text(n) });
   }
   markRead(server.deps, adaUser.user.id, last.conversationId, last.id);
@@ -131,7 +132,7 @@ test("the delete question over a long list is shown whole and on top", async () 
   expect(ada.errors).toEqual([]);
 });
 
-test("after the window narrows, a skipped chunk stands in with its height at the new width", async () => {
+test("after the window narrows, a skipped chunk stands in with its new height; a phone toolbar over a chunk's edge is whole", async () => {
   const { page } = ada;
   await log(page).evaluate((element) => {
     element.scrollTop = element.scrollHeight;
@@ -160,5 +161,17 @@ test("after the window narrows, a skipped chunk stands in with its height at the
   const real = await chunk.evaluate((element) => (element as HTMLElement).offsetHeight);
   expect(real).toBeGreaterThan(wide);
   expect(Math.abs(standIn - real)).toBeLessThanOrEqual(1);
+
+  // At this width the actions toolbar sits over its bubble's top edge, above the row: on
+  // the first row of a chunk (not the first of its run, so close to the row above) it
+  // reaches over the chunk's edge, and is shown whole all the same.
+  const edge = log(page).locator(".chunk > .message:not(.message ~ .message):not(.run-start)").first();
+  await edge.evaluate((element) => element.scrollIntoView({ block: "center" }));
+  await edge.hover();
+  const toolbar = edge.getByRole("toolbar", { name: "Message actions" });
+  await toolbar.waitFor();
+  const [toolbarBox, rowBox] = await Promise.all([toolbar.boundingBox(), edge.boundingBox()]);
+  expect(toolbarBox && rowBox && toolbarBox.y < rowBox.y).toBe(true);
+  expect(await shownAt(toolbar, "top")).toBe(true);
   await page.setViewportSize({ width: 1280, height: 800 });
 });
