@@ -8,6 +8,7 @@ import { type SendLimiter, unlimitedSends } from "./chat/send-limiter.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
+import { startSearchIndexer } from "./db/search-backlog.ts";
 import { createWriteHealth } from "./db/write-health.ts";
 import type { Deps } from "./deps.ts";
 import { createFileStorage } from "./files/storage.ts";
@@ -93,6 +94,9 @@ export async function startServer(config: Config, options: { clock?: Clock } = {
   const deps = await buildDeps(config, options);
   const app = createApp(deps);
   const stopSweeper = startUploadSweeper(deps);
+  const stopSearchIndexer = startSearchIndexer(deps.db, (error) =>
+    deps.logger.error({ err: error }, "indexing new messages for search failed"),
+  );
   app.listen({ hostname: config.host, port: config.port });
   const server = app.server;
   if (!server) throw new Error("server did not start");
@@ -109,6 +113,7 @@ export async function startServer(config: Config, options: { clock?: Clock } = {
         // and resume); requests in flight finish. Whatever still hangs after a few
         // seconds is cut, so that the process exits within the contract's 10 s.
         stopSweeper();
+        stopSearchIndexer();
         const drained = server.stop(false);
         app.decorator.realtime.shutdown();
         const cut = await Promise.race([drained.then(() => false), Bun.sleep(5000).then(() => true)]);

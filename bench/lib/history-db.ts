@@ -8,6 +8,7 @@
 // have read all but the last couple of messages.
 import { statSync } from "node:fs";
 import { directKey } from "../../src/chat/conversations.ts";
+import { indexSearchBacklog } from "../../src/db/search-backlog.ts";
 import { insertUsers, openBenchDatabase, openSessions } from "./accounts.ts";
 import type { HistoryDb } from "./report.ts";
 
@@ -101,6 +102,8 @@ export async function generateHistoryDb(path: string, shape: HistoryShape): Prom
     }
   })();
   const [session] = await openSessions(handle, [hub]);
+  // Into the search index at once, as a database that has run for a while would be.
+  await indexSearchBacklog(handle.db);
   handle.sqlite.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   handle.close();
   return {

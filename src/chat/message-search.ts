@@ -1,5 +1,6 @@
 // Full-text search of the messages a person can see: SQLite FTS5 (the index and its
-// triggers are in the migration drizzle/0004_message_search.sql), restricted to the
+// triggers are in the migrations drizzle/sqlite/0004_message_search.sql and
+// 0011_search_backlog.sql: new messages enter it in batches), restricted to the
 // conversations the person is a member of NOW, ranked by bm25 with the most recent first
 // among equals, and paged by keyset on (rank, id).
 //
@@ -12,6 +13,7 @@
 import { SQLiteError } from "bun:sqlite";
 import { type SQL, sql } from "drizzle-orm";
 import { attachments, members, messages } from "../db/schema.ts";
+import { indexSearchBacklog } from "../db/search-backlog.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchInput, type SearchPage } from "../shared/search.ts";
@@ -38,6 +40,8 @@ type HitRow = {
 export async function searchMessages(deps: Deps, userId: number, input: SearchInput): Promise<SearchPage> {
   const match = toMatchExpression(input.query);
   if (input.conversationId !== undefined) await requireMembership(deps.db, userId, input.conversationId);
+  // Messages sent since the indexer's last batch: in the index before the search reads it.
+  await indexSearchBacklog(deps.db);
   const limit = input.limit ?? DEFAULT_HITS;
 
   const filters: SQL[] = [];

@@ -58,7 +58,7 @@ function copyAllRows(live: Database, sourcePath: string) {
   const tables = live
     .query<{ name: string }, []>(
       // Ordinary tables only: the search index (a virtual table and its shadow tables) is
-      // kept in step by the messages' triggers while their rows are replaced.
+      // rebuilt from the restored messages below.
       "select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' and name != '__drizzle_migrations'",
     )
     .all()
@@ -79,6 +79,10 @@ function copyAllRows(live: Database, sourcePath: string) {
           .query(`INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM backup."${table}"`)
           .run().changes;
       }
+      // The search index is not copied: rebuilt from the restored messages, all of them
+      // indexed (the triggers that keep it in step may not have fired while rows were replaced).
+      live.exec("INSERT INTO main.messages_fts (messages_fts) VALUES ('rebuild')");
+      live.exec("UPDATE main.search_indexed SET up_to = (SELECT coalesce(max(id), 0) FROM main.messages) WHERE id = 1");
       live.exec("DELETE FROM main.sqlite_sequence");
       live.exec("INSERT INTO main.sqlite_sequence (name, seq) SELECT name, seq FROM backup.sqlite_sequence");
       const problems = live.query("PRAGMA main.foreign_key_check").all();
