@@ -32,7 +32,11 @@ export type Conn = {
   sessionId: string;
   topics: Set<string>;
   closed: boolean;
+  /** Membership events that arrived while its open read the conversations it follows (see `follow`). */
+  heard?: MembershipEvent[];
 };
+
+type MembershipEvent = Extract<BusEvent, { type: "membership" }>;
 
 export type Hub = ReturnType<typeof createHub>;
 
@@ -48,6 +52,8 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
   const byUser = new Map<number, Set<Conn>>();
   const byTopic = new Map<string, Set<Conn>>();
   const bySocket = new WeakMap<Socket, Conn>();
+  /** Sockets whose open is checking their session: a session ended meanwhile is noted here. */
+  const opening = new Map<Socket, { userId: number; sessionId: string; ended: boolean }>();
 
   function subscribe(conn: Conn, topic: string) {
     if (conn.closed || conn.topics.has(topic)) return;
@@ -134,12 +140,21 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
         resyncing?.push(event);
         const topic = conversationTopic(event.conversationId);
         for (const conn of byUser.get(event.userId) ?? []) {
+          conn.heard?.push(event);
           if (event.joined) subscribe(conn, topic);
           else unsubscribe(conn, topic);
         }
         return;
       }
       case "disconnect":
+        for (const pending of opening.values()) {
+          if (
+            pending.userId === event.userId &&
+            (event.sessionId === undefined || pending.sessionId === event.sessionId)
+          ) {
+            pending.ended = true;
+          }
+        }
         for (const conn of [...(byUser.get(event.userId) ?? [])]) {
           if (event.sessionId === undefined || conn.sessionId === event.sessionId) {
             conn.ws.close(CLOSE_CODES.POLICY_VIOLATION, "Session ended");
@@ -153,14 +168,14 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
   }
 
   /** Membership events that arrive while a resync reads the database, applied again after it. */
-  let resyncing: Extract<BusEvent, { type: "membership" }>[] | null = null;
+  let resyncing: MembershipEvent[] | null = null;
 
   // The membership events published while frames were lost never arrived either: a
   // conversation begun (or left) elsewhere meanwhile would stay unfollowed (or followed)
   // for good. Follow what the database says first, then tell the clients: what commits
   // after their catch-up then arrives live.
   async function resync() {
-    const seen: Extract<BusEvent, { type: "membership" }>[] = [];
+    const seen: MembershipEvent[] = [];
     resyncing = seen;
     const following = new Map<number, number[]>();
     try {
@@ -204,15 +219,48 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
     /** False once shutdown began: new sockets are closed with 1001. */
     accepting: () => !shuttingDown,
 
-    /** Registers an opened socket. `first`: the user had no other socket on this instance. */
+    /**
+     * A socket whose open awaits its session check: an end of that session announced
+     * meanwhile (it cannot close a socket not registered yet) is kept for `opened`.
+     */
+    opening(ws: Socket, userId: number, sessionId: string): void {
+      opening.set(ws, { userId, sessionId, ended: false });
+    },
+
+    /** The session check is done: false when the session ended while it ran. */
+    opened(ws: Socket): boolean {
+      const pending = opening.get(ws);
+      opening.delete(ws);
+      return !pending?.ended;
+    },
+
+    /**
+     * Registers an opened socket. `first`: the user had no other socket on this instance.
+     * Membership events are kept from now until `follow`.
+     */
     register(ws: Socket, userId: number, sessionId: string): { conn: Conn; first: boolean } {
-      const conn: Conn = { ws, userId, sessionId, topics: new Set(), closed: false };
+      const conn: Conn = { ws, userId, sessionId, topics: new Set(), closed: false, heard: [] };
       bySocket.set(ws, conn);
       const conns = byUser.get(userId);
       if (conns) conns.add(conn);
       else byUser.set(userId, new Set([conn]));
       metrics.openSockets.inc();
       return { conn, first: !conns };
+    },
+
+    /**
+     * Follows the conversations read for a new socket, then the membership events heard
+     * during that read, in order: a join or leave newer than the read has the last word.
+     */
+    follow(conn: Conn, conversationIds: number[]): void {
+      for (const conversationId of conversationIds) subscribe(conn, conversationTopic(conversationId));
+      const heard = conn.heard ?? [];
+      conn.heard = undefined;
+      for (const event of heard) {
+        const topic = conversationTopic(event.conversationId);
+        if (event.joined) subscribe(conn, topic);
+        else unsubscribe(conn, topic);
+      }
     },
 
     /** A socket closed (either side). `last`: the user has no other socket on this instance. */

@@ -5,7 +5,7 @@ import { type AuthSession, liveSession } from "../auth/sessions.ts";
 import { resumeStart } from "../chat/resume.ts";
 import type { Deps } from "../deps.ts";
 import { CLOSE_CODES } from "../shared/errors.ts";
-import { conversationTopic, userTopic } from "./bus.ts";
+import { userTopic } from "./bus.ts";
 import type { Hub, Socket } from "./hub.ts";
 import type { PresenceAnnouncements } from "./presence-announcements.ts";
 
@@ -18,8 +18,15 @@ export type SocketContext = { deps: Deps; hub: Hub; announcements: PresenceAnnou
 export async function socketOpened(ctx: SocketContext, ws: Socket, session: AuthSession): Promise<void> {
   const { deps, hub } = ctx;
   const { user, sessionId } = session;
-  // A logout or deactivation may have landed between the upgrade's check and now.
-  const live = hub.accepting() && (await liveSession(deps, { sid: sessionId, uid: user.id, tv: user.tokenVersion }));
+  // A logout or deactivation may have landed between the upgrade's check and now, or land
+  // during this check (the hub notes it).
+  hub.opening(ws, user.id, sessionId);
+  let live: AuthSession | null = null;
+  try {
+    if (hub.accepting()) live = await liveSession(deps, { sid: sessionId, uid: user.id, tv: user.tokenVersion });
+  } finally {
+    if (!hub.opened(ws)) live = null;
+  }
   if (ws.readyState !== OPEN) return;
   // Shutdown closes the registered sockets; this one is not registered yet.
   if (!hub.accepting()) {
@@ -44,7 +51,7 @@ export async function socketOpened(ctx: SocketContext, ws: Socket, session: Auth
   if (first) ctx.announcements.arrived(user.id);
   const start = await resumeStart(deps.db, user.id);
   if (conn.closed) return;
-  for (const conversationId of start.conversationIds) hub.subscribe(conn, conversationTopic(conversationId));
+  hub.follow(conn, start.conversationIds);
   hub.send(conn, { type: "ready", userId: user.id, lastMessageId: start.lastMessageId, maxBody: deps.config.maxBody });
 }
 
