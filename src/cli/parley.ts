@@ -4,15 +4,15 @@
 import { type Command, CommandError, EXIT, errorMessage, helpText, parseCommand, UsageError } from "./command.ts";
 import { adminCreate } from "./commands/admin-create.ts";
 import { backup, restore } from "./commands/backup.ts";
+import { dbCopy } from "./commands/db-copy.ts";
 import { migrate } from "./commands/migrate.ts";
 import { seed } from "./commands/seed.ts";
 import { serve } from "./commands/serve.ts";
 import { version } from "./commands/version.ts";
 
-// In the order `parley --help` lists them. Planned here when they exist:
-// `admin reset-link` (a one-time link to set a new password) beside `admin create`,
-// and `db copy` (SQLite to PostgreSQL) beside backup and restore.
-export const COMMANDS: Command[] = [serve, migrate, adminCreate, backup, restore, seed, version];
+// In the order `parley --help` lists them. Planned here when it exists:
+// `admin reset-link` (a one-time link to set a new password) beside `admin create`.
+export const COMMANDS: Command[] = [serve, migrate, adminCreate, backup, restore, dbCopy, seed, version];
 
 function overview(): string {
   const names = COMMANDS.map((c) => `${c.name}${c.args ? ` ${c.args}` : ""}`);

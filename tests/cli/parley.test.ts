@@ -33,7 +33,16 @@ afterEach(() => {
 test("lists every command, and each answers --help with its usage and exit 0", async () => {
   const overview = await cli(["--help"]);
   expect(overview.code).toBe(0);
-  for (const name of ["serve", "migrate", "admin create", "backup FILE", "restore FILE", "seed", "version"]) {
+  for (const name of [
+    "serve",
+    "migrate",
+    "admin create",
+    "backup FILE",
+    "restore FILE",
+    "db copy",
+    "seed",
+    "version",
+  ]) {
     expect(overview.out).toContain(`  ${name} `);
   }
   expect(overview.out).toContain("Exit codes: 0 done, 1 failed");
