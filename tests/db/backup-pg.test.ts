@@ -1,0 +1,92 @@
+// PostgreSQL backups on a real cluster: pg_dump while the database is in use, a restore that
+// brings the data back in one transaction, and files that are not a Parley backup refused.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SQL } from "bun";
+import { eq } from "drizzle-orm";
+import { backupPostgres, postgresTool, restorePostgres } from "../../src/db/backup-pg.ts";
+import { openPostgres, type PgHandle } from "../../src/db/postgres.ts";
+import { conversations, messages, users } from "../../src/db/schema-pg.ts";
+import { sharedPostgres } from "../helpers/postgres.ts";
+import { tempDir } from "../helpers/server.ts";
+
+let pg: Awaited<ReturnType<typeof sharedPostgres>>;
+let url: string;
+let handle: PgHandle;
+const dir = tempDir("parley-pg-backup-");
+beforeAll(async () => {
+  pg = await sharedPostgres();
+  url = await pg.createDatabase();
+  handle = await openPostgres(url);
+});
+afterAll(async () => {
+  await handle?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const user = (username: string) => ({
+  username,
+  email: `${username}@example.com`,
+  firstName: "F",
+  lastName: "L",
+  passwordHash: "x",
+  createdAt: 1_790_000_000_000,
+});
+
+test("finds pg_dump and pg_restore", () => {
+  expect(postgresTool("pg_dump")).toMatch(/pg_dump$/);
+  expect(postgresTool("pg_restore")).toMatch(/pg_restore$/);
+});
+
+test("a backup, changes, a restore: the data is back, and the server keeps its connections", async () => {
+  const [kept] = await handle.db.insert(users).values(user("kept")).returning();
+  if (!kept) throw new Error("no user");
+  const file = join(dir, "nested", "one.dump");
+  await backupPostgres(url, file);
+  await expect(backupPostgres(url, file)).rejects.toThrow("exists already");
+
+  await handle.db.update(users).set({ firstName: "Changed" }).where(eq(users.id, kept.id));
+  await handle.db.insert(users).values(user("made_after"));
+
+  const restored = await restorePostgres(url, file);
+  expect(restored.tables).toBeGreaterThanOrEqual(12);
+  expect(restored.rows).toBe(1);
+  // The open handle (a running Parley's pool) reads the restored rows.
+  expect((await handle.db.select().from(users)).map((u) => [u.username, u.firstName])).toEqual([["kept", "F"]]);
+  // The search column and the identity sequences came back with the tables.
+  const [room] = await handle.db
+    .insert(conversations)
+    .values({ kind: "room", name: "R", nameKey: "r", createdAt: 1 })
+    .returning();
+  const [made] = await handle.db
+    .insert(messages)
+    .values({ conversationId: room?.id ?? 0, senderId: kept.id, body: "restored pelicans", createdAt: 2 })
+    .returning();
+  const client = new SQL({ url, max: 1 });
+  const found = await client`select id from messages where search @@ plainto_tsquery('parley_search', 'pelican')`;
+  await client.close();
+  expect(found.map((row: { id: number }) => row.id)).toEqual([made?.id]);
+  // As SQLite's restore puts sqlite_sequence back: ids continue from the backup's.
+  const [after] = await handle.db.insert(users).values(user("next")).returning();
+  expect(after?.id).toBe(kept.id + 1);
+});
+
+test("a URL with a percent-encoded password works (the password goes by PGPASSWORD, never argv)", async () => {
+  const admin = new SQL({ url: pg.url, max: 1 });
+  await admin.unsafe("create role backup_reader login superuser password 'p@ss word'");
+  await admin.close();
+  const withPassword = url.replace("://parley@", `://backup_reader:${encodeURIComponent("p@ss word")}@`);
+  const file = join(dir, "with-password.dump");
+  await backupPostgres(withPassword, file);
+  await restorePostgres(withPassword, file);
+});
+
+test("a file that is not a backup is refused and nothing changes", async () => {
+  const before = (await handle.db.select().from(users)).length;
+  const junk = join(dir, "junk.dump");
+  writeFileSync(junk, "not a dump");
+  await expect(restorePostgres(url, junk)).rejects.toThrow("is not a PostgreSQL backup");
+  await expect(restorePostgres(url, join(dir, "absent.dump"))).rejects.toThrow("no backup at");
+  expect((await handle.db.select().from(users)).length).toBe(before);
+});
