@@ -63,7 +63,9 @@ async function outage(reader: { person: Person; username: string }, readerOn: Te
   // Every message on screen, in order, once, without a reload: within seconds of Redis
   // being back (the rest of the run after the restart counts towards them).
   const bubbles = log.locator(".message:not(.pending) .bubble");
-  const onScreen = () => bubbles.allInnerTexts();
+  // Their text, not innerText: rows in a chunk scrolled out of sight are skipped by the
+  // browser's layout (content-visibility), and innerText of a row not laid out is "".
+  const onScreen = async () => (await bubbles.allTextContents()).map((text) => text.trim());
   await eventually(
     async () => (await onScreen()).length >= expected.length,
     `all ${expected.length} messages on ${tag}'s screen`,
