@@ -1,8 +1,8 @@
 // Opens the SQLite database with the pragmas Parley relies on and applies migrations.
 // The only module that imports drizzle's bun:sqlite driver (the domain's async handle is
 // built in sqlite-session.ts).
-import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { constants, Database } from "bun:sqlite";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
@@ -58,6 +58,30 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
       sqlite.close();
     },
   };
+}
+
+/**
+ * Opens a database only to read it, writing nothing into it or beside it: `db copy`'s
+ * source (no pragma that writes, no migration, no optimize on close). A live
+ * installation's file is read through its WAL as usual. A file whose WAL index cannot be
+ * made (a backup on a read-only mount, or not this user's to write) is read as
+ * immutable; only when no WAL file lies beside it, so everything committed is in the
+ * file itself and nothing is writing it.
+ */
+export function openDatabaseReadOnly(path: string): DbHandle {
+  if (!existsSync(path)) throw new Error(`no database at ${path}`);
+  let sqlite = new Database(path, { readonly: true, strict: true });
+  try {
+    sqlite.exec("PRAGMA busy_timeout = 5000");
+    sqlite.query("select count(*) from sqlite_master").get();
+  } catch (error) {
+    sqlite.close();
+    if (existsSync(`${path}-wal`)) throw error;
+    const uri = `file:${encodeURI(path).replaceAll("?", "%3f").replaceAll("#", "%23")}?immutable=1`;
+    sqlite = new Database(uri, constants.SQLITE_OPEN_READONLY | constants.SQLITE_OPEN_URI);
+  }
+  const opened = sqlite;
+  return { db: asyncDrizzle(opened).db, sqlite: opened, close: () => opened.close() };
 }
 
 // Several instances starting on a fresh file at once can race in drizzle's migrator: it

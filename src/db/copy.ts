@@ -22,7 +22,7 @@
 // target has been written by something else (a Parley already running on it), and the copy
 // is refused. So a second run on an unchanged source writes nothing and verifies; a run
 // after the source grew copies what is new.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   and,
@@ -42,7 +42,7 @@ import {
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { MIGRATIONS_DIR } from "../runtime-files.ts";
-import { type Db, openDatabase } from "./client.ts";
+import { type Db, openDatabaseReadOnly } from "./client.ts";
 import { openPostgres, type PgDb } from "./postgres.ts";
 import * as lite from "./schema.ts";
 import * as pg from "./schema-pg.ts";
@@ -116,8 +116,9 @@ export async function copySqliteToPostgres(
   postgresUrl: string,
   log: (line: string) => void = () => {},
 ): Promise<TableCopy[]> {
-  if (!existsSync(sqlitePath)) throw new Error(`no database at ${sqlitePath}`);
-  const source = openDatabase(sqlitePath, { migrate: false });
+  // Read only: the file may be a backup on a read-only mount (docs/SCALING.md), and a copy
+  // must not change the installation it reads.
+  const source = openDatabaseReadOnly(sqlitePath);
   try {
     checkMigrated(source.sqlite.query<{ n: number }, []>("select count(*) as n from __drizzle_migrations"), sqlitePath);
     // One snapshot for the whole copy: a deferred transaction takes it at its first read.

@@ -1,11 +1,14 @@
 // `parley db copy` as an operator runs it: beside a live server, into the test cluster.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { chmodSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
+import { backupDatabase } from "../../src/db/backup.ts";
 import { openPostgres } from "../../src/db/postgres.ts";
 import { signUp } from "../helpers/client.ts";
 import { sharedPostgres } from "../helpers/postgres.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 
 // Each test runs the command as subprocesses; the preload's default reaches only the first file of a run.
 setDefaultTimeout(60_000);
@@ -20,9 +23,13 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const run = (args: string[]) => {
-  const result = Bun.spawnSync(["bun", "src/cli/parley.ts", "db", "copy", ...args], {
-    env: { ...process.env, NODE_ENV: "test" },
+// As root, the operator's limits are played by `nobody`: root writes read-only files anyway.
+const asOperator = (argv: string[]) => (process.getuid?.() === 0 ? ["runuser", "-u", "nobody", "--", ...argv] : argv);
+
+const run = (args: string[], options: { unprivileged?: boolean } = {}) => {
+  const argv = ["bun", "src/cli/parley.ts", "db", "copy", ...args];
+  const result = Bun.spawnSync(options.unprivileged ? asOperator(argv) : argv, {
+    env: { ...process.env, NODE_ENV: "test", ...(options.unprivileged ? { HOME: tmpdir() } : {}) },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -42,6 +49,25 @@ test("copies, reports each table and the verification; a second run copies nothi
   expect(second.code).toBe(0);
   expect(second.out).toContain("messages: 0 copied, 0 updated, 0 removed, 1 already there");
   expect(second.out).not.toMatch(/[1-9]\d* (copied|updated|removed)/);
+});
+
+test("copies a backup on a read-only mount, as docs/SCALING.md does, and leaves it untouched", async () => {
+  const folder = tempDir("parley-import-");
+  try {
+    const file = join(folder, "parley.db");
+    backupDatabase(join(server.dir, "parley.db"), file);
+    const digest = () => new Bun.CryptoHasher("sha256").update(readFileSync(file)).digest("hex");
+    const before = digest();
+    chmodSync(file, 0o444);
+    chmodSync(folder, 0o555);
+    const copied = run(["--from", file, "--to", await pg.createDatabase()], { unprivileged: true });
+    expect({ code: copied.code, err: copied.err }).toEqual({ code: 0, err: "" });
+    expect(copied.out).toContain("messages: 1 copied");
+    expect(readdirSync(folder)).toEqual(["parley.db"]);
+    expect(digest()).toBe(before);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
 
 test("a refused copy exits 1 with what to do; wrong usage exits 2", async () => {
