@@ -16,7 +16,7 @@ const INSTALL = "install PostgreSQL's client programs: apt-get install -y postgr
  * highest major first (a pg_dump older than the server refuses to dump it).
  */
 export function postgresTool(name: "pg_dump" | "pg_restore"): string {
-  const onPath = Bun.which(name);
+  const onPath = Bun.which(name, { PATH: process.env.PATH ?? "" });
   if (onPath) return onPath;
   const root = "/usr/lib/postgresql";
   const majors = existsSync(root)

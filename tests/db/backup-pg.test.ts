@@ -1,7 +1,7 @@
 // PostgreSQL backups on a real cluster: pg_dump while the database is in use, a restore that
 // brings the data back in one transaction, and files that are not a Parley backup refused.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SQL } from "bun";
 import { eq } from "drizzle-orm";
@@ -72,14 +72,41 @@ test("a backup, changes, a restore: the data is back, and the server keeps its c
   expect(after?.id).toBe(kept.id + 1);
 });
 
-test("a URL with a percent-encoded password works (the password goes by PGPASSWORD, never argv)", async () => {
+test("the URL's password reaches pg_dump and pg_restore in PGPASSWORD, never on their command line", async () => {
   const admin = new SQL({ url: pg.url, max: 1 });
   await admin.unsafe("create role backup_reader login superuser password 'p@ss word'");
   await admin.close();
   const withPassword = url.replace("://parley@", `://backup_reader:${encodeURIComponent("p@ss word")}@`);
-  const file = join(dir, "with-password.dump");
-  await backupPostgres(withPassword, file);
-  await restorePostgres(withPassword, file);
+  // The real programs, each behind a script that writes down what it was given (the test
+  // cluster trusts 127.0.0.1, so the server itself would accept any password).
+  const wrappers = join(dir, "bin");
+  const seen = join(dir, "seen.txt");
+  mkdirSync(wrappers, { recursive: true });
+  for (const tool of ["pg_dump", "pg_restore"] as const) {
+    const script = join(wrappers, tool);
+    writeFileSync(
+      script,
+      `#!/bin/sh\necho "${tool} $* PGPASSWORD=$PGPASSWORD" >> '${seen}'\nexec '${postgresTool(tool)}' "$@"\n`,
+    );
+    chmodSync(script, 0o755);
+  }
+  const path = process.env.PATH;
+  process.env.PATH = `${wrappers}:${path}`;
+  try {
+    const file = join(dir, "with-password.dump");
+    await backupPostgres(withPassword, file);
+    await restorePostgres(withPassword, file);
+  } finally {
+    process.env.PATH = path;
+  }
+  const lines = readFileSync(seen, "utf8").trim().split("\n");
+  expect(lines.map((line) => line.split(" ")[0])).toEqual(["pg_dump", "pg_restore", "pg_restore", "pg_restore"]);
+  for (const line of lines) {
+    const [command, password] = line.split(" PGPASSWORD=");
+    expect(command).not.toContain("p@ss");
+    expect(command).not.toContain("p%40ss");
+    if (command?.includes("--dbname=")) expect(password).toBe("p@ss word");
+  }
 });
 
 test("a file that is not a backup is refused and nothing changes", async () => {
