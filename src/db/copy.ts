@@ -43,6 +43,7 @@ import type { PgTable } from "drizzle-orm/pg-core";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { MIGRATIONS_DIR } from "../runtime-files.ts";
 import { type Db, openDatabaseReadOnly } from "./client.ts";
+import { isUniqueViolation } from "./errors.ts";
 import { openPostgres, type PgDb } from "./postgres.ts";
 import * as lite from "./schema.ts";
 import * as pg from "./schema-pg.ts";
@@ -182,7 +183,15 @@ async function copyAll(source: Db, query: SqliteQuery, tx: PgTx, log: (line: str
   const report: TableCopy[] = [];
   for (const { spec, extra } of [...plans].reverse()) await removeRows(tx, spec, extra);
   for (const { spec, extra } of plans) {
-    const done = await syncTable(source, tx, spec, true);
+    const done = await syncTable(source, tx, spec, true).catch((error: unknown) => {
+      // Rows are updated in key order, one at a time: a row that took a unique value
+      // another row still holds in the target (two rooms that swapped names since the
+      // earlier copy) cannot be written before the other. A first copy has no such case.
+      if (!isUniqueViolation(error)) throw error;
+      throw new CopyConflictError(
+        `${getTableName(spec.lite)}: a row took a unique value (a name, a key) that another row held at the earlier copy, such as two rooms that swapped names; nothing was written. ${EMPTY_TARGET_ADVICE}`,
+      );
+    });
     if (done.extra.length) throw new Error(`${getTableName(spec.lite)}: rows appeared in the target during the copy`);
     report.push({
       table: getTableName(spec.lite),

@@ -184,3 +184,20 @@ test("a missing source file is an error that says so", async () => {
   const target = await pg.createDatabase();
   await expect(copySqliteToPostgres(join(server.dir, "nope.db"), target)).rejects.toThrow("no database at");
 });
+
+test("rows that swapped a unique value since the earlier copy are refused with what to do", async () => {
+  const first = await ada.trpc.rooms.create.mutate({ name: "Swap one" });
+  const second = await ada.trpc.rooms.create.mutate({ name: "Swap two" });
+  const target = await pg.createDatabase();
+  await copySqliteToPostgres(source, target);
+  await ada.trpc.rooms.rename.mutate({ id: second.id, name: "Swap spare" });
+  await ada.trpc.rooms.rename.mutate({ id: first.id, name: "Swap two" });
+  await ada.trpc.rooms.rename.mutate({ id: second.id, name: "Swap one" });
+  const refused = copySqliteToPostgres(source, target);
+  await expect(refused).rejects.toBeInstanceOf(CopyConflictError);
+  await expect(refused).rejects.toThrow(/^conversations: a row took a unique value .* empty database/);
+  const [room] = await query<{ name: string }>(target, `select name from conversations where id = ${first.id}`);
+  expect(room?.name).toBe("Swap one");
+  // Into a new database the same source copies whole.
+  expect((await copySqliteToPostgres(source, await pg.createDatabase())).length).toBe(12);
+});
