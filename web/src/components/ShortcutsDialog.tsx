@@ -1,7 +1,7 @@
 // The list of keyboard shortcuts, in a modal <dialog> (the browser traps focus in it and
 // gives it back). Shows only the shortcuts something handles, from the same table the
 // keys are read with.
-import { For, type JSX, Show } from "solid-js";
+import { For, type JSX, onMount, Show } from "solid-js";
 import { SHORTCUT_KEYS, type ShortcutAction, type ShortcutRegistry } from "../lib/shortcuts.ts";
 import { useI18n } from "../stores/context.tsx";
 
@@ -34,10 +34,24 @@ export function ShortcutsDialog(props: {
       )}
     </For>
   );
+  let dialog!: HTMLDialogElement;
+  // Loaded on first use (ChatLayout): the request that loaded it opens it once it is in
+  // the page; later ones go through the element the parent holds.
+  onMount(() => {
+    if (props.open && !dialog.open) dialog.showModal();
+  });
   const actions = () =>
     (Object.keys(SHORTCUT_KEYS) as ShortcutAction[]).filter((action) => props.registry.handles(action));
   return (
-    <dialog class="dialog" ref={props.ref} aria-labelledby="shortcuts-title" onClose={() => props.onClose()}>
+    <dialog
+      class="dialog"
+      ref={(element) => {
+        dialog = element;
+        props.ref(element);
+      }}
+      aria-labelledby="shortcuts-title"
+      onClose={() => props.onClose()}
+    >
       <header class="dialog-head">
         <h2 id="shortcuts-title">{t("shortcuts.title")}</h2>
         <form method="dialog">

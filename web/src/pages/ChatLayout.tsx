@@ -1,7 +1,7 @@
 // The signed-in frame: the sidebar (who you are, navigation, conversations) and the open
 // page. On a phone only one of the two shows at a time.
 import { A, Navigate, useLocation, useNavigate } from "@solidjs/router";
-import { createSignal, For, type JSX, onCleanup, onMount, type ParentProps, Show } from "solid-js";
+import { createSignal, For, type JSX, lazy, onCleanup, onMount, type ParentProps, Show } from "solid-js";
 import { Avatar } from "../components/Avatar.tsx";
 import { ConnectionBanner } from "../components/ConnectionBanner.tsx";
 import { HelpMenu } from "../components/HelpMenu.tsx";
@@ -9,12 +9,17 @@ import { Icon } from "../components/Icon.tsx";
 import { LanguagePicker } from "../components/LanguagePicker.tsx";
 import { MessagePreview } from "../components/message/PlainMessageText.tsx";
 import { SearchBox } from "../components/SearchBox.tsx";
-import { ShortcutsDialog } from "../components/ShortcutsDialog.tsx";
 import { shortWhen } from "../lib/grouping.ts";
 import { shortcutFor, stepConversation } from "../lib/shortcuts.ts";
 import { ChatProvider, useApp, useChat, useI18n } from "../stores/context.tsx";
 import { conversationTitle } from "../stores/conversations.ts";
 import { displayName } from "../stores/people.ts";
+
+// The list of shortcuts is loaded the first time it is asked for (? or the help menu):
+// the start-up JavaScript has a budget (tests/web/bundle-size.test.ts).
+const ShortcutsDialog = lazy(() =>
+  import("../components/ShortcutsDialog.tsx").then((module) => ({ default: module.ShortcutsDialog })),
+);
 
 export function ChatLayout(props: ParentProps): JSX.Element {
   const { session } = useApp();
@@ -154,12 +159,14 @@ function Shell(props: ParentProps): JSX.Element {
       <main class="main" id="main" tabindex="-1">
         {props.children}
       </main>
-      <ShortcutsDialog
-        registry={chat.shortcuts}
-        open={keys.dialogOpen()}
-        ref={keys.setDialog}
-        onClose={keys.dialogClosed}
-      />
+      <Show when={keys.shortcutsWanted()}>
+        <ShortcutsDialog
+          registry={chat.shortcuts}
+          open={keys.dialogOpen()}
+          ref={keys.setDialog}
+          onClose={keys.dialogClosed}
+        />
+      </Show>
       <ConnectionBanner
         state={chat.connectionState()}
         browserOnline={chat.browserOnline()}
@@ -174,12 +181,14 @@ function useKeyboard() {
   const chat = useChat();
   const navigate = useNavigate();
   const [dialogOpen, setDialogOpen] = createSignal(false);
+  const [shortcutsWanted, setShortcutsWanted] = createSignal(false);
   let dialog: HTMLDialogElement | undefined;
   let closeHelpMenu = () => false;
   const focusComposer = () => document.getElementById("composer-input")?.focus();
   const openShortcuts = () => {
+    setShortcutsWanted(true);
     setDialogOpen(true);
-    if (!dialog?.open) dialog?.showModal();
+    if (dialog && !dialog.open) dialog.showModal();
   };
   const go = (step: 1 | -1, unreadOnly: boolean) => {
     const { conversations } = chat;
@@ -239,6 +248,7 @@ function useKeyboard() {
 
   return {
     dialogOpen,
+    shortcutsWanted,
     openShortcuts,
     setDialog: (element: HTMLDialogElement) => {
       dialog = element;
