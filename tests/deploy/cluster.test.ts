@@ -3,9 +3,9 @@
 // changes nothing, that DNS moves only when asked — and how go, each-droplet, tls and
 // 03-deploy-repo behave with APP_DROPLETS of 2.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { fakeDigitalOcean, operatorFolder } from "./fake-operator.ts";
 
 // A few dozen fake doctl processes per run: slow on a loaded machine (as in deploy-scripts.test.ts).
 setDefaultTimeout(120_000);
@@ -18,27 +18,9 @@ let doBin = "";
 let keyPath = "";
 let stateFile = "";
 
-function writeExecutable(path: string, text: string): void {
-  writeFileSync(path, text);
-  chmodSync(path, 0o755);
-}
-
 beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), "parley-cluster-test-"));
-  mkdirSync(join(tmp, ".ssh"));
-  keyPath = join(tmp, ".ssh", "id_ed25519");
-  const keygen = Bun.spawnSync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", keyPath]);
-  expect(keygen.exitCode).toBe(0);
-  doDir = join(tmp, "fake-do");
-  doBin = join(tmp, "fake-do-bin");
-  mkdirSync(doDir);
-  mkdirSync(doBin);
-  writeExecutable(
-    join(doBin, "doctl"),
-    `#!/bin/sh\nexec '${process.execPath}' '${join(import.meta.dir, "fake-doctl.ts")}' "$@"\n`,
-  );
-  // ssh only answers the "is it up?" probe, logging what was asked.
-  writeExecutable(join(doBin, "ssh"), `#!/bin/sh\necho "ssh $*" >> '${join(doDir, "ssh.log")}'\nexit 0\n`);
+  ({ tmp, keyPath } = operatorFolder("parley-cluster-test-"));
+  ({ doDir, doBin } = fakeDigitalOcean(tmp));
   writeFileSync(
     join(tmp, "env.production"),
     `JWT_SECRET=${"ab".repeat(32)}\nALLOWED_ORIGINS=https://${DOMAIN}\nMETRICS_TOKEN=metrics-token-for-tests\n` +

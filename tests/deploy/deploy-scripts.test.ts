@@ -4,9 +4,10 @@
 // a fake doctl keeping DigitalOcean's state in a temp dir, and nginx -t when nginx
 // is installed.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fakeDigitalOcean, writeExecutable } from "./fake-operator.ts";
 
 // Each dry run is a few hundred bash and fake-doctl processes: about 2 s on a quiet machine,
 // but 30 s when two cores are shared with a browser test or two.
@@ -59,11 +60,6 @@ let marker = "";
 let envFile = "";
 let stateFile = "";
 let sqliteFile = "";
-
-function writeExecutable(path: string, text: string): void {
-  writeFileSync(path, text);
-  chmodSync(path, 0o755);
-}
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "parley-deploy-test-"));
@@ -408,16 +404,7 @@ describe("01-build-server against a fake DigitalOcean", () => {
     lines.filter((l) => /\b(create|import|update|assign|unassign|delete)\b/.test(l.replace(/--record-name \S+/, "")));
 
   beforeAll(() => {
-    doDir = join(tmp, "fake-do");
-    doBin = join(tmp, "fake-do-bin");
-    mkdirSync(doDir);
-    mkdirSync(doBin);
-    writeExecutable(
-      join(doBin, "doctl"),
-      `#!/bin/sh\nexec '${process.execPath}' '${join(import.meta.dir, "fake-doctl.ts")}' "$@"\n`,
-    );
-    // ssh only answers the "is it up?" probe; log it to see what was asked.
-    writeExecutable(join(doBin, "ssh"), `#!/bin/sh\necho "ssh $*" >> '${join(doDir, "ssh.log")}'\nexit 0\n`);
+    ({ doDir, doBin } = fakeDigitalOcean(tmp));
     state = join(tmp, "fake-do-state");
   });
 

@@ -3,9 +3,9 @@
 // nothing, and how 03-deploy-repo hands the managed servers' URLs to the app (in the
 // uploaded settings file, never on a command line).
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { fakeDigitalOcean, operatorFolder, writeExecutable } from "./fake-operator.ts";
 
 // A few dozen fake doctl processes per run: slow on a loaded machine (as in deploy-scripts.test.ts).
 setDefaultTimeout(120_000);
@@ -18,27 +18,12 @@ let doBin = "";
 let baseSettings = "";
 let stateFile = "";
 
-function writeExecutable(path: string, text: string): void {
-  writeFileSync(path, text);
-  chmodSync(path, 0o755);
-}
-
 beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), "parley-managed-db-test-"));
-  mkdirSync(join(tmp, ".ssh"));
-  const keyPath = join(tmp, ".ssh", "id_ed25519");
-  const keygen = Bun.spawnSync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", keyPath]);
-  expect(keygen.exitCode).toBe(0);
-  doDir = join(tmp, "fake-do");
-  doBin = join(tmp, "fake-do-bin");
-  mkdirSync(doDir);
-  mkdirSync(doBin);
-  writeExecutable(
-    join(doBin, "doctl"),
-    `#!/bin/sh\nexec '${process.execPath}' '${join(import.meta.dir, "fake-doctl.ts")}' "$@"\n`,
-  );
-  // ssh logs what it was asked and succeeds; scp keeps a copy of what it uploads.
-  writeExecutable(join(doBin, "ssh"), `#!/bin/sh\necho "ssh $*" >> '${join(doDir, "ssh.log")}'\nexit 0\n`);
+  const folder = operatorFolder("parley-managed-db-test-");
+  tmp = folder.tmp;
+  const { keyPath } = folder;
+  ({ doDir, doBin } = fakeDigitalOcean(tmp));
+  // scp keeps a copy of what it uploads.
   writeExecutable(
     join(doBin, "scp"),
     `#!/bin/sh\necho "scp $*" >> '${join(doDir, "scp.log")}'\n` +

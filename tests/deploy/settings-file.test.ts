@@ -2,9 +2,9 @@
 // `;`, `$(...)` or backquotes stays text. 01-build-server runs against the fake doctl with
 // such values; no command in them may run, and DigitalOcean receives them as written.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { fakeDigitalOcean, operatorFolder } from "./fake-operator.ts";
 
 // 01-build-server runs a dozen fake doctl processes: slow on a loaded machine, as in
 // deploy-scripts.test.ts (the preload's default timeout reaches only a run's first file).
@@ -17,22 +17,8 @@ let doDir = "";
 let doBin = "";
 
 beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), "parley-settings-test-"));
-  mkdirSync(join(tmp, ".ssh"));
-  keyPath = join(tmp, ".ssh", "id_ed25519");
-  const keygen = Bun.spawnSync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", keyPath]);
-  expect(keygen.exitCode).toBe(0);
-  doDir = join(tmp, "fake-do");
-  doBin = join(tmp, "fake-do-bin");
-  mkdirSync(doDir);
-  mkdirSync(doBin);
-  const doctl = join(doBin, "doctl");
-  writeFileSync(doctl, `#!/bin/sh\nexec '${process.execPath}' '${join(import.meta.dir, "fake-doctl.ts")}' "$@"\n`);
-  chmodSync(doctl, 0o755);
-  // ssh only answers the "is it up?" probe.
-  const ssh = join(doBin, "ssh");
-  writeFileSync(ssh, "#!/bin/sh\nexit 0\n");
-  chmodSync(ssh, 0o755);
+  ({ tmp, keyPath } = operatorFolder("parley-settings-test-"));
+  ({ doDir, doBin } = fakeDigitalOcean(tmp));
 });
 
 afterAll(() => {
