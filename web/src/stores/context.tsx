@@ -17,9 +17,7 @@ import { DEFAULT_MAX_BODY, type Message } from "../../../src/shared/api.ts";
 import { type ServerFrame, TYPING_THROTTLE_MS } from "../../../src/shared/events.ts";
 import type { Api } from "../api/client.ts";
 import type { I18n } from "../i18n/index.ts";
-import { emojiForShortcode } from "../lib/emoji.ts";
-import { markdown } from "../lib/markdown-loader.ts";
-import { mentionsAsNames } from "../lib/mentions.ts";
+import { plainLine } from "../lib/markdown-loader.ts";
 import { createShortcutRegistry } from "../lib/shortcuts.ts";
 import { createBlocksStore } from "./blocks.ts";
 import { conversationTitle, createConversationsStore } from "./conversations.ts";
@@ -96,9 +94,7 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
         return i18n.t(userId === "room" ? "message.mentionRoom" : "message.mentionUnknown");
       };
       // A notification is plain text: the Markdown's words without their markers.
-      const shortcode = (name: string) => emojiForShortcode(name) ?? `:${name}:`;
-      const body =
-        markdown()?.plainText(message.body, { mention, shortcode }) ?? mentionsAsNames(message.body, mention);
+      const body = plainLine(message.body, mention);
       notifications.notify(
         { muted: conversation.muted, mentionsMe },
         title,

@@ -3,18 +3,13 @@
 // chunk is there (a moment, on the very first load), the text as typed with @names.
 import { type JSX, Show } from "solid-js";
 import type { Message } from "../../../../src/shared/api.ts";
-import { emojiForShortcode } from "../../lib/emoji.ts";
-import { markdown } from "../../lib/markdown-loader.ts";
-import { mentionsAsNames } from "../../lib/mentions.ts";
+import { plainLine } from "../../lib/markdown-loader.ts";
 import { useChat, useI18n } from "../../stores/context.tsx";
 import { displayName } from "../../stores/people.ts";
 
 export function PlainMessageText(props: { text: string }): JSX.Element {
   const nameOf = useMentionName();
-  const shortcode = (name: string) => emojiForShortcode(name) ?? `:${name}:`;
-  const text = () =>
-    markdown()?.plainText(props.text, { mention: nameOf, shortcode }) ?? mentionsAsNames(props.text, nameOf);
-  return <bdi>{text()}</bdi>;
+  return <bdi>{plainLine(props.text, nameOf)}</bdi>;
 }
 
 /** A conversation's last message in the list: its start as plain text, or that it was deleted. */
