@@ -12,10 +12,11 @@ import { migratePostgres } from "./postgres.ts";
 const INSTALL = "install PostgreSQL's client programs: apt-get install -y postgresql-client";
 
 /**
- * pg_dump or pg_restore: on PATH, else in Debian's /usr/lib/postgresql/<major>/bin, the
- * highest major first (a pg_dump older than the server refuses to dump it).
+ * A PostgreSQL program (pg_dump, pg_restore; the tests' initdb): on PATH, else in Debian's
+ * /usr/lib/postgresql/<major>/bin, the highest major first (a pg_dump older than the
+ * server refuses to dump it). Missing, the error says how to install it (`install`).
  */
-export function postgresTool(name: "pg_dump" | "pg_restore"): string {
+export function postgresTool(name: string, install = INSTALL): string {
   const onPath = Bun.which(name, { PATH: process.env.PATH ?? "" });
   if (onPath) return onPath;
   const root = "/usr/lib/postgresql";
@@ -24,7 +25,7 @@ export function postgresTool(name: "pg_dump" | "pg_restore"): string {
         .filter((major) => /^\d+$/.test(major) && existsSync(join(root, major, "bin", name)))
         .sort((a, b) => Number(b) - Number(a))
     : [];
-  if (majors[0] === undefined) throw new Error(`${name} not found (on PATH or in ${root}/*/bin): ${INSTALL}`);
+  if (majors[0] === undefined) throw new Error(`${name} not found (on PATH or in ${root}/*/bin): ${install}`);
   return join(root, majors[0], "bin", name);
 }
 

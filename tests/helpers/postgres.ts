@@ -2,19 +2,11 @@
 // file (or one bench run), and stops it. Each test can take a fresh database of its own
 // (createDatabase), which costs a few milliseconds instead of a cluster.
 
-import {
-  appendFileSync,
-  chownSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { appendFileSync, chownSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { SQL, spawnSync } from "bun";
+import { postgresTool } from "../../src/db/backup-pg.ts";
 import { freePort } from "./redis.ts";
 
 export type TestPostgres = {
@@ -30,18 +22,9 @@ export type TestPostgres = {
 const INSTALL = "install PostgreSQL: apt-get install -y postgresql";
 const SUPERUSER = "parley";
 
-/** The folder holding initdb, pg_ctl and postgres: on PATH, or Debian's /usr/lib/postgresql/<major>/bin. */
+/** The folder holding initdb, pg_ctl and postgres (through a link on PATH: where it points). */
 export function postgresBinDir(): string {
-  const onPath = Bun.which("initdb");
-  if (onPath) return dirname(realpathSync(onPath));
-  const root = "/usr/lib/postgresql";
-  const majors = existsSync(root)
-    ? readdirSync(root)
-        .filter((name) => /^\d+$/.test(name) && existsSync(join(root, name, "bin", "initdb")))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
-  if (majors[0] === undefined) throw new Error(`initdb not found (on PATH or in ${root}/*/bin): ${INSTALL}`);
-  return join(root, majors[0], "bin");
+  return dirname(realpathSync(postgresTool("initdb", INSTALL)));
 }
 
 // PostgreSQL refuses to run as root. As root (CI here), initdb and pg_ctl run as an
