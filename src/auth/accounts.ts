@@ -3,7 +3,8 @@ import { eq, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { onlyRow } from "../db/rows.ts";
-import { type UserRow, users } from "../db/schema.ts";
+import type { UserRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import type { Deps } from "../deps.ts";
 import type { LoginInput, SignupInput } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
@@ -25,6 +26,7 @@ export async function signup(
   /** The account waits for its address to be confirmed (REQUIRE_EMAIL_VERIFICATION, signups from the network). */
   unverified = false,
 ): Promise<UserRow> {
+  const { users } = tablesOf(deps.db);
   if (throttle && ip !== null) {
     const wait = await throttle.retryAfter(ip);
     if (wait > 0) {
@@ -86,6 +88,7 @@ export async function login(
   /** Has this account logged in from the requesting browser before? (known-devices.ts) */
   isKnownDevice: (userId: number) => boolean = () => false,
 ): Promise<UserRow> {
+  const { users } = tablesOf(deps.db);
   const throttled = async (wait: number, message: string) => {
     await logActivity(deps.db, {
       at: deps.clock.now(),
@@ -151,9 +154,11 @@ export async function logout(
 }
 
 export async function findUserByUsername(deps: Pick<Deps, "db">, username: string) {
+  const { users } = tablesOf(deps.db);
   return (await deps.db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).limit(1))[0];
 }
 
 export async function setAdminFlag(deps: Pick<Deps, "db">, userId: number, isAdmin: boolean) {
+  const { users } = tablesOf(deps.db);
   return (await deps.db.update(users).set({ isAdmin }).where(eq(users.id, userId)).returning())[0];
 }

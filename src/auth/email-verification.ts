@@ -7,7 +7,8 @@
 import { createHash } from "node:crypto";
 import { and, count, eq, gt, isNull } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
-import { activityLog, emailVerifications, type UserRow, users } from "../db/schema.ts";
+import type { UserRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../shared/errors.ts";
@@ -28,6 +29,7 @@ type MailDeps = Pick<Deps, "db" | "clock" | "mailer" | "logger" | "config">;
  * had MAILS_PER_ACCOUNT of them within the hour. The mail is sent after the caller answers.
  */
 export async function mailVerificationLink(deps: MailDeps, user: UserRow, ip: string | null): Promise<void> {
+  const { activityLog } = tablesOf(deps.db);
   const mail = deps.mailer;
   const publicUrl = deps.config.mail?.publicUrl;
   if (!mail || !publicUrl) return;
@@ -49,6 +51,7 @@ export async function mailVerificationLink(deps: MailDeps, user: UserRow, ip: st
   if (mailed >= MAILS_PER_ACCOUNT) return;
   const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
   await transaction(deps.db, async (tx) => {
+    const { emailVerifications } = tablesOf(tx);
     await tx
       .update(emailVerifications)
       .set({ usedAt: now })
@@ -84,6 +87,7 @@ export function awaitsVerification(deps: Pick<Deps, "config">, user: UserRow): b
 
 /** Follows a verification link: once, before it expires. The account may log in from then on. */
 export async function verifyEmail(deps: Pick<Deps, "db" | "clock">, token: string, ip: string | null): Promise<void> {
+  const { emailVerifications, users } = tablesOf(deps.db);
   const invalid = () =>
     new AppError("BAD_REQUEST", "This confirmation link is invalid, used or expired. Log in to get a new one.", {
       token: "This confirmation link is invalid, used or expired",

@@ -9,7 +9,7 @@
 import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
-import { activityLog } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 
 const WINDOW_MS = 15 * 60 * 1000;
 const PER_USERNAME_AND_IP = 10;
@@ -19,6 +19,7 @@ const PER_ACCOUNT = 20;
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
 
 export function createLoginThrottle(db: Db, clock: Clock) {
+  const { activityLog } = tablesOf(db);
   const p = sql.placeholder;
   const recentFailures = and(
     eq(activityLog.kind, "login_failed"),

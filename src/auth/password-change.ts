@@ -3,7 +3,7 @@
 // ends while the one asking stays signed in.
 import { and, count, eq, gt } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
-import { activityLog, users } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import type { Deps } from "../deps.ts";
 import type { ChangePasswordInput } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
@@ -20,6 +20,7 @@ export async function changePassword(
   input: ChangePasswordInput,
   ip: string,
 ): Promise<{ endedSessions: number }> {
+  const { activityLog, users } = tablesOf(deps.db);
   const userId = session.user.id;
   const now = deps.clock.now();
   const recentFailures =

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
-import { activityLog, passwordResets, users } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import type { ResetLink } from "../shared/api.ts";
@@ -32,6 +32,7 @@ async function issueResetToken(deps: Pick<Deps, "db" | "clock">, userId: number,
   const now = deps.clock.now();
   const expiresAt = now + RESET_TTL_MS;
   await transaction(deps.db, async (tx) => {
+    const { passwordResets } = tablesOf(tx);
     await tx
       .update(passwordResets)
       .set({ usedAt: now })
@@ -41,8 +42,10 @@ async function issueResetToken(deps: Pick<Deps, "db" | "clock">, userId: number,
   return { token, expiresAt };
 }
 
-const recentCount = async (deps: Pick<Deps, "db">, where: ReturnType<typeof and>) =>
-  (await deps.db.select({ n: count() }).from(activityLog).where(where).limit(1))[0]?.n ?? 0;
+const recentCount = async (deps: Pick<Deps, "db">, where: ReturnType<typeof and>) => {
+  const { activityLog } = tablesOf(deps.db);
+  return (await deps.db.select({ n: count() }).from(activityLog).where(where).limit(1))[0]?.n ?? 0;
+};
 
 /**
  * "I forgot my password": mails a link when the address is an active account's. Answers
@@ -54,6 +57,7 @@ export async function requestPasswordReset(
   email: string,
   ip: string,
 ): Promise<void> {
+  const { activityLog, users } = tablesOf(deps.db);
   const mail = deps.mailer;
   const publicUrl = deps.config.mail?.publicUrl;
   if (!mail || !publicUrl) {
@@ -114,6 +118,7 @@ export async function resetPassword(
   newPassword: string,
   ip: string,
 ): Promise<void> {
+  const { passwordResets, users } = tablesOf(deps.db);
   const invalid = () =>
     new AppError("BAD_REQUEST", "This reset link is invalid, used or expired. Ask for a new one.", {
       token: "This reset link is invalid, used or expired",
@@ -156,6 +161,7 @@ export async function createResetLinkAsAdmin(
   userId: number,
   ip: string,
 ): Promise<ResetLink> {
+  const { users } = tablesOf(deps.db);
   const [user] = await deps.db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw new AppError("NOT_FOUND", "No such user");
   if (!user.isActive) throw new AppError("BAD_REQUEST", "Reactivate the account first", { userId: "Deactivated" });

@@ -3,7 +3,8 @@
 // gets the current names with its next conversation list.
 import { eq } from "drizzle-orm";
 import { conversationPeers } from "../chat/conversations.ts";
-import { type UserRow, users } from "../db/schema.ts";
+import type { UserRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { toUser, toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { ProfileInput, User } from "../shared/api.ts";
@@ -14,6 +15,7 @@ export async function updateProfile(
   userId: number,
   input: ProfileInput,
 ): Promise<User> {
+  const { users } = tablesOf(deps.db);
   const [row] = await deps.db
     .update(users)
     .set({ firstName: input.firstName, lastName: input.lastName, bio: input.bio })

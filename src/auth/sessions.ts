@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { perDatabase } from "../db/client.ts";
-import { sessions, type UserRow, users } from "../db/schema.ts";
+import type { UserRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import type { SessionView } from "../shared/api.ts";
@@ -21,6 +22,7 @@ export async function startSession(
   user: UserRow,
   meta: SessionMeta,
 ): Promise<string> {
+  const { sessions } = tablesOf(deps.db);
   const id = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64url");
   const now = deps.clock.now();
   await deps.db.insert(sessions).values({
@@ -35,14 +37,15 @@ export async function startSession(
 }
 
 // Every request and socket upgrade runs this lookup: prepared once per database.
-const sessionLookup = perDatabase((db) =>
-  db
+const sessionLookup = perDatabase((db) => {
+  const { sessions, users } = tablesOf(db);
+  return db
     .select({ user: users, expiresAt: sessions.expiresAt, lastActiveAt: sessions.lastActiveAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder("sid")), isNull(sessions.revokedAt)))
-    .prepare(),
-);
+    .prepare();
+});
 
 export async function authenticateToken(
   deps: Pick<Deps, "db" | "clock">,
@@ -80,6 +83,7 @@ export async function liveSession(
 const LAST_ACTIVE_PRECISION_MS = 60_000;
 
 async function markActive(deps: Pick<Deps, "db">, sessionId: string, now: number) {
+  const { sessions } = tablesOf(deps.db);
   try {
     await deps.db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, sessionId));
   } catch {
@@ -93,12 +97,14 @@ async function markActive(deps: Pick<Deps, "db">, sessionId: string, now: number
  */
 const publicSessionId = (sessionId: string) => createHash("sha256").update(sessionId).digest("base64url").slice(0, 22);
 
-const liveSessionsOf = (deps: Pick<Deps, "db" | "clock">, userId: number) =>
-  deps.db
+const liveSessionsOf = (deps: Pick<Deps, "db" | "clock">, userId: number) => {
+  const { sessions } = tablesOf(deps.db);
+  return deps.db
     .select()
     .from(sessions)
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, deps.clock.now())))
     .orderBy(desc(sql`coalesce(${sessions.lastActiveAt}, ${sessions.createdAt})`));
+};
 
 /** The person's signed-in devices, the most recently active first; `current` is the caller's. */
 export async function listSessions(deps: Pick<Deps, "db" | "clock">, session: AuthSession): Promise<SessionView[]> {
@@ -133,6 +139,7 @@ export async function endOtherSessions(
   deps: Pick<Deps, "db" | "clock" | "notifier">,
   session: AuthSession,
 ): Promise<number> {
+  const { sessions } = tablesOf(deps.db);
   const ended = await deps.db
     .update(sessions)
     .set({ revokedAt: deps.clock.now() })
@@ -144,6 +151,7 @@ export async function endOtherSessions(
 }
 
 export async function revokeSession(deps: Pick<Deps, "db" | "clock">, sessionId: string): Promise<void> {
+  const { sessions } = tablesOf(deps.db);
   await deps.db
     .update(sessions)
     .set({ revokedAt: deps.clock.now() })
@@ -153,6 +161,7 @@ export async function revokeSession(deps: Pick<Deps, "db" | "clock">, sessionId:
 /** Ends every session of a user at once (password change, deactivation). */
 export async function endAllSessions(deps: Pick<Deps, "db" | "clock">, userId: number): Promise<void> {
   await transaction(deps.db, async (tx) => {
+    const { sessions, users } = tablesOf(tx);
     await tx
       .update(users)
       .set({ tokenVersion: sql`${users.tokenVersion} + 1` })

@@ -4,13 +4,14 @@
 import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
-import { activityLog } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 
 const WINDOW_MS = 60 * 60 * 1000;
 
 export type SignupThrottle = ReturnType<typeof createSignupThrottle>;
 
 export function createSignupThrottle(db: Db, clock: Clock, perHour: number) {
+  const { activityLog } = tablesOf(db);
   const p = sql.placeholder;
   // The `perHour`-th most recent signup from this address within the hour, if any: served
   // by activity_log_kind_ip_at.

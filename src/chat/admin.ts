@@ -3,7 +3,8 @@
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { endAllSessions } from "../auth/sessions.ts";
 import { logActivity } from "../db/activity.ts";
-import { activityLog, type UserRow, users } from "../db/schema.ts";
+import type { UserRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { activityTargetId, toActivityEntry, toAdminUser } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type {
@@ -25,6 +26,7 @@ const withPresence = (deps: Pick<Deps, "presence">, rows: UserRow[]) =>
 
 /** Every account by username, optionally those whose username or email starts with `search`. */
 export async function listAccounts(deps: Deps, input: AdminListUsersInput): Promise<Page<AdminUser>> {
+  const { users } = tablesOf(deps.db);
   const filters: (SQL | undefined)[] = [];
   if (input.search) filters.push(or(lowerPrefix(users.username, input.search), lowerPrefix(users.email, input.search)));
   const { rows, nextCursor } = await userPage(deps.db, filters, input.cursor, input.limit);
@@ -32,6 +34,7 @@ export async function listAccounts(deps: Deps, input: AdminListUsersInput): Prom
 }
 
 async function requireUser(deps: Pick<Deps, "db">, userId: number): Promise<UserRow> {
+  const { users } = tablesOf(deps.db);
   const [row] = await deps.db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!row) throw new AppError("NOT_FOUND", "No such user");
   return row;
@@ -50,6 +53,7 @@ export async function setAccountActive(
   ip: string | null,
   reason = "",
 ): Promise<AdminUser> {
+  const { users } = tablesOf(deps.db);
   if (!active && userId === adminId) {
     throw new AppError("BAD_REQUEST", "You cannot deactivate your own account", { userId: "That is you" });
   }
@@ -79,6 +83,7 @@ export async function setAccountAdmin(
   admin: boolean,
   ip: string | null,
 ): Promise<AdminUser> {
+  const { users } = tablesOf(deps.db);
   if (!admin && userId === adminId) {
     throw new AppError("BAD_REQUEST", "You cannot remove your own admin rights", { userId: "That is you" });
   }
@@ -98,6 +103,7 @@ export async function setAccountAdmin(
 
 /** Each person an entry names (author or target), in one query for the page. */
 async function activityPeople(deps: Pick<Deps, "db">, rows: { userId: number | null; detail: unknown }[]) {
+  const { users } = tablesOf(deps.db);
   const ids = new Set<number>();
   for (const row of rows) {
     if (row.userId !== null) ids.add(row.userId);
@@ -119,6 +125,7 @@ async function activityPeople(deps: Pick<Deps, "db">, rows: { userId: number | n
  * person as author or target (`personId`); `before` an id. Each entry names its people.
  */
 export async function listActivity(deps: Pick<Deps, "db">, input: ActivityInput): Promise<Page<ActivityEntry>> {
+  const { activityLog } = tablesOf(deps.db);
   // An entry about someone names them in its detail (an admin's change, a moderator's
   // deletion); the log is an admin's, small next to messages, so that part is a scan.
   const about = (personId: number) =>

@@ -5,9 +5,8 @@
 // word). In rooms nothing is refused: the blocker's client folds the blocked person's
 // messages, from the list `account.blocks` gives it.
 import { and, asc, eq, or, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import { type Db, perDatabase } from "../db/client.ts";
-import { blocks, conversations, members, users } from "../db/schema.ts";
+import { alias, tablesOf } from "../db/tables.ts";
 import { toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { UserSummary } from "../shared/api.ts";
@@ -20,6 +19,7 @@ export const blockedRefusal = () => new AppError("FORBIDDEN", "You cannot send m
 const blockerRefusal = () => new AppError("FORBIDDEN", "You blocked this person; unblock them to write to them");
 
 const statements = perDatabase((db) => {
+  const { blocks, conversations, members } = tablesOf(db);
   const p = sql.placeholder;
   const peer = alias(members, "peer");
   return {
@@ -68,6 +68,7 @@ export async function requireDirectNotBlocked(db: Db, userId: number, conversati
 }
 
 async function requireUser(db: Db, userId: number) {
+  const { users } = tablesOf(db);
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).limit(1);
   if (!row) throw new AppError("NOT_FOUND", "No such user");
 }
@@ -77,6 +78,7 @@ async function requireUser(db: Db, userId: number) {
  * a person blocks is theirs alone, not something for the admin page.
  */
 export async function blockUser(deps: Pick<Deps, "db" | "clock">, blockerId: number, targetId: number) {
+  const { blocks } = tablesOf(deps.db);
   if (targetId === blockerId) throw new AppError("BAD_REQUEST", "You cannot block yourself", { userId: "That is you" });
   await requireUser(deps.db, targetId);
   const now = deps.clock.now();
@@ -85,11 +87,13 @@ export async function blockUser(deps: Pick<Deps, "db" | "clock">, blockerId: num
 
 /** Lifts a block; unblocking someone not blocked changes nothing. */
 export async function unblockUser(deps: Pick<Deps, "db">, blockerId: number, targetId: number) {
+  const { blocks } = tablesOf(deps.db);
   await deps.db.delete(blocks).where(and(eq(blocks.blockerId, blockerId), eq(blocks.blockedId, targetId)));
 }
 
 /** The people the caller blocked, earliest first. */
 export async function blockedUsers(deps: Pick<Deps, "db" | "presence">, userId: number): Promise<UserSummary[]> {
+  const { blocks, users } = tablesOf(deps.db);
   const rows = await deps.db
     .select({ user: users })
     .from(blocks)

@@ -1,9 +1,9 @@
 // Conversations as each member sees them: membership checks, the one direct conversation
 // per pair, and the conversation list with unread counts in a single query.
 import { and, desc, eq, inArray, ne, type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import { type Db, perDatabase } from "../db/client.ts";
-import { type ConversationRow, conversations, members, mentions, messages, users } from "../db/schema.ts";
+import type { ConversationRow } from "../db/schema.ts";
+import { alias, tablesOf } from "../db/tables.ts";
 import { toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { Conversation } from "../shared/api.ts";
@@ -16,16 +16,17 @@ import { withOnline } from "./online.ts";
 export const conversationNotFound = () => new AppError("NOT_FOUND", "No such conversation");
 
 // Every send, page of history and read mark checks membership: prepared once per database.
-const membership = perDatabase((db) =>
-  db
+const membership = perDatabase((db) => {
+  const { conversations, members } = tablesOf(db);
+  return db
     .select({ conversation: conversations, lastReadMessageId: members.lastReadMessageId })
     .from(members)
     .innerJoin(conversations, eq(conversations.id, members.conversationId))
     .where(
       and(eq(members.conversationId, sql.placeholder("conversationId")), eq(members.userId, sql.placeholder("userId"))),
     )
-    .prepare(),
-);
+    .prepare();
+});
 
 /**
  * The conversation, if `userId` is a member of it; NOT_FOUND otherwise. In a transaction,
@@ -48,6 +49,7 @@ export async function authorizeTyping(db: Db, userId: number, conversationId: nu
 
 /** The conversations the user is a member of: what their sockets follow. */
 export async function conversationIdsOf(db: Db, userId: number): Promise<number[]> {
+  const { members } = tablesOf(db);
   return (await db.select({ id: members.conversationId }).from(members).where(eq(members.userId, userId))).map(
     (r) => r.id,
   );
@@ -55,6 +57,7 @@ export async function conversationIdsOf(db: Db, userId: number): Promise<number[
 
 /** Everyone who shares at least one conversation with the user, the user excepted. */
 export async function conversationPeers(db: Db, userId: number): Promise<number[]> {
+  const { members } = tablesOf(db);
   const peer = alias(members, "peer");
   return (
     await db
@@ -69,6 +72,7 @@ export async function conversationPeers(db: Db, userId: number): Promise<number[
 export const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
 export async function findDirectConversation(db: Db, a: number, b: number): Promise<ConversationRow | undefined> {
+  const { conversations } = tablesOf(db);
   return (
     await db
       .select()
@@ -84,6 +88,7 @@ export async function findDirectConversation(db: Db, a: number, b: number): Prom
  * reads the winner's row. `created` is true only for the caller that inserted it.
  */
 export async function ensureDirectConversation(db: Db, from: number, to: number, now: number) {
+  const { conversations, members } = tablesOf(db);
   const key = directKey(from, to);
   const [inserted] = await db
     .insert(conversations)
@@ -115,6 +120,7 @@ export async function conversationViews(
   userId: number,
   onlyIds?: readonly number[],
 ): Promise<Conversation[]> {
+  const { conversations, members, mentions, messages, users } = tablesOf(deps.db);
   const me = alias(members, "me");
   const other = alias(members, "other");
   const peer = alias(users, "peer");

@@ -1,7 +1,7 @@
 // The user directory: who you can talk to, searched by name, a page at a time.
 import { and, asc, eq, inArray, ne, or, type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
-import { members, type UserRow, users } from "../db/schema.ts";
+import type { UserRow } from "../db/schema.ts";
+import { alias, type Tables, tablesOf } from "../db/tables.ts";
 import { toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
 import type { Page, UserSummary, UsersListInput } from "../shared/api.ts";
@@ -18,6 +18,7 @@ export async function listUsers(
   callerId: number,
   input: UsersListInput,
 ): Promise<Page<UserSummary>> {
+  const { users } = tablesOf(deps.db);
   const filters: (SQL | undefined)[] = [eq(users.isActive, true), ne(users.id, callerId)];
   if (input.search) {
     filters.push(
@@ -43,6 +44,7 @@ export async function usersByIds(
   callerId: number,
   ids: readonly number[],
 ): Promise<UserSummary[]> {
+  const { members, users } = tablesOf(deps.db);
   const mine = alias(members, "mine");
   const theirs = alias(members, "theirs");
   const sharesConversation = sql`exists (select 1 from ${members} as ${sql.identifier("mine")}
@@ -58,6 +60,7 @@ export async function usersByIds(
 
 /** Records when the user was last connected (shown as "last seen" while they are away). */
 export async function recordLastSeen(db: Deps["db"], userId: number, at: number) {
+  const { users } = tablesOf(db);
   await db.update(users).set({ lastSeenAt: at }).where(eq(users.id, userId));
 }
 
@@ -71,13 +74,14 @@ export async function userPage(
   cursor: number | undefined,
   limit: number | undefined,
 ): Promise<{ rows: UserRow[]; nextCursor: number | null }> {
+  const { users } = tablesOf(db);
   return keysetPage(
     limit,
     (count) =>
       db
         .select()
         .from(users)
-        .where(and(...filters, cursor === undefined ? undefined : afterUser(cursor)))
+        .where(and(...filters, cursor === undefined ? undefined : afterUser(users, cursor)))
         .orderBy(asc(sql`lower(${users.username})`))
         .limit(count),
     (row) => row.id,
@@ -85,7 +89,7 @@ export async function userPage(
 }
 
 /** Users that sort after the user `cursor` (usernames are unique case-insensitively). */
-function afterUser(cursor: number): SQL {
+function afterUser(users: Tables["users"], cursor: number): SQL {
   const at = alias(users, "cursor_user");
   return sql`lower(${users.username}) > (select lower(${at.username}) from ${users} as ${sql.identifier("cursor_user")} where ${at.id} = ${cursor})`;
 }

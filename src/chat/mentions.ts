@@ -4,7 +4,8 @@
 // per-conversation unread mention count.
 import { and, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { type ConversationRow, members, mentions } from "../db/schema.ts";
+import type { ConversationRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { AppError } from "../shared/errors.ts";
 import { mentionMarkup, OPEN_ROOM_MENTION_LIMIT } from "../shared/mentions.ts";
 import { mayDeleteOthersMessages } from "./moderation.ts";
@@ -20,6 +21,7 @@ export async function resolveMentions(
   senderId: number,
   body: string,
 ): Promise<number[]> {
+  const { members } = tablesOf(db);
   if (!body.includes("<@")) return [];
   const markup = mentionMarkup(body);
   const everyone = markup.room && conversation.kind === "room";
@@ -49,6 +51,7 @@ export async function storeMentions(
   conversationId: number,
   userIds: readonly number[],
 ): Promise<void> {
+  const { mentions } = tablesOf(db);
   await db.delete(mentions).where(eq(mentions.messageId, messageId));
   if (userIds.length === 0) return;
   await db.insert(mentions).values(userIds.map((userId) => ({ messageId, userId, conversationId })));

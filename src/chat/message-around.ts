@@ -1,7 +1,7 @@
 // A page of history centred on one message (a reply's parent, a search hit, a message
 // link): keyset reads on both sides of it, never an OFFSET.
 import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
-import { messages } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { readTransaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import type { AroundInput, AroundPage } from "../shared/api.ts";
@@ -20,6 +20,7 @@ export async function messagesAround(deps: Deps, userId: number, input: AroundIn
   const newerCount = limit - 1 - olderCount;
   // One read transaction: both sides and the message itself from one snapshot.
   return readTransaction(deps.db, async (tx) => {
+    const { messages } = tablesOf(tx);
     await requireMembership(tx, userId, conversationId);
     const [target] = await tx
       .select()

@@ -4,7 +4,8 @@
 // is the message, as it now is, announced in the same `message` frame as a new one.
 import { and, eq, isNull } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
-import { type MessageRow, members, mentions, messages, reactions } from "../db/schema.ts";
+import type { MessageRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import { detachFilesOf, type StoredKeys } from "../files/attachments.ts";
@@ -23,6 +24,7 @@ const messageNotFound = () => new AppError("NOT_FOUND", "No such message");
 
 /** The message, if `userId` is a member of its conversation; NOT_FOUND otherwise (alike for both). */
 export async function visibleMessage(deps: Pick<Deps, "db">, userId: number, messageId: number): Promise<MessageRow> {
+  const { members, messages } = tablesOf(deps.db);
   const [row] = await deps.db
     .select({ message: messages })
     .from(messages)
@@ -51,6 +53,7 @@ export async function editMessage(deps: Deps, userId: number, input: EditInput):
   if (wait > 0) throw await throttled(deps, userId, wait);
 
   const edited = await transaction(deps.db, async (tx) => {
+    const { messages } = tablesOf(tx);
     const seq = await takeSeq(tx, current.conversationId);
     const { conversation } = await requireMembership(tx, userId, current.conversationId);
     const mentioned = await resolveMentions(tx, conversation, userId, checked.body);
@@ -104,6 +107,7 @@ class DeletedMeanwhile extends Error {}
 
 function storeDeletion(deps: Deps, current: MessageRow, moderation: { moderatorId: number; ip: string | null } | null) {
   return transaction(deps.db, async (tx) => {
+    const { mentions, messages, reactions } = tablesOf(tx);
     const now = deps.clock.now();
     const seq = await takeSeq(tx, current.conversationId);
     const [row] = await tx

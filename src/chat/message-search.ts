@@ -12,8 +12,8 @@
 
 import { SQLiteError } from "bun:sqlite";
 import { type SQL, sql } from "drizzle-orm";
-import { attachments, members, messages } from "../db/schema.ts";
 import { indexSearchBacklog } from "../db/search-backlog.ts";
+import { tablesOf } from "../db/tables.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchInput, type SearchPage } from "../shared/search.ts";
@@ -38,6 +38,7 @@ type HitRow = {
 };
 
 export async function searchMessages(deps: Deps, userId: number, input: SearchInput): Promise<SearchPage> {
+  const { attachments, members, messages } = tablesOf(deps.db);
   const match = toMatchExpression(input.query);
   if (input.conversationId !== undefined) await requireMembership(deps.db, userId, input.conversationId);
   // Messages sent since the indexer's last batch: in the index before the search reads it.

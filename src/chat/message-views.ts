@@ -3,7 +3,8 @@
 // number of statements (one per kind, for every row of the page), never one per message.
 import { asc, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { type MessageRow, mentions, messages, reactions } from "../db/schema.ts";
+import type { MessageRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { type MessageExtras, toMessage } from "../db/wire.ts";
 import { attachmentsOfMessages } from "../files/attachments.ts";
 import { type Message, type Reaction, type ReplyTo, replyExcerpt } from "../shared/api.ts";
@@ -39,6 +40,7 @@ export function newMessageView(row: MessageRow, extras: Omit<MessageExtras, "rea
 }
 
 async function reactionsByMessage(db: Db, ids: number[]): Promise<Map<number, Reaction[]>> {
+  const { reactions } = tablesOf(db);
   const rows = await db
     .select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId })
     .from(reactions)
@@ -60,6 +62,7 @@ async function reactionsByMessage(db: Db, ids: number[]): Promise<Map<number, Re
 }
 
 async function mentionsByMessage(db: Db, ids: number[]): Promise<Map<number, number[]>> {
+  const { mentions } = tablesOf(db);
   const rows = await db
     .select({ messageId: mentions.messageId, userId: mentions.userId })
     .from(mentions)
@@ -75,6 +78,7 @@ async function mentionsByMessage(db: Db, ids: number[]): Promise<Map<number, num
 }
 
 async function parentsById(db: Db, rows: readonly MessageRow[]): Promise<Map<number, ReplyTo>> {
+  const { messages } = tablesOf(db);
   const parentIds = [...new Set(rows.flatMap((row) => (row.replyToId === null ? [] : [row.replyToId])))];
   if (parentIds.length === 0) return new Map();
   const parents = await db

@@ -4,7 +4,8 @@
 import { and, desc, eq, lt, lte, max, ne, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { type Db, perDatabase } from "../db/client.ts";
-import { activityLog, conversations, type MessageRow, members, messages, users } from "../db/schema.ts";
+import type { MessageRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { readTransaction, transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import { attachUploads } from "../files/attachments.ts";
@@ -39,6 +40,7 @@ const notInConversation = "A reply must answer a message of the same conversatio
 
 // The send path's statements, prepared once per database (see perDatabase).
 const sendStatements = perDatabase((db) => {
+  const { conversations, members, messages, users } = tablesOf(db);
   const p = sql.placeholder;
   return {
     byClientId: db
@@ -230,6 +232,7 @@ export async function throttled(deps: Deps, userId: number, retryAfter: number):
 
 // At most one log line per user a minute, however fast they hammer.
 async function recordThrottled(deps: Deps, userId: number, retryAfter: number) {
+  const { activityLog } = tablesOf(deps.db);
   deps.metrics.sendsThrottled.inc();
   const now = deps.clock.now();
   const [lastLogged] = await deps.db
@@ -257,6 +260,7 @@ export async function listMessages(deps: Deps, userId: number, input: MessagesIn
   // One read transaction: the latest page and where the stream stands come from the same
   // snapshot, so the reader holds exactly what the page shows up to `stream.seq`.
   return readTransaction(deps.db, async (tx) => {
+    const { messages } = tablesOf(tx);
     const { lastReadMessageId } = await requireMembership(tx, userId, conversationId);
     const rows = await tx
       .select()
@@ -286,6 +290,7 @@ export async function listMessages(deps: Deps, userId: number, input: MessagesIn
 
 /** One message, for members of its conversation only. */
 export async function getMessage(deps: Deps, userId: number, messageId: number): Promise<Message> {
+  const { members, messages } = tablesOf(deps.db);
   const [row] = await deps.db
     .select({ message: messages })
     .from(messages)
@@ -302,6 +307,7 @@ export async function getMessage(deps: Deps, userId: number, messageId: number):
  */
 export async function markRead(deps: Deps, userId: number, conversationId: number, upTo: number): Promise<ReadState> {
   const outcome = await transaction(deps.db, async (tx) => {
+    const { members, messages } = tablesOf(tx);
     const { lastReadMessageId } = await requireMembership(tx, userId, conversationId);
     const [newest] = await tx
       .select({ id: max(messages.id) })

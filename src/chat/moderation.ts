@@ -2,7 +2,7 @@
 // moderators and its owner (docs/DECISIONS.md, "Room roles").
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { conversations, members } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 
 /**
  * May `userId` delete messages others wrote in the conversation? Only in a room, as its
@@ -10,6 +10,7 @@ import { conversations, members } from "../db/schema.ts";
  * Site admins are not room moderators by being admins.
  */
 export async function mayDeleteOthersMessages(db: Db, userId: number, conversationId: number): Promise<boolean> {
+  const { conversations, members } = tablesOf(db);
   const [row] = await db
     .select({ kind: conversations.kind })
     .from(members)

@@ -2,7 +2,7 @@
 // notification, except mentions) and desktop notifications for everything, mentions only
 // or nothing. Kept on the server, so a setting follows the person to every device.
 import { and, eq } from "drizzle-orm";
-import { members, users } from "../db/schema.ts";
+import { type Tables, tablesOf } from "../db/tables.ts";
 import type { Deps } from "../deps.ts";
 import type { Conversation, NotificationSettings, NotificationSettingsInput, SetMutedInput } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
@@ -17,6 +17,7 @@ export async function setMuted(
   userId: number,
   input: SetMutedInput,
 ): Promise<Conversation> {
+  const { members } = tablesOf(deps.db);
   const [changed] = await deps.db
     .update(members)
     .set({ muted: input.muted })
@@ -28,13 +29,14 @@ export async function setMuted(
   return view;
 }
 
-const settingsColumns = {
+const settingsColumns = (users: Tables["users"]) => ({
   desktop: users.desktopNotifications,
   promptDismissed: users.notificationPromptDismissed,
-};
+});
 
 export async function notificationSettings(deps: Pick<Deps, "db">, userId: number): Promise<NotificationSettings> {
-  const [row] = await deps.db.select(settingsColumns).from(users).where(eq(users.id, userId)).limit(1);
+  const { users } = tablesOf(deps.db);
+  const [row] = await deps.db.select(settingsColumns(users)).from(users).where(eq(users.id, userId)).limit(1);
   if (!row) throw new AppError("UNAUTHORIZED", "Sign in first");
   return row;
 }
@@ -44,12 +46,13 @@ export async function updateNotificationSettings(
   userId: number,
   input: NotificationSettingsInput,
 ): Promise<NotificationSettings> {
+  const { users } = tablesOf(deps.db);
   const change = {
     ...(input.desktop !== undefined ? { desktopNotifications: input.desktop } : {}),
     ...(input.promptDismissed !== undefined ? { notificationPromptDismissed: input.promptDismissed } : {}),
   };
   if (Object.keys(change).length === 0) return notificationSettings(deps, userId);
-  const [row] = await deps.db.update(users).set(change).where(eq(users.id, userId)).returning(settingsColumns);
+  const [row] = await deps.db.update(users).set(change).where(eq(users.id, userId)).returning(settingsColumns(users));
   if (!row) throw new AppError("UNAUTHORIZED", "Sign in first");
   return row;
 }

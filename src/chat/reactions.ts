@@ -3,7 +3,8 @@
 // with its reactions. `on` sets rather than toggles, so a retried request changes nothing.
 import { and, count, countDistinct, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { type MessageRow, messages, reactions } from "../db/schema.ts";
+import type { MessageRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import { MAX_REACTIONS_PER_MESSAGE, MAX_REACTIONS_PER_PERSON, type Message, type ReactInput } from "../shared/api.ts";
@@ -32,6 +33,7 @@ export async function reactToMessage(deps: Deps, userId: number, input: ReactInp
   let changed: MessageRow;
   try {
     changed = await transaction(deps.db, async (tx) => {
+      const { messages, reactions } = tablesOf(tx);
       const seq = await takeSeq(tx, current.conversationId);
       // Judged again under the write lock: a concurrent request may have changed it.
       const state = await reactionState(tx, current, userId, input);
@@ -68,6 +70,7 @@ class Unchanged extends Error {}
 
 /** Whether setting the reaction changes anything, or the refusal that applies. */
 async function reactionState(db: Db, message: MessageRow, userId: number, input: ReactInput) {
+  const { reactions } = tablesOf(db);
   const [mine] = await db
     .select({ n: count(), has: sql<number>`coalesce(sum(${reactions.emoji} = ${input.emoji}), 0)` })
     .from(reactions)

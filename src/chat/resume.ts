@@ -3,7 +3,7 @@
 // membership decides here, as for every other read.
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { members, messages } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import type { Message } from "../shared/api.ts";
 import { messageViews } from "./message-views.ts";
 
@@ -12,6 +12,7 @@ export async function resumeStart(
   db: Db,
   userId: number,
 ): Promise<{ conversationIds: number[]; lastMessageId: number }> {
+  const { members } = tablesOf(db);
   const rows = await db
     .select({
       conversationId: members.conversationId,
@@ -40,6 +41,7 @@ export async function messagesSince(
   after: number,
   limit: number,
 ): Promise<{ messages: Message[]; complete: boolean }> {
+  const { members, messages } = tablesOf(db);
   const rows = await db
     .select({ message: messages })
     .from(members)

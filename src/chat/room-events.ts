@@ -5,7 +5,8 @@
 // and is published only after it commits, so a reconnecting client catches up on it.
 import type { Db } from "../db/client.ts";
 import { onlyRow } from "../db/rows.ts";
-import { type MessageRow, messages } from "../db/schema.ts";
+import type { MessageRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import type { Message, RoomEvent } from "../shared/api.ts";
 import { newMessageView } from "./message-views.ts";
 import { takeSeq } from "./stream.ts";
@@ -23,6 +24,7 @@ export async function recordRoomEvent(
   event: RoomEvent,
   now: number,
 ): Promise<MessageRow> {
+  const { messages } = tablesOf(db);
   const seq = await takeSeq(db, roomId);
   return onlyRow(
     await db

@@ -5,7 +5,8 @@
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { isUniqueViolation } from "../db/errors.ts";
-import { type ConversationRow, conversations, type MessageRow, members, users } from "../db/schema.ts";
+import type { ConversationRow, MessageRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { transaction } from "../db/transaction.ts";
 import { toUserSummary } from "../db/wire.ts";
 import type { Deps } from "../deps.ts";
@@ -27,6 +28,7 @@ type RoomMembership = { room: ConversationRow; role: RoomRole };
 
 /** The room and the caller's role in it; NOT_FOUND alike for a non-member and a non-room. */
 async function requireRoomMembership(db: Db, userId: number, roomId: number): Promise<RoomMembership> {
+  const { conversations, members } = tablesOf(db);
   const [row] = await db
     .select({ room: conversations, role: members.role })
     .from(members)
@@ -54,6 +56,7 @@ export function requireNotArchived(room: ConversationRow): void {
 const mayInvite = (membership: RoomMembership) => !membership.room.isPrivate || RANK[membership.role] >= 1;
 
 async function memberRole(db: Db, roomId: number, userId: number): Promise<RoomRole | undefined> {
+  const { members } = tablesOf(db);
   return (
     await db
       .select({ role: members.role })
@@ -64,6 +67,7 @@ async function memberRole(db: Db, roomId: number, userId: number): Promise<RoomR
 }
 
 async function setRole(db: Db, roomId: number, userId: number, role: RoomRole): Promise<void> {
+  const { members } = tablesOf(db);
   await db
     .update(members)
     .set({ role })
@@ -103,6 +107,7 @@ export async function listRoomMembers(
   userId: number,
   roomId: number,
 ): Promise<RoomMember[]> {
+  const { members, users } = tablesOf(deps.db);
   await requireRoomMembership(deps.db, userId, roomId);
   const rows = await deps.db
     .select({ user: users, role: members.role })
@@ -128,12 +133,14 @@ export async function listRoomMembers(
  * and the owner in a private one. They join at once (no accept step) with the history read.
  */
 export async function inviteToRoom(deps: Deps, actorId: number, roomId: number, username: string): Promise<RoomMember> {
+  const { users } = tablesOf(deps.db);
   const [invitee] = await deps.db
     .select()
     .from(users)
     .where(and(sql`lower(${users.username}) = lower(${username})`, eq(users.isActive, true)))
     .limit(1);
   await changeRoom(deps, actorId, roomId, async ({ room, role }, tx) => {
+    const { members } = tablesOf(tx);
     requireNotArchived(room);
     if (!mayInvite({ room, role })) {
       throw new AppError("FORBIDDEN", "Only the room's moderators and owner may invite people to a private room");
@@ -165,6 +172,7 @@ export async function inviteToRoom(deps: Deps, actorId: number, roomId: number, 
  */
 export async function removeFromRoom(deps: Deps, actorId: number, roomId: number, userId: number): Promise<void> {
   await changeRoom(deps, actorId, roomId, async (membership, tx) => {
+    const { members } = tablesOf(tx);
     requireNotArchived(membership.room);
     requireRole(membership, "moderator", "remove members");
     if (userId === actorId) throw new AppError("BAD_REQUEST", "To go, leave the room");
@@ -224,6 +232,7 @@ export async function transferRoom(deps: Deps, actorId: number, roomId: number, 
  */
 export async function setRoomArchived(deps: Deps, actorId: number, roomId: number, archived: boolean): Promise<void> {
   await changeRoom(deps, actorId, roomId, (membership, tx) => {
+    const { conversations } = tablesOf(tx);
     requireRole(membership, "owner", archived ? "archive the room" : "bring the room back");
     if ((membership.room.archivedAt !== null) === archived) return null;
     return {
@@ -243,6 +252,7 @@ export async function renameRoom(deps: Deps, actorId: number, roomId: number, na
   const nameKey = roomNameKey(wanted);
   try {
     await changeRoom(deps, actorId, roomId, async (membership, tx) => {
+      const { conversations } = tablesOf(tx);
       requireNotArchived(membership.room);
       requireRole(membership, "moderator", "rename the room");
       const from = membership.room.name ?? "";
@@ -269,6 +279,7 @@ export async function renameRoom(deps: Deps, actorId: number, roomId: number, na
 /** Sets the room's topic (empty clears it): moderators and the owner. */
 export async function setRoomTopic(deps: Deps, actorId: number, roomId: number, topic: string): Promise<void> {
   await changeRoom(deps, actorId, roomId, (membership, tx) => {
+    const { conversations } = tablesOf(tx);
     requireNotArchived(membership.room);
     requireRole(membership, "moderator", "set the topic");
     if (membership.room.topic === topic) return null;
@@ -284,6 +295,7 @@ export async function setRoomTopic(deps: Deps, actorId: number, roomId: number, 
  * moderator, else the longest-standing member.
  */
 export async function successorOf(db: Db, roomId: number, ownerId: number): Promise<number | undefined> {
+  const { members } = tablesOf(db);
   return (
     await db
       .select({ userId: members.userId })

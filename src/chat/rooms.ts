@@ -1,10 +1,10 @@
 // Rooms: named conversations. Public rooms are listed and anyone may join; private rooms
 // are not listed and are joined by invitation (room-roles.ts, with the other rules).
 import { and, asc, eq, isNull, type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import { isUniqueViolation } from "../db/errors.ts";
 import { onlyRow } from "../db/rows.ts";
-import { conversations, type MessageRow, members, messages } from "../db/schema.ts";
+import type { MessageRow } from "../db/schema.ts";
+import { alias, tablesOf } from "../db/tables.ts";
 import { transaction } from "../db/transaction.ts";
 import type { Deps } from "../deps.ts";
 import type { Conversation, Page, RoomSummary, RoomsListInput } from "../shared/api.ts";
@@ -32,6 +32,7 @@ async function insertRoom(deps: Deps, userId: number, name: string, isPrivate: b
   try {
     // Awaited here, so that the catch below sees a failed commit.
     return await transaction(deps.db, async (tx) => {
+      const { conversations, members } = tablesOf(tx);
       const nameKey = roomNameKey(name);
       const [taken] = await tx
         .select({ id: conversations.id })
@@ -62,6 +63,7 @@ async function insertRoom(deps: Deps, userId: number, name: string, isPrivate: b
 export async function joinRoom(deps: Deps, userId: number, roomId: number): Promise<Conversation> {
   const now = deps.clock.now();
   const line = await transaction(deps.db, async (tx) => {
+    const { conversations, members } = tablesOf(tx);
     const [room] = await tx
       .select()
       .from(conversations)
@@ -98,6 +100,7 @@ export async function joinRoom(deps: Deps, userId: number, roomId: number): Prom
 export async function leaveRoom(deps: Deps, userId: number, roomId: number): Promise<void> {
   const now = deps.clock.now();
   const lines = await transaction(deps.db, async (tx) => {
+    const { conversations, members } = tablesOf(tx);
     const [membership] = await tx
       .select({ role: members.role })
       .from(members)
@@ -132,6 +135,7 @@ export async function listRooms(
   userId: number,
   input: RoomsListInput,
 ): Promise<Page<RoomSummary>> {
+  const { conversations, members, messages } = tablesOf(deps.db);
   const last = alias(messages, "last");
   const joined = sql<number>`exists (select 1 from ${members} where ${members.conversationId} = ${conversations.id} and ${members.userId} = ${userId})`;
   const filters: (SQL | undefined)[] = [

@@ -10,7 +10,7 @@
 // like Telegram's getDifference. See docs/DECISIONS.md, "The change stream".
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { type Db, perDatabase } from "../db/client.ts";
-import { conversations, members, messages } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import { readTransaction } from "../db/transaction.ts";
 import type { ChangesPage, ReadMark } from "../shared/api.ts";
 import { requireMembership } from "./conversations.ts";
@@ -23,6 +23,7 @@ export const CHANGES_LIMIT = 500;
 export const READ_MARKS_LIMIT = 200;
 
 const streamStatements = perDatabase((db) => {
+  const { conversations } = tablesOf(db);
   const p = sql.placeholder;
   return {
     // An UPDATE, not a read then a write: on PostgreSQL it takes the conversation row's
@@ -73,6 +74,7 @@ export async function changesSince(
   // One read transaction: the changes and the latest number come from the same snapshot,
   // so no change can commit between them and be skipped.
   return readTransaction(db, async (tx) => {
+    const { members, messages } = tablesOf(tx);
     await requireMembership(tx, userId, conversationId);
     const changedMessages = await tx
       .select()
@@ -117,6 +119,7 @@ export async function changesSince(
  * @public for the change stream's socket catch-up (issue 12), not called yet.
  */
 export async function readMarks(db: Db, userId: number, conversationId: number): Promise<ReadMark[]> {
+  const { members } = tablesOf(db);
   return db
     .select({ userId: members.userId, upTo: members.lastReadMessageId, seq: members.readSeq })
     .from(members)

@@ -1,6 +1,6 @@
 // The activity log: who did what, for the admin page and for audits.
 import type { Db } from "./client.ts";
-import { activityLog } from "./schema.ts";
+import { tablesOf } from "./tables.ts";
 
 export type ActivityKind =
   | "signup"
@@ -36,6 +36,7 @@ export async function logActivity(
     ip?: string | null;
   },
 ): Promise<void> {
+  const { activityLog } = tablesOf(db);
   await db.insert(activityLog).values({
     at: entry.at,
     kind: entry.kind,

@@ -3,7 +3,8 @@
 // readable by exactly the people who may read that message.
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { type AttachmentRow, attachments, members } from "../db/schema.ts";
+import type { AttachmentRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import type { Attachment } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
 
@@ -22,6 +23,7 @@ export async function attachmentsOfMessages(
   db: Db,
   messageIds: readonly number[],
 ): Promise<(messageId: number) => Attachment[]> {
+  const { attachments } = tablesOf(db);
   const byMessage = new Map<number, Attachment[]>();
   if (messageIds.length > 0) {
     const rows = await db
@@ -50,6 +52,7 @@ export async function attachUploads(
   message: { id: number; conversationId: number },
   ids: readonly number[],
 ): Promise<Attachment[]> {
+  const { attachments } = tablesOf(db);
   if (ids.length === 0) return [];
   const rows = await db
     .update(attachments)
@@ -76,6 +79,7 @@ export async function attachUploads(
  * its conversation after. NOT_FOUND otherwise: an outsider learns nothing, not even that it exists.
  */
 export async function readableAttachment(db: Db, userId: number, attachmentId: number): Promise<AttachmentRow> {
+  const { attachments, members } = tablesOf(db);
   const [row] = await db
     .select({ attachment: attachments })
     .from(attachments)
@@ -100,6 +104,7 @@ export type StoredKeys = Pick<AttachmentRow, "storageKey" | "thumbnailKey">;
  * shows none), and their storage keys are returned for removal after the commit.
  */
 export async function detachFilesOf(db: Db, messageId: number): Promise<StoredKeys[]> {
+  const { attachments } = tablesOf(db);
   return await db
     .delete(attachments)
     .where(eq(attachments.messageId, messageId))
@@ -108,6 +113,7 @@ export async function detachFilesOf(db: Db, messageId: number): Promise<StoredKe
 
 /** Bytes this user's uploads take (sent or not), for the quota. */
 export async function bytesUploadedBy(db: Db, userId: number): Promise<number> {
+  const { attachments } = tablesOf(db);
   const [row] = await db
     .select({ total: sql<number>`coalesce(sum(${attachments.size}), 0)` })
     .from(attachments)

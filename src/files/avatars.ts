@@ -7,9 +7,8 @@ import { mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { and, eq, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import { announceProfile } from "../auth/profile.ts";
-import { members, users } from "../db/schema.ts";
+import { alias, tablesOf } from "../db/tables.ts";
 import type { Deps } from "../deps.ts";
 import type { User } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
@@ -79,6 +78,7 @@ export function removeAvatar(deps: Deps, userId: number): Promise<User> {
 }
 
 async function replaceAvatar(deps: Deps, userId: number, key: string | null): Promise<User> {
+  const { users } = tablesOf(deps.db);
   const [before] = await deps.db.select({ key: users.avatarKey }).from(users).where(eq(users.id, userId)).limit(1);
   const [row] = await deps.db.update(users).set({ avatarKey: key }).where(eq(users.id, userId)).returning();
   if (!before || !row) {
@@ -100,6 +100,7 @@ async function replaceAvatar(deps: Deps, userId: number, key: string | null): Pr
  * old messages show it).
  */
 async function mayViewAvatar(deps: Pick<Deps, "db">, viewerId: number, owner: { id: number; isActive: boolean }) {
+  const { members } = tablesOf(deps.db);
   if (owner.id === viewerId || owner.isActive) return true;
   const peer = alias(members, "peer");
   return (
@@ -121,6 +122,7 @@ export async function avatarToServe(
   userId: number,
   key: string,
 ): Promise<string> {
+  const { users } = tablesOf(deps.db);
   const owner = Number.isSafeInteger(userId)
     ? (
         await deps.db

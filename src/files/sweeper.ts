@@ -5,7 +5,7 @@
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
-import { attachments } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import type { Deps } from "../deps.ts";
 import { discardAttachments } from "./uploads.ts";
 
@@ -16,6 +16,7 @@ export const UNSENT_GRACE_MS = 24 * 60 * 60 * 1000;
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function sweepUploads(deps: Deps): Promise<{ uploads: number; partialFiles: number }> {
+  const { attachments } = tablesOf(deps.db);
   const now = deps.clock.now();
   const abandoned = await deps.db
     .select()

@@ -9,7 +9,8 @@ import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
 import { onlyRow } from "../db/rows.ts";
-import { type AttachmentRow, attachments } from "../db/schema.ts";
+import type { AttachmentRow } from "../db/schema.ts";
+import { tablesOf } from "../db/tables.ts";
 import type { Deps } from "../deps.ts";
 import type { Attachment } from "../shared/api.ts";
 import { AppError } from "../shared/errors.ts";
@@ -59,6 +60,7 @@ export async function receiveUpload(
   request: Request,
   signal?: AbortSignal,
 ): Promise<Attachment> {
+  const { attachments } = tablesOf(deps.db);
   const { maxUpload, uploadQuota } = deps.config;
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (declared > maxUpload) throw tooLarge(maxUpload);
@@ -181,6 +183,7 @@ export async function discardAttachments(
   deps: Deps,
   rows: readonly Pick<AttachmentRow, "id" | "storageKey" | "thumbnailKey">[],
 ): Promise<void> {
+  const { attachments } = tablesOf(deps.db);
   if (rows.length === 0) return;
   await deps.db.delete(attachments).where(
     inArray(
@@ -203,6 +206,7 @@ export async function removeStoredFiles(deps: Pick<Deps, "files" | "logger">, ro
 
 /** Deletes an upload its uploader has not sent (the composer's remove button). */
 export async function deleteUnsentUpload(deps: Deps, userId: number, attachmentId: number): Promise<void> {
+  const { attachments } = tablesOf(deps.db);
   const [row] = await deps.db
     .select()
     .from(attachments)

@@ -1,0 +1,36 @@
+// The tables of the database a statement runs on. The domain is written once, typed with
+// SQLite's schema (schema.ts); on PostgreSQL the same names give schema-pg.ts's tables,
+// which carry the same columns and JavaScript values (tests/db/schema-pg.test.ts), so the
+// query a function builds is right for the database it is given. See docs/DECISIONS.md,
+// "Domain on both databases".
+import { PgDatabase } from "drizzle-orm/pg-core";
+import type { Db } from "./client.ts";
+import * as sqlite from "./schema.ts";
+import * as pg from "./schema-pg.ts";
+
+export type Tables = typeof sqlite;
+
+// Checked once here, so a table added to one schema and not the other fails the type check.
+const pgTables: Tables = pg as unknown as Tables;
+
+/**
+ * Whether `db` (a database or a transaction's `tx`) is PostgreSQL. drizzle's PostgreSQL
+ * transactions are databases too, so one `instanceof` covers both; on SQLite it is a short
+ * walk up the prototype chain, the only cost the SQLite path pays.
+ */
+export function isPostgres(db: Db): boolean {
+  return (db as unknown) instanceof PgDatabase;
+}
+
+/** schema.ts's tables on SQLite, schema-pg.ts's on PostgreSQL. */
+export function tablesOf(db: Db): Tables {
+  return isPostgres(db) ? pgTables : sqlite;
+}
+
+/**
+ * A second name for a table in one query (a self-join). drizzle's `alias` is the same
+ * proxy in both dialects (drizzle-orm/pg-core and sqlite-core both wrap the table in a
+ * TableAliasProxyHandler), so SQLite's, typed for the domain's tables, serves tables of
+ * either.
+ */
+export { alias } from "drizzle-orm/sqlite-core";
