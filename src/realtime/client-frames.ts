@@ -1,10 +1,12 @@
-// What a socket may send (resume, typing, ping), checked frame by frame: size, rate and
-// shape problems are answered with an `error` frame and the socket stays open, until it
-// has earned MAX_SOCKET_ERRORS of them. Nothing a client sends can throw out of here.
-// Each socket's state for this (frame rate, typing throttle, replay) lives here too.
+// What a socket may send (resume, typing, ping, send), checked frame by frame: size, rate
+// and shape problems are answered with an `error` frame and the socket stays open, until
+// it has earned MAX_SOCKET_ERRORS of them. Nothing a client sends can throw out of here.
+// Each socket's state for this (frame rate, typing throttle, replay) lives here too;
+// `send` frames go on to send-frames.ts.
 import { authorizeTyping } from "../chat/conversations.ts";
 import { messagesSince } from "../chat/resume.ts";
 import type { Deps } from "../deps.ts";
+import { fieldsFromIssues } from "../http/errors.ts";
 import { type Bucket, takeToken } from "../infra/token-bucket.ts";
 import type { Message } from "../shared/api.ts";
 import { AppError, CLOSE_CODES, type ErrorCode } from "../shared/errors.ts";
@@ -19,11 +21,12 @@ import {
 } from "../shared/events.ts";
 import { conversationTopic } from "./bus.ts";
 import type { Conn, Hub } from "./hub.ts";
+import { queueSend } from "./send-frames.ts";
 
 /** A replay stops filling a socket's buffer past this and goes on when it drains. */
 export const REPLAY_HIGH_WATER_BYTES = 256 * 1024;
 
-export type FrameContext = { deps: Pick<Deps, "db" | "bus" | "clock" | "logger" | "metrics">; hub: Hub };
+export type FrameContext = { deps: Deps; hub: Hub };
 
 type SocketFrames = {
   /** Error frames sent so far; at MAX_SOCKET_ERRORS the socket is closed. */
@@ -69,14 +72,19 @@ function frameBytes(message: unknown): number {
   return Buffer.byteLength(JSON.stringify(message) ?? "");
 }
 
-function fail(ctx: FrameContext, conn: Conn, code: ErrorCode, message: string) {
+function fail(ctx: FrameContext, conn: Conn, code: ErrorCode, message: string, extra?: SendRefusalDetail) {
   const state = stateOf(conn);
   state.errors += 1;
-  ctx.hub.send(conn, { type: "error", code, message });
+  ctx.hub.send(conn, { type: "error", code, message, ...extra });
   if (state.errors >= MAX_SOCKET_ERRORS) {
     conn.ws.close(CLOSE_CODES.POLICY_VIOLATION, "Too many bad frames");
   }
 }
+
+/** What an invalid `send` frame's error carries, so that its client can tell which send failed. */
+type SendRefusalDetail = { clientId?: string; fields?: Record<string, string> };
+
+const KNOWN_TYPES = new Set(["resume", "typing", "ping", "send"]);
 
 const FRAME_RATE = { ratePerSecond: MAX_CLIENT_FRAMES_PER_SECOND, burst: MAX_CLIENT_FRAMES_PER_SECOND };
 
@@ -93,11 +101,16 @@ export async function handleClientMessage(ctx: FrameContext, conn: Conn, message
   try {
     const now = ctx.deps.clock.now();
     const state = stateOf(conn);
-    if (!frameAllowed(state, now)) {
+    // A `send` costs no frame token: the send limit holds sends, as over HTTP (and the
+    // socket's pending sends are bounded), and 20 a second would cap a bot below it.
+    const isSend = typeof message === "object" && message !== null && (message as { type?: unknown }).type === "send";
+    if (!isSend && !frameAllowed(state, now)) {
       return fail(ctx, conn, "TOO_MANY_REQUESTS", `At most ${MAX_CLIENT_FRAMES_PER_SECOND} frames a second`);
     }
     if (frameBytes(message) > MAX_CLIENT_FRAME_BYTES) {
-      return fail(ctx, conn, "PAYLOAD_TOO_LARGE", `Frames are limited to ${MAX_CLIENT_FRAME_BYTES} bytes`);
+      return fail(ctx, conn, "PAYLOAD_TOO_LARGE", `Frames are limited to ${MAX_CLIENT_FRAME_BYTES} bytes`, {
+        ...clientIdOf(message),
+      });
     }
     if (typeof message !== "object" || message === null || message instanceof Uint8Array) {
       return fail(ctx, conn, "BAD_REQUEST", "Frames are JSON objects");
@@ -105,11 +118,16 @@ export async function handleClientMessage(ctx: FrameContext, conn: Conn, message
     const parsed = clientFrame.safeParse(message);
     if (!parsed.success) {
       const type = (message as { type?: unknown }).type;
-      const known = type === "resume" || type === "typing" || type === "ping";
-      return fail(ctx, conn, "BAD_REQUEST", known ? `Invalid ${type} frame` : "Unknown frame type");
+      if (typeof type !== "string" || !KNOWN_TYPES.has(type))
+        return fail(ctx, conn, "BAD_REQUEST", "Unknown frame type");
+      const detail = isSend ? { ...clientIdOf(message), fields: fieldsFromIssues(parsed.error.issues, "frame") } : {};
+      return fail(ctx, conn, "BAD_REQUEST", `Invalid ${type} frame`, detail);
     }
     const frame = parsed.data;
     switch (frame.type) {
+      case "send":
+        queueSend(ctx, conn, frame);
+        return;
       case "ping":
         ctx.hub.send(conn, { type: "pong" });
         return;
@@ -124,6 +142,13 @@ export async function handleClientMessage(ctx: FrameContext, conn: Conn, message
     ctx.deps.logger.error({ err: error, userId: conn.userId }, "socket frame failed");
     fail(ctx, conn, "INTERNAL_SERVER_ERROR", "Something went wrong on our side");
   }
+}
+
+/** The clientId of a frame that may be a `send`, when it has a usable one. */
+function clientIdOf(message: unknown): { clientId?: string } {
+  const clientId =
+    typeof message === "object" && message !== null ? (message as { clientId?: unknown }).clientId : undefined;
+  return typeof clientId === "string" && clientId.length > 0 && clientId.length <= 64 ? { clientId } : {};
 }
 
 async function typing(ctx: FrameContext, conn: Conn, state: SocketFrames, conversationId: number, now: number) {

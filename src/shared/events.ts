@@ -1,6 +1,6 @@
 // WebSocket protocol v1: the frames each side sends, one schema for server and client.
 import { z } from "zod";
-import { conversationSchema, messageSchema, userSummarySchema } from "./api.ts";
+import { conversationSchema, messageSchema, sendInput, userSummarySchema } from "./api.ts";
 import { ERROR_CODES } from "./errors.ts";
 
 /** Largest client frame the server accepts, in bytes. */
@@ -13,6 +13,8 @@ export const MAX_CLIENT_FRAMES_PER_SECOND = 20;
 export const MAX_SOCKET_ERRORS = 10;
 /** A socket's `typing` frames for one conversation are forwarded at most this often. */
 export const TYPING_THROTTLE_MS = 2000;
+/** `send` frames a socket may have waiting for their answer; more are refused (TOO_MANY_REQUESTS). */
+export const MAX_PENDING_SENDS = 64;
 
 const id = z.number().int().positive();
 
@@ -20,6 +22,12 @@ export const clientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("resume"), after: z.number().int().min(0) }),
   z.object({ type: z.literal("typing"), conversationId: id }),
   z.object({ type: z.literal("ping") }),
+  /**
+   * `history.send`'s input, answered by `ack` or by an `error` carrying the same clientId
+   * (required here: it is how the answer finds its request, and what makes a resend safe).
+   * Not counted in the frame rate: the send limit applies, as over HTTP.
+   */
+  sendInput.extend({ type: z.literal("send"), clientId: sendInput.shape.clientId.unwrap() }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 
@@ -57,7 +65,23 @@ export const serverFrame = z.discriminatedUnion("type", [
     lastId: z.number().int().min(0),
   }),
   z.object({ type: z.literal("pong") }),
-  z.object({ type: z.literal("error"), code: z.enum(ERROR_CODES), message: z.string() }),
+  /**
+   * A `send` is stored (committed, and announced to the conversation before this frame):
+   * `message` is what `history.send` answers, the first attempt's for a known clientId.
+   */
+  z.object({ type: z.literal("ack"), clientId: z.string(), message: messageSchema }),
+  /**
+   * A frame refused. With `clientId`: the answer to that `send`, with `history.send`'s
+   * codes (and `retryAfter`, in seconds, for TOO_MANY_REQUESTS and SERVICE_UNAVAILABLE).
+   */
+  z.object({
+    type: z.literal("error"),
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    clientId: z.string().optional(),
+    retryAfter: z.number().int().positive().optional(),
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
   /**
    * Frames may have been lost on the way (the instance lost Redis for a while and got it
    * back): send `resume` with the last message id received, as after a reconnect. The
