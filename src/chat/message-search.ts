@@ -18,24 +18,13 @@ import type { Deps } from "../deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchInput, type SearchPage } from "../shared/search.ts";
 import { requireMembership } from "./conversations.ts";
+import { DEFAULT_HITS, RANKED_MATCHES, type RankedHit, toSearchPage } from "./search-page.ts";
 import { toMatchExpression } from "./search-query.ts";
 
-const DEFAULT_HITS = 20;
-/** How many of the newest visible matches a search ranks (the rest: narrow the search). */
-export const RANKED_MATCHES = 1000;
 /** Tokens of context a snippet shows around the matches (FTS5 allows at most 64). */
 const SNIPPET_TOKENS = 24;
 /** Put in front of mention markup by the index (see the migration); never shown. */
 const MENTION_GUARD = /\uE000/g;
-
-type HitRow = {
-  id: number;
-  conversationId: number;
-  senderId: number;
-  createdAt: number;
-  rank: number;
-  snippet: string;
-};
 
 export async function searchMessages(deps: Deps, userId: number, input: SearchInput): Promise<SearchPage> {
   const { attachments, members, messages } = tablesOf(deps.db);
@@ -84,19 +73,12 @@ export async function searchMessages(deps: Deps, userId: number, input: SearchIn
     order by messages_fts.rank, ${messages.id} desc
     limit ${limit + 1}`;
 
-  const rows = await run<HitRow>(deps, query);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    hits: page.map((row) => ({
-      messageId: row.id,
-      conversationId: row.conversationId,
-      senderId: row.senderId,
-      createdAt: new Date(row.createdAt).toISOString(),
-      snippet: row.snippet.replace(MENTION_GUARD, ""),
-    })),
-    nextCursor: rows.length > limit && last ? { rank: last.rank, id: last.id, from } : null,
-  };
+  const rows = await run<RankedHit>(deps, query);
+  return toSearchPage(
+    rows.map((row) => ({ ...row, snippet: row.snippet.replace(MENTION_GUARD, "") })),
+    limit,
+    from,
+  );
 }
 
 async function run<T>(deps: Deps, query: SQL): Promise<T[]> {

@@ -1,7 +1,7 @@
 // search.messages: full-text search over the caller's conversations (FTS5), through the
 // real procedure on a real server and database.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { RANKED_MATCHES } from "../../src/chat/message-search.ts";
+import { RANKED_MATCHES } from "../../src/chat/search-page.ts";
 import { HIGHLIGHT_END, HIGHLIGHT_START, highlightPieces, type SearchInput } from "../../src/shared/search.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { insertMessage } from "../helpers/conversations.ts";
