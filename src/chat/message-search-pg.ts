@@ -11,7 +11,6 @@ import type { PgDb } from "../db/postgres.ts";
 import { attachments, members, messages } from "../db/schema-pg.ts";
 import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchInput, type SearchPage } from "../shared/search.ts";
 import { DEFAULT_HITS, RANKED_MATCHES, toSearchPage } from "./search-page.ts";
-import { parseSearchTerms } from "./search-query.ts";
 
 /**
  * The characters the index reads as spaces (where FTS5's unicode61 splits words), written
@@ -40,9 +39,16 @@ type Row = {
   headline: string;
 };
 
-/** search.messages on PostgreSQL; the caller has checked the membership of `conversationId`. */
-export async function searchMessagesPostgres(db: PgDb, userId: number, input: SearchInput): Promise<SearchPage> {
-  const terms = parseSearchTerms(input.query);
+/**
+ * search.messages on PostgreSQL, for the terms of `input.query` (parseSearchTerms); the
+ * caller has checked the membership of `conversationId`.
+ */
+export async function searchMessagesPostgres(
+  db: PgDb,
+  userId: number,
+  terms: string[][],
+  input: SearchInput,
+): Promise<SearchPage> {
   const limit = input.limit ?? DEFAULT_HITS;
   // One phrase per term (a bare word is a phrase of one): the words are handed to
   // phraseto_tsquery as text, which the configuration's parser reads as words only.

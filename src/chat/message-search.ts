@@ -9,29 +9,42 @@
 // to rank in full (docs/BENCHMARKS.md). The newest matches are found first, walking the
 // index newest first (cheap: no ranking), and the ranking then reads only the index's
 // rowids from the oldest of them on. Fewer matches than that: all are ranked, as before.
+// On PostgreSQL, message-search-pg.ts answers with the same contract.
 
 import { SQLiteError } from "bun:sqlite";
 import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import type { PgDb } from "../db/postgres.ts";
 import { indexSearchBacklog } from "../db/search-backlog.ts";
-import { tablesOf } from "../db/tables.ts";
+import { isPostgres, tablesOf } from "../db/tables.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchInput, type SearchPage } from "../shared/search.ts";
 import { requireMembership } from "./conversations.ts";
+import { searchMessagesPostgres } from "./message-search-pg.ts";
 import { DEFAULT_HITS, RANKED_MATCHES, type RankedHit, toSearchPage } from "./search-page.ts";
-import { toMatchExpression } from "./search-query.ts";
+import { parseSearchTerms, toMatchExpression } from "./search-query.ts";
 
 /** Tokens of context a snippet shows around the matches (FTS5 allows at most 64). */
 const SNIPPET_TOKENS = 24;
 /** Put in front of mention markup by the index (see the migration); never shown. */
 const MENTION_GUARD = /\uE000/g;
 
+/** search.messages: the query is checked first, then the membership, on either database. */
 export async function searchMessages(deps: Deps, userId: number, input: SearchInput): Promise<SearchPage> {
-  const { attachments, members, messages } = tablesOf(deps.db);
-  const match = toMatchExpression(input.query);
+  const terms = parseSearchTerms(input.query);
   if (input.conversationId !== undefined) await requireMembership(deps.db, userId, input.conversationId);
+  // The domain's Db is typed with SQLite's schema; on PostgreSQL it is drizzle's PgDb.
+  return isPostgres(deps.db)
+    ? searchMessagesPostgres(deps.db as unknown as PgDb, userId, terms, input)
+    : searchMessagesSqlite(deps.db, userId, terms, input);
+}
+
+async function searchMessagesSqlite(db: Db, userId: number, terms: string[][], input: SearchInput) {
+  const { attachments, members, messages } = tablesOf(db);
+  const match = toMatchExpression(terms);
   // Messages sent since the indexer's last batch: in the index before the search reads it.
-  await indexSearchBacklog(deps.db);
+  await indexSearchBacklog(db);
   const limit = input.limit ?? DEFAULT_HITS;
 
   const filters: SQL[] = [];
@@ -55,7 +68,7 @@ export async function searchMessages(deps: Deps, userId: number, input: SearchIn
     input.cursor?.from ??
     (
       await run<{ oldest: number | null }>(
-        deps,
+        db,
         sql`select min(id) as oldest from (select ${messages.id} as id ${visible}
         order by messages_fts.rowid desc limit ${RANKED_MATCHES})`,
       )
@@ -73,7 +86,7 @@ export async function searchMessages(deps: Deps, userId: number, input: SearchIn
     order by messages_fts.rank, ${messages.id} desc
     limit ${limit + 1}`;
 
-  const rows = await run<RankedHit>(deps, query);
+  const rows = await run<RankedHit>(db, query);
   return toSearchPage(
     rows.map((row) => ({ ...row, snippet: row.snippet.replace(MENTION_GUARD, "") })),
     limit,
@@ -81,9 +94,9 @@ export async function searchMessages(deps: Deps, userId: number, input: SearchIn
   );
 }
 
-async function run<T>(deps: Deps, query: SQL): Promise<T[]> {
+async function run<T>(db: Db, query: SQL): Promise<T[]> {
   try {
-    return await deps.db.all<T>(query);
+    return await db.all<T>(query);
   } catch (error) {
     // toMatchExpression only writes quoted words, so FTS5 should never refuse one; if it
     // ever does, the caller's query is what it refused: say so rather than answer 500.

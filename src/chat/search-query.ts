@@ -37,9 +37,7 @@ export function parseSearchTerms(query: string): string[][] {
   return terms;
 }
 
-/** `budget "next week"` → `"budget" AND "next week"`: every term quoted, all required. */
-export function toMatchExpression(query: string): string {
-  return parseSearchTerms(query)
-    .map((words) => `"${words.join(" ")}"`)
-    .join(" AND ");
+/** `[["budget"], ["next", "week"]]` → `"budget" AND "next week"`: every term quoted, all required. */
+export function toMatchExpression(terms: string[][]): string {
+  return terms.map((words) => `"${words.join(" ")}"`).join(" AND ");
 }

@@ -4,8 +4,11 @@
 // search, so that a search never misses a message. One write transaction per batch: it
 // reads the mark, indexes the messages past it and moves the mark, so two instances on
 // one file (or a search and the timer) never index a message twice.
+// SQLite only: on PostgreSQL the search column is generated in the writer's own statement
+// (drizzle/pg/0001_message_search.sql), so there is no backlog and no indexer.
 import { sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { isPostgres } from "./tables.ts";
 import { transaction } from "./transaction.ts";
 
 /** How often the background indexer looks for new messages. */
@@ -13,6 +16,7 @@ export const SEARCH_INDEX_INTERVAL_MS = 250;
 
 /** Indexes the messages sent since the last batch; resolves to how many there were. */
 export async function indexSearchBacklog(db: Db): Promise<number> {
+  if (isPostgres(db)) return 0;
   // A cheap look first (two primary-key reads), so that an idle server takes no write lock.
   const [pending] = await db.all<{ upTo: number; latest: number | null }>(
     sql`select (select up_to from search_indexed where id = 1) as upTo, (select max(id) from messages) as latest`,
@@ -35,6 +39,7 @@ export async function indexSearchBacklog(db: Db): Promise<number> {
 
 /** Indexes new messages every SEARCH_INDEX_INTERVAL_MS; the returned function stops it. */
 export function startSearchIndexer(db: Db, onError: (error: unknown) => void): () => void {
+  if (isPostgres(db)) return () => {};
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -5,10 +5,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq, sql } from "drizzle-orm";
+import { searchMessages } from "../../src/chat/message-search.ts";
 import { excerptFromHeadline, SEPARATORS, searchMessagesPostgres } from "../../src/chat/message-search-pg.ts";
 import { RANKED_MATCHES } from "../../src/chat/search-page.ts";
+import { parseSearchTerms } from "../../src/chat/search-query.ts";
 import { openPostgres, type PgHandle } from "../../src/db/postgres.ts";
 import { attachments, conversations, members, messages, users } from "../../src/db/schema-pg.ts";
+import { indexSearchBacklog, startSearchIndexer } from "../../src/db/search-backlog.ts";
+import type { Deps } from "../../src/deps.ts";
 import { PG_MIGRATIONS_DIR } from "../../src/runtime-files.ts";
 import { AppError } from "../../src/shared/errors.ts";
 import { HIGHLIGHT_END, HIGHLIGHT_START, highlightPieces, type SearchInput } from "../../src/shared/search.ts";
@@ -66,8 +70,10 @@ async function say(senderId: number, body: string, conversationId = roomId): Pro
   return row?.id ?? 0;
 }
 
-const search = (userId: number, input: SearchInput | string) =>
-  searchMessagesPostgres(handle.db, userId, typeof input === "string" ? { query: input } : input);
+const search = (userId: number, input: SearchInput | string) => {
+  const query = typeof input === "string" ? { query: input } : input;
+  return searchMessagesPostgres(handle.db, userId, parseSearchTerms(query.query), query);
+};
 const ids = async (userId: number, input: SearchInput | string) =>
   (await search(userId, input)).hits.map((hit) => hit.messageId);
 
@@ -395,6 +401,40 @@ describe("hostile or bad queries", () => {
       expect(await failure(query)).toEqual({ code: "BAD_REQUEST", message: "Search for at least one word" });
     }
     expect((await failure("a ".repeat(17))).code).toBe("BAD_REQUEST");
+  });
+});
+
+describe("search.messages on a PostgreSQL database", () => {
+  // The domain's Db is typed with SQLite's schema; the server hands it PostgreSQL's.
+  const deps = () => ({ db: handle.db }) as unknown as Deps;
+  const failureOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => "accepted",
+      (error: unknown) => (error instanceof AppError ? `${error.code}: ${error.message}` : String(error)),
+    );
+
+  test("searchMessages answers with the PostgreSQL search, after the same checks as on SQLite", async () => {
+    const w = unique("quokka");
+    const message = await say(ada, `${w} on either database`);
+    expect((await searchMessages(deps(), bob, { query: `${w} databases` })).hits.map((h) => h.messageId)).toEqual([
+      message,
+    ]);
+    expect(await failureOf(searchMessages(deps(), cy, { query: w, conversationId: roomId }))).toBe(
+      "NOT_FOUND: No such conversation",
+    );
+    // A bad query is BAD_REQUEST before the conversation is looked at, as on SQLite.
+    expect(await failureOf(searchMessages(deps(), cy, { query: '"open', conversationId: roomId }))).toBe(
+      'BAD_REQUEST: A quoted phrase is not closed: add the closing "',
+    );
+  });
+
+  test("there is no search backlog to index: the generated column is current in the writer's statement", async () => {
+    expect(await indexSearchBacklog(handle.db as never)).toBe(0);
+    const errors: unknown[] = [];
+    const stop = startSearchIndexer(handle.db as never, (error) => errors.push(error));
+    await Bun.sleep(600);
+    stop();
+    expect(errors).toEqual([]);
   });
 });
 
