@@ -1,5 +1,6 @@
 // What every part of the server is given: built once in index.ts, or by a test.
 import type { Logger } from "pino";
+import type { SessionCache } from "./auth/session-cache.ts";
 import type { SendLimiter } from "./chat/send-limiter.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -18,6 +19,8 @@ export type Deps = {
   database: DbHandle;
   bus: Bus;
   notifier: Notifier;
+  /** Live sessions remembered between requests, evicted over the bus. */
+  sessionCache: SessionCache;
   presence: Presence;
   clock: Clock;
   logger: Logger;

@@ -2,6 +2,7 @@
 // orderly stop. Used by index.ts and by tests that need a real server.
 import type { Logger } from "pino";
 import { createApp } from "./app.ts";
+import { createSessionCache } from "./auth/session-cache.ts";
 import { createLocalSendLimiter } from "./chat/local-send-limiter.ts";
 import { createRedisSendLimiter } from "./chat/redis-send-limiter.ts";
 import { type SendLimiter, unlimitedSends } from "./chat/send-limiter.ts";
@@ -79,6 +80,7 @@ export async function buildDeps(config: Config, options: { clock?: Clock } = {})
     database,
     bus,
     notifier: createNotifier(bus),
+    sessionCache: createSessionCache(bus),
     presence,
     clock,
     logger,

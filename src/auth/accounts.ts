@@ -158,6 +158,13 @@ export async function findUserByUsername(deps: Pick<Deps, "db">, username: strin
   return (await deps.db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).limit(1))[0];
 }
 
+/** Admin rights as the row holds them now (a session's copy may be a moment old). */
+export async function hasAdminRights(deps: Pick<Deps, "db">, userId: number): Promise<boolean> {
+  const { users } = tablesOf(deps.db);
+  const [row] = await deps.db.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, userId)).limit(1);
+  return row?.isAdmin === true;
+}
+
 export async function setAdminFlag(deps: Pick<Deps, "db">, userId: number, isAdmin: boolean) {
   const { users } = tablesOf(deps.db);
   return (await deps.db.update(users).set({ isAdmin }).where(eq(users.id, userId)).returning())[0];

@@ -48,7 +48,7 @@ const sessionLookup = perDatabase((db) => {
 });
 
 export async function authenticateToken(
-  deps: Pick<Deps, "db" | "clock">,
+  deps: Pick<Deps, "db" | "clock" | "sessionCache">,
   signer: TokenSigner,
   token: string | null,
 ): Promise<AuthSession | null> {
@@ -61,19 +61,25 @@ export async function authenticateToken(
 /**
  * The session the claims name, if it is still live: not revoked or expired, its user
  * active with the same token version. Asked on every request, and again when a socket
- * opens (a logout may land between the upgrade's check and the open).
+ * opens (a logout may land between the upgrade's check and the open). The rows come from
+ * the session cache while the bus vouches for it (auth/session-cache.ts).
  */
 export async function liveSession(
-  deps: Pick<Deps, "db" | "clock">,
+  deps: Pick<Deps, "db" | "clock" | "sessionCache">,
   claims: SessionClaims,
 ): Promise<AuthSession | null> {
-  const [row] = await sessionLookup(deps.db).execute({ sid: claims.sid });
+  const now = deps.clock.now();
+  const row = await deps.sessionCache.lookup(claims.sid, now, async () => {
+    const [found] = await sessionLookup(deps.db).execute({ sid: claims.sid });
+    return found;
+  });
   if (!row) return null;
   const { user } = row;
   if (user.id !== claims.uid || !user.isActive || user.tokenVersion !== claims.tv) return null;
-  const now = deps.clock.now();
   if (row.expiresAt <= now) return null;
   if (row.lastActiveAt === null || now - row.lastActiveAt >= LAST_ACTIVE_PRECISION_MS) {
+    // Noted on the remembered row too, so that its next requests do not write again.
+    row.lastActiveAt = now;
     await markActive(deps, claims.sid, now);
   }
   return { user, sessionId: claims.sid };

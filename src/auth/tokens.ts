@@ -18,7 +18,7 @@ export function createTokenSigner(secret: string): TokenSigner {
   // A verification imports the key and computes an HMAC (~50 µs: bench/README.md,
   // scenario 1), and a client sends the same token with every request. Tokens that
   // verified are remembered until they expire, a bounded number, oldest out first.
-  // Revocation is unaffected: authenticateToken checks the session row every time.
+  // Revocation is unaffected: authenticateToken checks the session (auth/session-cache.ts).
   const verified = new Map<string, { claims: SessionClaims; expiresAt: number }>();
   return {
     sign: (claims) => signer.sign(claims),

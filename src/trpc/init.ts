@@ -1,6 +1,7 @@
 // tRPC: 1. context, 2. initialisation and error shape, 3. the procedures routers may use.
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { hasAdminRights } from "../auth/accounts.ts";
 import type { AuthSession } from "../auth/sessions.ts";
 import { isStorageFailure, STORAGE_RETRY_AFTER_SECONDS } from "../db/write-health.ts";
 import type { Deps } from "../deps.ts";
@@ -89,7 +90,11 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
 
-export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
-  if (!ctx.session.user.isAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "Admins only" });
+// Rights read from the row, not the session's copy: the session cache may hold it for a
+// moment, and rights just removed (or granted from the command line) apply at once.
+export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+  if (!(await hasAdminRights(ctx.deps, ctx.session.user.id))) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Admins only" });
+  }
   return next();
 });
