@@ -56,18 +56,13 @@ export async function backupPostgres(url: string, file: string): Promise<void> {
   if (existsSync(file)) throw new Error(`${file} exists already; choose a new file name`);
   mkdirSync(dirname(file), { recursive: true });
   const { dbname, env } = connection(url);
+  const pgDump = postgresTool("pg_dump");
+  await requireDumpOf(pgDump, url);
   try {
     // Custom format: compressed, and pg_restore can list it, check it and restore it with
     // --clean. No owners or grants: a restore may run as another role (a managed service's).
     await run(
-      [
-        postgresTool("pg_dump"),
-        "--format=custom",
-        "--no-owner",
-        "--no-privileges",
-        `--file=${file}`,
-        `--dbname=${dbname}`,
-      ],
+      [pgDump, "--format=custom", "--no-owner", "--no-privileges", `--file=${file}`, `--dbname=${dbname}`],
       env,
     );
     await verifyPostgresDump(file);
@@ -75,6 +70,58 @@ export async function backupPostgres(url: string, file: string): Promise<void> {
     rmSync(file, { force: true });
     throw error;
   }
+}
+
+/**
+ * Refuses, saying what to install, when pg_dump is older than the server: it cannot dump
+ * a newer server (it says only "server version mismatch"). The one found first (PATH, then
+ * Debian's highest major) may be the machine's default while the server is a managed
+ * service's newer major.
+ */
+async function requireDumpOf(pgDump: string, url: string): Promise<void> {
+  const version = await run([pgDump, "--version"], process.env);
+  const tool = Number(/\)\s*(\d+)/.exec(version)?.[1] ?? Number.NaN);
+  const client = new SQL({ url, max: 1 });
+  let server: number;
+  try {
+    const [row] = await client`select current_setting('server_version_num')::int / 10000 as major`;
+    server = (row as { major: number }).major;
+  } finally {
+    await client.close();
+  }
+  if (!(tool >= server)) {
+    throw new Error(
+      `${pgDump} is ${version.trim()}, older than the server (PostgreSQL ${server}), and cannot back it up: install PostgreSQL ${server}'s client programs (apt-get install -y postgresql-client-${server}) or put a pg_dump of ${server} or later first on PATH`,
+    );
+  }
+}
+
+/**
+ * The storage keys (originals and thumbnails of sent files) a backup's attachments name:
+ * what its folder of files (src/files/backup.ts) holds. Read from the dump's copy of the
+ * table, so they are the snapshot's, as SQLite's are read from the backup file.
+ */
+export async function storedKeysInDump(file: string): Promise<string[]> {
+  const data = await run(
+    [postgresTool("pg_restore"), "--data-only", "--table=attachments", "--file=-", file],
+    process.env,
+  );
+  const lines = data.split("\n");
+  const start = lines.findIndex((line) => line.startsWith("COPY public.attachments ("));
+  if (start < 0) return [];
+  const columns = (lines[start] ?? "").replace(/^[^(]*\(|\).*$/g, "").split(", ");
+  const field = (row: string[], name: string) => row[columns.indexOf(name)];
+  const keys: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line === "\\.") break;
+    const row = line.split("\t");
+    if (field(row, "state") !== "ready") continue;
+    for (const stored of [field(row, "storage_key"), field(row, "thumbnail_key")]) {
+      // \N is COPY's null; a key is a random name with nothing COPY would escape.
+      if (stored && stored !== "\\N") keys.push(stored);
+    }
+  }
+  return keys;
 }
 
 /** Throws unless `file` is a dump pg_restore can read, of a database with Parley's tables. */

@@ -38,11 +38,15 @@ function copyOrLink(from: string, to: string) {
 }
 
 /**
- * Copies the objects the backup's database names from `filesPath` into FILE.files/.
+ * Copies the objects the backup's database names (`keys`: a PostgreSQL dump's are read
+ * with storedKeysInDump) from `filesPath` into FILE.files/.
  * `missing` counts objects already gone (a message deleted since the snapshot).
  */
-export function backupFiles(backupPath: string, filesPath: string): { files: number; missing: number } {
-  const keys = storedKeysIn(backupPath);
+export function backupFiles(
+  backupPath: string,
+  filesPath: string,
+  keys = storedKeysIn(backupPath),
+): { files: number; missing: number } {
   const target = filesFolderOf(backupPath);
   if (existsSync(target)) throw new Error(`${target} exists already; choose a new file name`);
   mkdirSync(target, { recursive: true, mode: 0o700 });
@@ -65,9 +69,12 @@ export function backupFiles(backupPath: string, filesPath: string): { files: num
  * object's bytes never change under its key). `missing` counts objects the restored
  * database names that are in neither place: their downloads answer 404.
  */
-export function restoreFiles(backupPath: string, filesPath: string): { files: number; missing: number } {
+export function restoreFiles(
+  backupPath: string,
+  filesPath: string,
+  keys = storedKeysIn(backupPath),
+): { files: number; missing: number } {
   const source = filesFolderOf(backupPath);
-  const keys = storedKeysIn(backupPath);
   mkdirSync(filesPath, { recursive: true });
   const have = new Set(existsSync(source) ? readdirSync(source) : []);
   let files = 0;

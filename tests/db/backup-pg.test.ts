@@ -1,13 +1,13 @@
 // PostgreSQL backups on a real cluster: pg_dump while the database is in use, a restore that
 // brings the data back in one transaction, and files that are not a Parley backup refused.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SQL } from "bun";
-import { eq } from "drizzle-orm";
-import { backupPostgres, postgresTool, restorePostgres } from "../../src/db/backup-pg.ts";
+import { eq, sql } from "drizzle-orm";
+import { backupPostgres, postgresTool, restorePostgres, storedKeysInDump } from "../../src/db/backup-pg.ts";
 import { openPostgres, type PgHandle } from "../../src/db/postgres.ts";
-import { conversations, messages, users } from "../../src/db/schema-pg.ts";
+import { attachments, conversations, messages, users } from "../../src/db/schema-pg.ts";
 import { sharedPostgres } from "../helpers/postgres.ts";
 import { tempDir } from "../helpers/server.ts";
 
@@ -100,7 +100,14 @@ test("the URL's password reaches pg_dump and pg_restore in PGPASSWORD, never on 
     process.env.PATH = path;
   }
   const lines = readFileSync(seen, "utf8").trim().split("\n");
-  expect(lines.map((line) => line.split(" ")[0])).toEqual(["pg_dump", "pg_restore", "pg_restore", "pg_restore"]);
+  // pg_dump --version first (checked against the server's major), then the dump and its check.
+  expect(lines.map((line) => line.split(" ")[0])).toEqual([
+    "pg_dump",
+    "pg_dump",
+    "pg_restore",
+    "pg_restore",
+    "pg_restore",
+  ]);
   for (const line of lines) {
     const [command, password] = line.split(" PGPASSWORD=");
     expect(command).not.toContain("p@ss");
@@ -116,4 +123,46 @@ test("a file that is not a backup is refused and nothing changes", async () => {
   await expect(restorePostgres(url, junk)).rejects.toThrow("is not a PostgreSQL backup");
   await expect(restorePostgres(url, join(dir, "absent.dump"))).rejects.toThrow("no backup at");
   expect((await handle.db.select().from(users)).length).toBe(before);
+});
+
+test("a pg_dump older than the server is refused, saying which client programs to install", async () => {
+  // A pg_dump of PostgreSQL 9.6 first on PATH, as a machine's default may be.
+  const old = join(dir, "old-bin");
+  mkdirSync(old, { recursive: true });
+  writeFileSync(join(old, "pg_dump"), "#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n");
+  chmodSync(join(old, "pg_dump"), 0o755);
+  const [row] = await handle.db.execute<{ major: number }>(
+    sql`select current_setting('server_version_num')::int / 10000 as major`,
+  );
+  const path = process.env.PATH;
+  process.env.PATH = `${old}:${path}`;
+  const file = join(dir, "too-old.dump");
+  try {
+    await expect(backupPostgres(url, file)).rejects.toThrow(
+      `${join(old, "pg_dump")} is pg_dump (PostgreSQL) 9.6.24, older than the server (PostgreSQL ${row?.major}), and cannot back it up: install PostgreSQL ${row?.major}'s client programs (apt-get install -y postgresql-client-${row?.major})`,
+    );
+  } finally {
+    process.env.PATH = path;
+  }
+  expect(existsSync(file)).toBe(false);
+});
+
+test("the storage keys a dump's attachments name: sent files' originals and thumbnails", async () => {
+  const [owner] = await handle.db.insert(users).values(user("uploader")).returning();
+  const file = (storageKey: string, state: "ready" | "uploading", thumbnailKey: string | null = null) => ({
+    uploaderId: owner?.id ?? 0,
+    state,
+    storageKey,
+    thumbnailKey,
+    name: "f",
+    contentType: "image/png",
+    size: 1,
+    createdAt: 0,
+  });
+  await handle.db
+    .insert(attachments)
+    .values([file("photo-key", "ready", "photo-thumb"), file("pdf-key", "ready"), file("half-key", "uploading")]);
+  const dump = join(dir, "keys.dump");
+  await backupPostgres(url, dump);
+  expect((await storedKeysInDump(dump)).sort()).toEqual(["pdf-key", "photo-key", "photo-thumb"]);
 });
