@@ -1,9 +1,14 @@
-// GET /ws: the WebSocket of protocol v1 (src/shared/events.ts), on Bun's native WebSocket
-// through Elysia's .ws(). Origin and credentials are checked before the upgrade, so a
-// refused client gets a plain 401/403 answer, never a socket.
+// GET /ws: the WebSocket of protocol v1 (src/shared/events.ts), on Bun's native WebSocket.
+// Origin and credentials are checked before the upgrade, so a refused client gets a plain
+// 401/403 answer, never a socket. The route upgrades itself rather than through Elysia's
+// .ws(): that one keeps the whole request context (the Request, its headers, the store)
+// and eight closures alive per socket, and wraps the socket in a new object of a dozen
+// bound functions per frame. Elysia's server-level handler calls `ws.data.open(ws)` and
+// the like, so each socket's data is its session, its request id and shared handlers.
+import type { Server, ServerWebSocket } from "bun";
 import { Elysia, status } from "elysia";
 import { tokenFromRequest } from "../auth/request.ts";
-import { authenticateToken } from "../auth/sessions.ts";
+import { type AuthSession, authenticateToken } from "../auth/sessions.ts";
 import type { TokenSigner } from "../auth/tokens.ts";
 import { conversationIdsOf } from "../chat/conversations.ts";
 import type { Deps } from "../deps.ts";
@@ -12,7 +17,7 @@ import { requestIdOf } from "../http/request-id.ts";
 import { recordSocketClose } from "../metrics/metrics.ts";
 import { errorBody } from "../shared/errors.ts";
 import { handleClientMessage, pumpReplay } from "./client-frames.ts";
-import { createHub, type Socket } from "./hub.ts";
+import { createHub } from "./hub.ts";
 import { socketClosed, socketOpened } from "./lifecycle.ts";
 import { createPresenceAnnouncements } from "./presence-announcements.ts";
 
@@ -35,14 +40,65 @@ export const WEBSOCKET_OPTIONS = {
   sendPings: true,
 };
 
-// Elysia's bundled typings of Bun's ServerWebSocket lag behind Bun's (no getBufferedAmount);
-// the object is Bun's own.
-const socketOf = (ws: { raw: unknown }) => ws.raw as Socket;
+/** What each socket keeps: its session until it is registered, and its upgrade's request id. */
+type SocketData = SocketHandlers & { session: AuthSession | null; reqId: string };
+
+/** The events Elysia's server-level WebSocket handler forwards to `ws.data`; one set for all sockets. */
+type SocketHandlers = {
+  open(ws: ServerWebSocket<SocketData>): void;
+  message(ws: ServerWebSocket<SocketData>, message: string | Buffer): void;
+  drain(ws: ServerWebSocket<SocketData>): void;
+  close(ws: ServerWebSocket<SocketData>, code: number): void;
+};
+
+/** A text frame that looks like JSON, parsed; anything else as it came (client-frames.ts refuses it). */
+function parseFrame(message: string | Buffer): unknown {
+  if (typeof message !== "string") return message;
+  const first = message.charCodeAt(0);
+  if (first !== OPEN_BRACE && first !== OPEN_BRACKET) return message;
+  try {
+    return JSON.parse(message);
+  } catch {
+    return message;
+  }
+}
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
 
 export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
   const hub = createHub(deps, { conversationsOf: (userId) => conversationIdsOf(deps.db, userId) });
   const announcements = createPresenceAnnouncements(deps, hub.isConnected);
   const ctx = { deps, hub, announcements };
+  const handlers: SocketHandlers = {
+    open(ws) {
+      deps.metrics.websocketUpgrades.inc();
+      const { session, reqId } = ws.data;
+      // Not needed once the socket is registered (the hub keeps the ids).
+      ws.data.session = null;
+      if (!session) return;
+      void socketOpened(ctx, ws, session).catch((error: unknown) => {
+        deps.logger.error({ err: error, reqId }, "socket open failed");
+        ws.close(1011, "Something went wrong on our side");
+      });
+    },
+    message(ws, message) {
+      const conn = hub.connOf(ws);
+      if (conn) void handleClientMessage(ctx, conn, parseFrame(message));
+    },
+    drain(ws) {
+      const conn = hub.connOf(ws);
+      if (conn) pumpReplay(ctx, conn);
+    },
+    close(ws, code) {
+      recordSocketClose(deps.metrics, code);
+      try {
+        socketClosed(ctx, ws);
+      } catch (error) {
+        deps.logger.error({ err: error, reqId: ws.data.reqId }, "socket close failed");
+      }
+    },
+  };
   return (
     new Elysia()
       // server.ts reaches these through the app to close sockets on shutdown.
@@ -59,31 +115,14 @@ export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
         // The upgrade's request id, on this socket's error lines.
         return { session, reqId: requestIdOf(request) };
       })
-      .ws("/ws", {
-        detail: { hide: true },
-        open(ws) {
-          deps.metrics.websocketUpgrades.inc();
-          void socketOpened(ctx, socketOf(ws), ws.data.session).catch((error: unknown) => {
-            deps.logger.error({ err: error, reqId: ws.data.reqId }, "socket open failed");
-            socketOf(ws).close(1011, "Something went wrong on our side");
-          });
+      .get(
+        "/ws",
+        ({ request, server, session, reqId }) => {
+          const data: SocketData = { ...handlers, session, reqId };
+          if ((server as Server<SocketData> | null)?.upgrade(request, { data })) return;
+          return status(400, errorBody("BAD_REQUEST", "Expected a WebSocket upgrade"));
         },
-        message(ws, message) {
-          const conn = hub.connOf(socketOf(ws));
-          if (conn) void handleClientMessage(ctx, conn, message);
-        },
-        drain(ws) {
-          const conn = hub.connOf(socketOf(ws));
-          if (conn) pumpReplay(ctx, conn);
-        },
-        close(ws, code) {
-          recordSocketClose(deps.metrics, code);
-          try {
-            socketClosed(ctx, socketOf(ws));
-          } catch (error) {
-            deps.logger.error({ err: error, reqId: ws.data.reqId }, "socket close failed");
-          }
-        },
-      })
+        { detail: { hide: true } },
+      )
   );
 }
