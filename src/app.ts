@@ -51,7 +51,7 @@ export function createApp(deps: Deps) {
       createContext: async ({ resHeaders }) => ({
         deps,
         session: await authenticateToken(deps, signer, tokenFromRequest(request)),
-        ip: clientIp(request, serverRef(), deps.config.trustProxy),
+        ip: () => clientIp(request, serverRef(), deps.config.trustProxy),
         resHeaders,
         requestId: requestIdOf(request),
       }),

@@ -57,7 +57,7 @@ async function inServer(db: HistoryDb, iterations: number): Promise<Summary[]> {
     const caller = createCallerFactory(appRouter)({
       deps,
       session,
-      ip: "127.0.0.1",
+      ip: () => "127.0.0.1",
       resHeaders: new Headers(),
       requestId: "bench",
     });

@@ -72,7 +72,7 @@ export async function search(ctx: BenchContext): Promise<ScenarioOutcome> {
     const caller = createCallerFactory(appRouter)({
       deps,
       session,
-      ip: "127.0.0.1",
+      ip: () => "127.0.0.1",
       resHeaders: new Headers(),
       requestId: "bench",
     });

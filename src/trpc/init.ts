@@ -13,7 +13,11 @@ import { AppError, INTERNAL_ERROR_MESSAGE, STORAGE_UNAVAILABLE_MESSAGE } from ".
 export type TrpcContext = {
   deps: Deps;
   session: AuthSession | null;
-  ip: string;
+  /**
+   * The client's address, worked out when a procedure asks (an activity-log entry): the
+   * socket's peer address is a system call that most requests never need.
+   */
+  ip: () => string;
   resHeaders: Headers;
   /** The request's id, also on its log lines: a 500 answer names it. */
   requestId: string;

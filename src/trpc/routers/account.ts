@@ -19,7 +19,7 @@ export const accountRouter = router({
     .mutation(({ ctx, input }) => updateProfile(ctx.deps, ctx.session.user.id, input)),
   changePassword: protectedProcedure
     .input(changePasswordInput)
-    .mutation(({ ctx, input }) => changePassword(ctx.deps, ctx.session, input, ctx.ip)),
+    .mutation(({ ctx, input }) => changePassword(ctx.deps, ctx.session, input, ctx.ip())),
   sessions: protectedProcedure.query(({ ctx }) => listSessions(ctx.deps, ctx.session)),
   endSession: protectedProcedure.input(sessionIdInput).mutation(async ({ ctx, input }) => {
     await endOwnSession(ctx.deps, ctx.session, input.id);
@@ -29,7 +29,7 @@ export const accountRouter = router({
   setNotificationSettings: protectedProcedure
     .input(notificationSettingsInput)
     .mutation(({ ctx, input }) => updateNotificationSettings(ctx.deps, ctx.session.user.id, input)),
-  endOtherSessions: protectedProcedure.mutation(({ ctx }) => logOutOtherDevices(ctx.deps, ctx.session, ctx.ip)),
+  endOtherSessions: protectedProcedure.mutation(({ ctx }) => logOutOtherDevices(ctx.deps, ctx.session, ctx.ip())),
   blocks: protectedProcedure.query(({ ctx }) => blockedUsers(ctx.deps, ctx.session.user.id)),
   block: protectedProcedure.input(blockInput).mutation(async ({ ctx, input }) => {
     await blockUser(ctx.deps, ctx.session.user.id, input.userId);

@@ -41,7 +41,7 @@ export const historyRouter = router({
   /** The author, or a moderator of the room, deletes a message: its body leaves the database. */
   delete: protectedProcedure
     .input(messageIdInput)
-    .mutation(({ ctx, input }) => deleteMessage(ctx.deps, ctx.session.user.id, input.id, ctx.ip)),
+    .mutation(({ ctx, input }) => deleteMessage(ctx.deps, ctx.session.user.id, input.id, ctx.ip())),
   /** Sets (not toggles) the caller's emoji on a message: a retry changes nothing. */
   react: protectedProcedure
     .input(reactInput)
