@@ -4,12 +4,14 @@
 // docs/screenshots/. Seeding goes through the public API, with a clock that starts a day
 // back so that the history spans "Yesterday" and "Today". Debian needs
 // fonts-noto-color-emoji for the emoji to show, and pngquant to shrink the files.
+
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { loadConfig } from "../src/config.ts";
+import { sqliteOf } from "../src/db/client.ts";
 import { startServer } from "../src/server.ts";
 import type { AuthResult } from "../src/shared/api.ts";
 import type { AppRouter } from "../src/trpc/router.ts";
@@ -80,7 +82,7 @@ try {
   for (const name of ["linus", "margaret", "donald", "radia", "ken", "frances", "john", "hedy"]) {
     await signUp(name, name[0]?.toUpperCase() + name.slice(1), "Example");
   }
-  server.deps.database.sqlite.run("update users set is_admin = 1 where username = 'ada'");
+  sqliteOf(server.deps.database).run("update users set is_admin = 1 where username = 'ada'");
 
   // Yesterday.
   const first = await say(grace, { userId: ada.id }, "Ada, did you get a chance to look at the compiler notes?");

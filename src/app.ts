@@ -145,10 +145,10 @@ export function createApp(deps: Deps) {
     .use(avatarRoutes(deps, signer))
     .get(
       "/api/health",
-      ({ set }) => {
+      async ({ set }) => {
         let db: Health["db"];
         try {
-          deps.database.sqlite.query("select 1").get();
+          await deps.database.ping();
           db = deps.writeHealth.state();
         } catch {
           db = "down";

@@ -18,6 +18,15 @@ const envSchema = z.object({
   PORT: intIn(0, 65535, 3000),
   HOST: z.preprocess(emptyAsUndefined, z.string().default("127.0.0.1")),
   DATABASE_PATH: z.preprocess(emptyAsUndefined, z.string().default("./data/parley.db")),
+  // PostgreSQL instead of the SQLite file at DATABASE_PATH: the database several hosts share.
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .url()
+      .refine((url) => /^postgres(ql)?:\/\//.test(url), "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
   REDIS_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
   JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32).optional()),
   MESSAGES_TO_LOAD: intIn(1, 100, 15),
@@ -94,6 +103,8 @@ export type Config = {
   port: number;
   host: string;
   databasePath: string;
+  /** PostgreSQL's URL when set: the database, in place of the SQLite file at databasePath. */
+  databaseUrl: string | undefined;
   redisUrl: string | undefined;
   jwtSecret: string;
   messagesToLoad: number;
@@ -144,6 +155,7 @@ export function loadConfig(env: Environment = process.env, fileValues: Environme
     port: e.PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     jwtSecret: e.JWT_SECRET ?? developmentSecret(e.DATABASE_PATH),
     messagesToLoad: e.MESSAGES_TO_LOAD,

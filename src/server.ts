@@ -8,7 +8,7 @@ import { createRedisSendLimiter } from "./chat/redis-send-limiter.ts";
 import { type SendLimiter, unlimitedSends } from "./chat/send-limiter.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
-import { openDatabase } from "./db/client.ts";
+import { openConfiguredDatabase } from "./db/open.ts";
 import { startSearchIndexer } from "./db/search-backlog.ts";
 import { createWriteHealth } from "./db/write-health.ts";
 import type { Deps } from "./deps.ts";
@@ -61,12 +61,16 @@ export async function createSendLimiter(
 }
 
 export async function buildDeps(config: Config, options: { clock?: Clock } = {}): Promise<Deps> {
-  const database = openDatabase(config.databasePath);
+  const database = await openConfiguredDatabase(config);
   const clock = options.clock ?? systemClock;
   const logger = createLogger(config);
   const metrics = createMetrics();
-  timeStatements(database.sqlite, metrics);
-  registerWalSize(metrics, config.databasePath);
+  // Statement timing and the WAL's size read SQLite's own connection and file; PostgreSQL
+  // has its own statistics (pg_stat_statements) and no file of ours to measure.
+  if (database.dialect === "sqlite") {
+    timeStatements(database.sqlite, metrics);
+    registerWalSize(metrics, config.databasePath);
+  }
   // Tags this process on the Redis bus (to ignore its own echo) and in presence entries.
   const instanceId = crypto.randomUUID();
   // Each waits a bounded time for Redis: together, so a Redis that is down delays start-up once.
@@ -85,7 +89,7 @@ export async function buildDeps(config: Config, options: { clock?: Clock } = {})
     clock,
     logger,
     metrics,
-    writeHealth: createWriteHealth(database.sqlite, clock, metrics),
+    writeHealth: createWriteHealth(database.dialect === "sqlite" ? database.sqlite : null, clock, metrics),
     sendLimiter: await createSendLimiter(config, clock, logger),
     mailer: config.mail ? createMailer(config.mail.smtpUrl, config.mail.from) : null,
     files: createFileStorage(config),
@@ -125,7 +129,7 @@ export async function startServer(config: Config, options: { clock?: Clock } = {
         await deps.bus.close();
         await deps.sendLimiter.close();
         deps.mailer?.close();
-        deps.database.close();
+        await deps.database.close();
       })();
       return stopping;
     },

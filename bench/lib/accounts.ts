@@ -7,7 +7,7 @@
 import { startSession } from "../../src/auth/sessions.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
 import { systemClock } from "../../src/clock.ts";
-import { type DbHandle, openDatabase } from "../../src/db/client.ts";
+import { openDatabase, type SqliteHandle } from "../../src/db/client.ts";
 import type { UserRow } from "../../src/db/schema.ts";
 import { JWT_SECRET } from "./processes.ts";
 
@@ -20,12 +20,12 @@ const sharedHash = () => {
 };
 
 /** Opens (and migrates) a database file with Parley's own code. */
-export function openBenchDatabase(path: string): DbHandle {
+export function openBenchDatabase(path: string): SqliteHandle {
   return openDatabase(path);
 }
 
 /** Inserts `count` users in one transaction; returns their ids in order. */
-export async function insertUsers(handle: DbHandle, count: number, prefix: string): Promise<number[]> {
+export async function insertUsers(handle: SqliteHandle, count: number, prefix: string): Promise<number[]> {
   const hash = await sharedHash();
   const now = Date.now();
   const insert = handle.sqlite.prepare<{ id: number }, [string, string, string, string, string, number]>(
@@ -43,7 +43,7 @@ export async function insertUsers(handle: DbHandle, count: number, prefix: strin
 }
 
 /** One session and bearer token per user, through src/auth/sessions.ts. */
-export async function openSessions(handle: DbHandle, userIds: number[]): Promise<BenchUser[]> {
+export async function openSessions(handle: SqliteHandle, userIds: number[]): Promise<BenchUser[]> {
   const signer = createTokenSigner(JWT_SECRET);
   const deps = { db: handle.db, clock: systemClock };
   const tokens: Promise<string>[] = [];
@@ -64,12 +64,12 @@ export async function openSessions(handle: DbHandle, userIds: number[]): Promise
   return userIds.map((id, i) => ({ id, token: signed[i] as string }));
 }
 
-export async function createUsers(handle: DbHandle, count: number, prefix: string): Promise<BenchUser[]> {
+export async function createUsers(handle: SqliteHandle, count: number, prefix: string): Promise<BenchUser[]> {
   return openSessions(handle, await insertUsers(handle, count, prefix));
 }
 
 /** A room with these members (the first is its creator); returns its conversation id. */
-export function createRoom(handle: DbHandle, name: string, memberIds: number[]): number {
+export function createRoom(handle: SqliteHandle, name: string, memberIds: number[]): number {
   const now = Date.now();
   let id = 0;
   handle.sqlite.transaction(() => {

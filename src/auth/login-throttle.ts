@@ -9,6 +9,7 @@
 import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
+import { jsonText } from "../db/dialect.ts";
 import { tablesOf } from "../db/tables.ts";
 
 const WINDOW_MS = 15 * 60 * 1000;
@@ -39,7 +40,7 @@ export function createLoginThrottle(db: Db, clock: Clock) {
   const limitingFailureForUsername = db
     .select({ at: activityLog.at })
     .from(activityLog)
-    .where(and(recentFailures, sql`lower(json_extract(${activityLog.detail}, '$.username')) = lower(${p("username")})`))
+    .where(and(recentFailures, sql`lower(${jsonText(db, activityLog.detail, "username")}) = lower(${p("username")})`))
     .orderBy(desc(activityLog.at))
     .limit(1)
     .offset(PER_USERNAME_AND_IP - 1)

@@ -3,6 +3,7 @@
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { endAllSessions } from "../auth/sessions.ts";
 import { logActivity } from "../db/activity.ts";
+import { jsonInteger } from "../db/dialect.ts";
 import type { UserRow } from "../db/schema.ts";
 import { tablesOf } from "../db/tables.ts";
 import { activityTargetId, toActivityEntry, toAdminUser } from "../db/wire.ts";
@@ -131,8 +132,8 @@ export async function listActivity(deps: Pick<Deps, "db">, input: ActivityInput)
   const about = (personId: number) =>
     or(
       eq(activityLog.userId, personId),
-      sql`json_extract(${activityLog.detail}, '$.targetUserId') = ${personId}`,
-      sql`json_extract(${activityLog.detail}, '$.authorId') = ${personId}`,
+      eq(jsonInteger(deps.db, activityLog.detail, "targetUserId"), personId),
+      eq(jsonInteger(deps.db, activityLog.detail, "authorId"), personId),
     );
   const { rows, nextCursor } = await keysetPage(
     input.limit,

@@ -128,10 +128,19 @@ export async function conversationViews(
   // Correlated, so SQLite counts each conversation's unread through the
   // (conversation_id, id) index inside the same statement.
   // System lines (a rename, a join) are never unread.
-  const unread = sql<number>`(select count(*) from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.id} > ${me.lastReadMessageId} and ${messages.senderId} <> ${userId} and ${messages.kind} = 'user')`;
-  const memberCount = sql<number>`case when ${conversations.kind} = 'room' then (select count(*) from ${members} where ${members.conversationId} = ${conversations.id}) else 0 end`;
+  const unread =
+    sql<number>`(select count(*) from ${messages} where ${messages.conversationId} = ${conversations.id} and ${messages.id} > ${me.lastReadMessageId} and ${messages.senderId} <> ${userId} and ${messages.kind} = 'user')`.mapWith(
+      Number,
+    );
+  const memberCount =
+    sql<number>`case when ${conversations.kind} = 'room' then (select count(*) from ${members} where ${members.conversationId} = ${conversations.id}) else 0 end`.mapWith(
+      Number,
+    );
   // Unread mentions of the caller, through the (user_id, conversation_id, message_id) index.
-  const unreadMentions = sql<number>`(select count(*) from ${mentions} where ${mentions.userId} = ${userId} and ${mentions.conversationId} = ${conversations.id} and ${mentions.messageId} > ${me.lastReadMessageId})`;
+  const unreadMentions =
+    sql<number>`(select count(*) from ${mentions} where ${mentions.userId} = ${userId} and ${mentions.conversationId} = ${conversations.id} and ${mentions.messageId} > ${me.lastReadMessageId})`.mapWith(
+      Number,
+    );
   const filters: SQL[] = [];
   if (onlyIds) filters.push(inArray(conversations.id, [...onlyIds]));
   const rows = await deps.db

@@ -1,7 +1,7 @@
 // Sending and reading messages. A message is committed before it is announced: the
 // notifier is told only after the transaction, so a frame lost on the bus is found again
 // by `resume`, and no client ever sees a message that the database does not have.
-import { and, desc, eq, lt, lte, max, ne, sql } from "drizzle-orm";
+import { and, count, desc, eq, lt, lte, max, ne, sql } from "drizzle-orm";
 import { logActivity } from "../db/activity.ts";
 import { type Db, perDatabase } from "../db/client.ts";
 import type { MessageRow } from "../db/schema.ts";
@@ -327,7 +327,7 @@ export async function markRead(deps: Deps, userId: number, conversationId: numbe
     }
     const mark = moved ? target : lastReadMessageId;
     const [unread] = await tx
-      .select({ n: sql<number>`count(*)` })
+      .select({ n: count() })
       .from(messages)
       .where(
         and(

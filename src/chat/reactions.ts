@@ -72,7 +72,12 @@ class Unchanged extends Error {}
 async function reactionState(db: Db, message: MessageRow, userId: number, input: ReactInput) {
   const { reactions } = tablesOf(db);
   const [mine] = await db
-    .select({ n: count(), has: sql<number>`coalesce(sum(${reactions.emoji} = ${input.emoji}), 0)` })
+    .select({
+      n: count(),
+      has: sql<number>`coalesce(sum(case when ${reactions.emoji} = ${input.emoji} then 1 else 0 end), 0)`.mapWith(
+        Number,
+      ),
+    })
     .from(reactions)
     .where(and(eq(reactions.messageId, message.id), eq(reactions.userId, userId)))
     .limit(1);
@@ -86,7 +91,9 @@ async function reactionState(db: Db, message: MessageRow, userId: number, input:
   const [onMessage] = await db
     .select({
       distinct: countDistinct(reactions.emoji),
-      has: sql<number>`coalesce(sum(${reactions.emoji} = ${input.emoji}), 0)`,
+      has: sql<number>`coalesce(sum(case when ${reactions.emoji} = ${input.emoji} then 1 else 0 end), 0)`.mapWith(
+        Number,
+      ),
     })
     .from(reactions)
     .where(eq(reactions.messageId, message.id))

@@ -1,6 +1,6 @@
 // Rooms: named conversations. Public rooms are listed and anyone may join; private rooms
 // are not listed and are joined by invitation (room-roles.ts, with the other rules).
-import { and, asc, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, or, type SQL, sql } from "drizzle-orm";
 import { isUniqueViolation } from "../db/errors.ts";
 import { onlyRow } from "../db/rows.ts";
 import type { MessageRow } from "../db/schema.ts";
@@ -137,11 +137,11 @@ export async function listRooms(
 ): Promise<Page<RoomSummary>> {
   const { conversations, members, messages } = tablesOf(deps.db);
   const last = alias(messages, "last");
-  const joined = sql<number>`exists (select 1 from ${members} where ${members.conversationId} = ${conversations.id} and ${members.userId} = ${userId})`;
+  const joined = sql<boolean>`exists (select 1 from ${members} where ${members.conversationId} = ${conversations.id} and ${members.userId} = ${userId})`;
   const filters: (SQL | undefined)[] = [
     eq(conversations.kind, "room"),
     isNull(conversations.archivedAt),
-    sql`(${conversations.isPrivate} = 0 or ${joined})`,
+    or(eq(conversations.isPrivate, false), joined),
   ];
   if (input.search) filters.push(prefixRange(conversations.nameKey, roomNameKey(input.search)));
   if (input.cursor !== undefined) {
@@ -157,8 +157,11 @@ export async function listRooms(
         .select({
           id: conversations.id,
           name: conversations.name,
-          memberCount: sql<number>`(select count(*) from ${members} where ${members.conversationId} = ${conversations.id})`,
-          lastActivityAt: sql<number>`coalesce(${last.createdAt}, ${conversations.createdAt})`,
+          memberCount:
+            sql<number>`(select count(*) from ${members} where ${members.conversationId} = ${conversations.id})`.mapWith(
+              Number,
+            ),
+          lastActivityAt: sql<number>`coalesce(${last.createdAt}, ${conversations.createdAt})`.mapWith(Number),
           joined,
           isPrivate: conversations.isPrivate,
         })

@@ -1,10 +1,12 @@
 // What `parley seed` puts in a development database: people, rooms and conversations,
 // through the real domain code. Running it again adds nothing: users and rooms are looked
 // up by name, and every message carries a clientId, so a second send returns the first.
+import { count } from "drizzle-orm";
 import { findUserByUsername, signup } from "../auth/accounts.ts";
 import { sendMessage } from "../chat/messages.ts";
 import { createRoom, joinRoom, listRooms } from "../chat/rooms.ts";
 import type { Config } from "../config.ts";
+import { tablesOf } from "../db/tables.ts";
 import { buildDeps } from "../server.ts";
 import { AppError } from "../shared/errors.ts";
 
@@ -84,18 +86,20 @@ export async function seedDatabase(config: Config): Promise<SeedReport> {
       for (const member of room.members) await joinRoom(deps, idOf(member), id);
     }
 
-    const before = deps.database.sqlite.query<{ n: number }, []>("select count(*) as n from messages").get()?.n ?? 0;
+    const { messages } = tablesOf(deps.db);
+    const countMessages = async () => (await deps.db.select({ n: count() }).from(messages))[0]?.n ?? 0;
+    const before = await countMessages();
     for (const [index, [sender, to, body]] of MESSAGES.entries()) {
       const target = "user" in to ? { userId: idOf(to.user) } : { conversationId: roomIds.get(to.room) ?? 0 };
       await sendMessage(deps, idOf(sender), { to: target, body, clientId: `seed-${index + 1}` });
     }
-    const after = deps.database.sqlite.query<{ n: number }, []>("select count(*) as n from messages").get()?.n ?? 0;
+    const after = await countMessages();
     counts.messages = after - before;
   } finally {
     await deps.presence.close();
     await deps.bus.close();
     await deps.sendLimiter.close();
-    deps.database.close();
+    await deps.database.close();
   }
   return counts;
 }

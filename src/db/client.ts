@@ -11,7 +11,18 @@ import { backfillRoomNameKeys } from "./room-name-keys.ts";
 import { asyncDrizzle, type Db } from "./sqlite-session.ts";
 
 export type { Db };
-export type DbHandle = { db: Db; sqlite: Database; close(): void };
+
+/** An open database of either kind: `db` for the domain, `ping` for health, `close` on the way out. */
+export type DbHandle = SqliteHandle | PostgresHandle;
+export type SqliteHandle = {
+  dialect: "sqlite";
+  db: Db;
+  /** The raw connection, for what only SQLite does: the write probe, statement timing, backups. */
+  sqlite: Database;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+export type PostgresHandle = { dialect: "postgres"; db: Db; ping(): Promise<void>; close(): Promise<void> };
 
 export const migrationsFolder = MIGRATIONS_DIR;
 
@@ -35,7 +46,7 @@ export function perDatabase<T>(build: (db: Db) => T): (db: Db) => T {
   };
 }
 
-export function openDatabase(path: string, options: { migrate?: boolean } = {}): DbHandle {
+export function openDatabase(path: string, options: { migrate?: boolean } = {}): SqliteHandle {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, { create: true, strict: true });
   // busy_timeout first: switching to WAL needs a lock another process may hold.
@@ -49,9 +60,13 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
     backfillRoomNameKeys(sqlite);
   }
   return {
+    dialect: "sqlite",
     db: asyncDrizzle(sqlite).db,
     sqlite,
-    close() {
+    async ping() {
+      sqlite.query("select 1").get();
+    },
+    async close() {
       try {
         sqlite.exec("PRAGMA optimize");
       } catch {}
@@ -68,7 +83,7 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
  * immutable; only when no WAL file lies beside it, so everything committed is in the
  * file itself and nothing is writing it.
  */
-export function openDatabaseReadOnly(path: string): DbHandle {
+export function openDatabaseReadOnly(path: string): SqliteHandle {
   if (!existsSync(path)) throw new Error(`no database at ${path}`);
   let sqlite = new Database(path, { readonly: true, strict: true });
   try {
@@ -81,7 +96,17 @@ export function openDatabaseReadOnly(path: string): DbHandle {
     sqlite = new Database(uri, constants.SQLITE_OPEN_READONLY | constants.SQLITE_OPEN_URI);
   }
   const opened = sqlite;
-  return { db: asyncDrizzle(opened).db, sqlite: opened, close: () => opened.close() };
+  return {
+    dialect: "sqlite",
+    db: asyncDrizzle(opened).db,
+    sqlite: opened,
+    async ping() {
+      opened.query("select 1").get();
+    },
+    async close() {
+      opened.close();
+    },
+  };
 }
 
 // Several instances starting on a fresh file at once can race in drizzle's migrator: it
@@ -97,4 +122,10 @@ function migrateWithRetry(db: ReturnType<typeof drizzle>) {
       Bun.sleepSync(50 * (attempt + 1));
     }
   }
+}
+
+/** The raw SQLite connection of a handle; for what exists on SQLite only (refused on PostgreSQL). */
+export function sqliteOf(handle: DbHandle): Database {
+  if (handle.dialect !== "sqlite") throw new Error("this runs on SQLite only, and the database is PostgreSQL");
+  return handle.sqlite;
 }

@@ -1,33 +1,53 @@
 // Opens a PostgreSQL database (drizzle over Bun's built-in SQL client, schema-pg.ts) and
 // applies drizzle/pg/'s migrations first, under an advisory lock so that many instances
 // starting at once migrate once. The only module that imports drizzle's bun-sql driver.
-// Not selectable yet: the domain is still synchronous on bun:sqlite (docs/ARCHITECTURE.md).
 import { SQL } from "bun";
 import { drizzle } from "drizzle-orm/bun-sql";
 import { migrate } from "drizzle-orm/bun-sql/migrator";
 import { PG_MIGRATIONS_DIR } from "../runtime-files.ts";
+import type { Db, PostgresHandle } from "./client.ts";
 import * as schema from "./schema-pg.ts";
 
 export type PgDb = ReturnType<typeof drizzle<typeof schema>>;
 export type PgHandle = { db: PgDb; close(): Promise<void> };
 
+/**
+ * The database for the domain, typed as SQLite's like every `Db`: the domain's queries are
+ * written in the part of drizzle both dialects share, and take schema-pg.ts's tables from
+ * `tablesOf` (tables.ts).
+ */
+export async function openPostgresDatabase(
+  url: string,
+  options: { migrate?: boolean; connections?: number } = {},
+): Promise<PostgresHandle> {
+  const { db, client } = await openPostgresClient(url, options);
+  return {
+    dialect: "postgres",
+    db: db as unknown as Db,
+    async ping() {
+      await client`select 1`;
+    },
+    close: () => client.close(),
+  };
+}
+
 // Any fixed number works, as long as nothing else on the database takes the same lock:
 // "parley" in ASCII.
 const MIGRATION_LOCK = 0x7061726c6579;
 
+/** drizzle's PostgreSQL database itself, for what is PostgreSQL's only (`db copy`, the adapter's tests). */
 export async function openPostgres(
   url: string,
   options: { migrate?: boolean; connections?: number } = {},
 ): Promise<PgHandle> {
+  const { db, client } = await openPostgresClient(url, options);
+  return { db, close: () => client.close() };
+}
+
+async function openPostgresClient(url: string, options: { migrate?: boolean; connections?: number }) {
   if (options.migrate ?? true) await migratePostgres(url);
   const client = new SQL({ url, max: options.connections ?? 10 });
-  const db = drizzle({ client, schema });
-  return {
-    db,
-    async close() {
-      await client.close();
-    },
-  };
+  return { client, db: drizzle({ client, schema }) };
 }
 
 /**

@@ -3,7 +3,11 @@
 // through it (on PostgreSQL `tx` is the one connection the transaction lives on). On
 // SQLite the connection's lock (sqlite-session.ts) holds every other transaction and every
 // statement outside one back from BEGIN to COMMIT, so nothing interleaves with the body.
+// On PostgreSQL they are drizzle's own transactions, on a connection of the pool.
+import { PgTransaction, type PgTransactionConfig } from "drizzle-orm/pg-core";
+import type { PgDb } from "./postgres.ts";
 import { connectionOf, type Db } from "./sqlite-session.ts";
+import { isPostgres } from "./tables.ts";
 
 /**
  * Runs `body` in a write transaction and commits when it resolves; rolls back and rethrows
@@ -12,12 +16,27 @@ import { connectionOf, type Db } from "./sqlite-session.ts";
  * reading to writing halfway through.
  */
 export function transaction<T>(db: Db, body: (tx: Db) => Promise<T>): Promise<T> {
+  // PostgreSQL's default, READ COMMITTED: the change stream's counter UPDATE waits for
+  // another writer's row lock instead of failing (docs/DECISIONS.md, "Isolation levels").
+  if (isPostgres(db)) return runPostgres(db, undefined, body);
   return run(db, "BEGIN IMMEDIATE", body);
 }
 
 /** Runs `body` on one snapshot: several reads that see the same committed state. */
 export function readTransaction<T>(db: Db, body: (tx: Db) => Promise<T>): Promise<T> {
+  // REPEATABLE READ: every statement of the body sees the snapshot of its first one; read
+  // only, so it never fails with a serialization error.
+  if (isPostgres(db)) return runPostgres(db, { isolationLevel: "repeatable read", accessMode: "read only" }, body);
   return run(db, "BEGIN DEFERRED", body);
+}
+
+function runPostgres<T>(db: Db, config: PgTransactionConfig | undefined, body: (tx: Db) => Promise<T>): Promise<T> {
+  const pg = db as unknown as PgDb;
+  const run = (tx: unknown) => body(tx as Db);
+  // Inside a body: a savepoint of the transaction (drizzle's nested transaction), undone
+  // alone on a throw; it keeps the outer transaction's isolation.
+  if (pg instanceof PgTransaction) return pg.transaction(run);
+  return pg.transaction(run, config);
 }
 
 let savepoints = 0;

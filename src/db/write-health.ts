@@ -26,13 +26,18 @@ const PROBE_EVERY_MS = 5_000;
 
 export type WriteHealth = ReturnType<typeof createWriteHealth>;
 
-export function createWriteHealth(sqlite: Database, clock: Clock, metrics: Metrics) {
+/**
+ * `sqlite` null: PostgreSQL, which has no probe here; a server that stops taking writes
+ * fails the statements themselves, and health's ping shows a server that is away.
+ */
+export function createWriteHealth(sqlite: Database | null, clock: Clock, metrics: Metrics) {
   let lastFailureAt = Number.NEGATIVE_INFINITY;
   let probe: { at: number; ok: boolean } | null = null;
 
   // A committed write (page 1 rewritten with the same user_version): it reaches the WAL,
   // so an unwritable or failing file shows, and costs one page.
   const probeWrite = () => {
+    if (sqlite === null) return true;
     try {
       const { user_version } = sqlite.query<{ user_version: number }, []>("pragma user_version").get() ?? {
         user_version: 0,

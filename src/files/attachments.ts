@@ -115,7 +115,7 @@ export async function detachFilesOf(db: Db, messageId: number): Promise<StoredKe
 export async function bytesUploadedBy(db: Db, userId: number): Promise<number> {
   const { attachments } = tablesOf(db);
   const [row] = await db
-    .select({ total: sql<number>`coalesce(sum(${attachments.size}), 0)` })
+    .select({ total: sql<number>`coalesce(sum(${attachments.size}), 0)`.mapWith(Number) })
     .from(attachments)
     .where(eq(attachments.uploaderId, userId))
     .limit(1);

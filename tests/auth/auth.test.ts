@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sqliteOf } from "../../src/db/client.ts";
 import { postJson, signUp } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -146,7 +147,7 @@ describe("login and sessions", () => {
   });
 
   test("signups, logins, failures and logouts are written to the activity log", () => {
-    const kinds = server.deps.database.sqlite
+    const kinds = sqliteOf(server.deps.database)
       .query<{ kind: string }, []>("select distinct kind from activity_log")
       .all()
       .map((r) => r.kind);

@@ -1,8 +1,10 @@
 // REQUIRE_EMAIL_VERIFICATION through a real SMTP server: a new account gets a mailed link
 // and cannot log in until it follows it; the link works once, for 24 hours, and only its
 // hash is stored; a login attempt mails a fresh one. Off by default, and it needs SMTP.
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ConfigError, loadConfig } from "../../src/config.ts";
+import { sqliteOf } from "../../src/db/client.ts";
 import { authResultSchema, signupPendingSchema } from "../../src/shared/api.ts";
 import { postJson, signUp } from "../helpers/client.ts";
 import { fakeClock, startTestServer, type TestServer } from "../helpers/server.ts";
@@ -52,7 +54,7 @@ describe("with REQUIRE_EMAIL_VERIFICATION", () => {
     expect(mail.subject).toBe("Confirm your email address for Parley");
     const token = tokenIn(mail);
     // Only a digest is stored.
-    const stored = server.deps.database.sqlite.query("select token_hash from email_verifications").all() as {
+    const stored = sqliteOf(server.deps.database).query("select token_hash from email_verifications").all() as {
       token_hash: string;
     }[];
     expect(stored.some((row) => row.token_hash === token)).toBe(false);

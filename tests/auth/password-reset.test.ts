@@ -1,7 +1,9 @@
 // Forgotten passwords through a real SMTP server: the mailed link works once and for 30
 // minutes, the answer is the same for unknown addresses, requests are throttled, and
 // without mail an admin makes the link.
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sqliteOf } from "../../src/db/client.ts";
 import { postJson, signUp, trpcClient } from "../helpers/client.ts";
 import { fakeClock, startTestServer, type TestServer } from "../helpers/server.ts";
 import { linkIn, startSmtp, type TestSmtp } from "../helpers/smtp.ts";
@@ -43,7 +45,7 @@ describe("with SMTP_URL", () => {
     expect(link.startsWith("https://chat.example.test/reset-password#")).toBe(true);
 
     // Only a digest is stored: the token itself is nowhere in the database.
-    const stored = server.deps.database.sqlite.query("select token_hash from password_resets").all() as {
+    const stored = sqliteOf(server.deps.database).query("select token_hash from password_resets").all() as {
       token_hash: string;
     }[];
     expect(stored.some((row) => row.token_hash.includes(tokenOf(link)))).toBe(false);
@@ -120,7 +122,7 @@ describe("without SMTP_URL", () => {
 
   test("an admin makes a link; only admins may; the link works once", async () => {
     const admin = await signUp(plain.url);
-    plain.deps.database.sqlite.query("update users set is_admin = 1 where id = ?").run(admin.user.id);
+    sqliteOf(plain.deps.database).query("update users set is_admin = 1 where id = ?").run(admin.user.id);
     const fay = await signUp(plain.url);
     const gus = await signUp(plain.url);
 
@@ -139,7 +141,7 @@ describe("without SMTP_URL", () => {
       (await postJson(`${plain.url}/api/auth/login`, { username: fay.user.username, password: "from the admin ok" }))
         .status,
     ).toBe(200);
-    const log = plain.deps.database.sqlite
+    const log = sqliteOf(plain.deps.database)
       .query(
         "select kind, user_id as userId, detail from activity_log where kind in ('admin_reset_link', 'password_reset') order by id",
       )

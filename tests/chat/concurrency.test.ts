@@ -1,9 +1,11 @@
 // Races between two processes on one SQLite file: both sides of a pair sending first,
 // and one clientId retried through both instances at once.
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { type Subprocess, spawn } from "bun";
+import { sqliteOf } from "../../src/db/client.ts";
 import { signUp, type TestUser, trpcClient } from "../helpers/client.ts";
 import { freePort } from "../helpers/redis.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
@@ -53,7 +55,9 @@ afterAll(async () => {
 const elsewhere = (user: TestUser) => trpcClient(otherUrl, user.token);
 
 const count = (sql: string, ...params: number[]) =>
-  here.deps.database.sqlite.query<{ n: number }, number[]>(sql).get(...params)?.n ?? -1;
+  sqliteOf(here.deps.database)
+    .query<{ n: number }, number[]>(sql)
+    .get(...params)?.n ?? -1;
 
 test("both sides sending first, through two processes, make one conversation per pair", async () => {
   const pairs = await Promise.all(

@@ -1,7 +1,9 @@
 // history.conversations costs the same number of SQL statements and one presence lookup,
 // whether the caller has three conversations or sixty (no N+1).
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { sendMessage } from "../../src/chat/messages.ts";
+import { sqliteOf } from "../../src/db/client.ts";
 import type { Presence } from "../../src/realtime/presence.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { recordQueries } from "../helpers/query-log.ts";
@@ -16,7 +18,7 @@ afterAll(() => server.close());
 let made = 0;
 /** Accounts straight in the database: these tests need many, not their passwords. */
 function makeUsers(count: number): number[] {
-  const insert = server.deps.database.sqlite.query<{ id: number }, [string, string]>(
+  const insert = sqliteOf(server.deps.database).query<{ id: number }, [string, string]>(
     "insert into users (username, email, first_name, last_name, password_hash, created_at) values (?, ?, 'Peer', 'Person', 'x', 0) returning id",
   );
   return Array.from({ length: count }, () => {

@@ -1,7 +1,9 @@
 // search.messages: full-text search over the caller's conversations (FTS5), through the
 // real procedure on a real server and database.
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { RANKED_MATCHES } from "../../src/chat/search-page.ts";
+import { sqliteOf } from "../../src/db/client.ts";
 import { HIGHLIGHT_END, HIGHLIGHT_START, highlightPieces, type SearchInput } from "../../src/shared/search.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { insertMessage } from "../helpers/conversations.ts";
@@ -34,7 +36,7 @@ const search = (who: TestUser, input: SearchInput | string) =>
   who.trpc.search.messages.query(typeof input === "string" ? { query: input } : input);
 const ids = async (who: TestUser, input: SearchInput | string) =>
   (await search(who, input)).hits.map((h) => h.messageId);
-const sql = () => server.deps.database.sqlite;
+const sql = () => sqliteOf(server.deps.database);
 
 describe("what is found", () => {
   test("all the words, in any form: stemming and accents folded", async () => {

@@ -1,7 +1,9 @@
 // The send rate limit as a user meets it: over HTTP, with a fake clock, and shared by two
 // instances through one Redis.
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
+import { sqliteOf } from "../../src/db/client.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import { fakeClock, startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
@@ -15,7 +17,7 @@ const rawSend = (url: string, user: TestUser, input: unknown) =>
   });
 
 const throttledRows = (server: TestServer, userId: number) =>
-  server.deps.database.sqlite
+  sqliteOf(server.deps.database)
     .query<{ n: number }, [number]>(
       "select count(*) as n from activity_log where kind = 'send_throttled' and user_id = ?",
     )

@@ -1,9 +1,11 @@
 // Prefix search is a range on lower(column), which the expression indexes serve.
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { listAccounts } from "../../src/chat/admin.ts";
 import { listUsers } from "../../src/chat/directory.ts";
 import { listRooms } from "../../src/chat/rooms.ts";
 import { lowerAscii } from "../../src/chat/search.ts";
+import { sqliteOf } from "../../src/db/client.ts";
 import { recordQueries } from "../helpers/query-log.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -18,7 +20,7 @@ async function plansOf(call: () => unknown): Promise<string[]> {
   const { queries } = await recordQueries(server.deps.db, call);
   expect(queries.length).toBeGreaterThan(0);
   return queries.flatMap(({ sql, params }) =>
-    server.deps.database.sqlite
+    sqliteOf(server.deps.database)
       .query<{ detail: string }, never[]>(`explain query plan ${sql}`)
       .all(...(params as never[]))
       .map((row) => row.detail),

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import { changesSince } from "../../src/chat/stream.ts";
-import { migrationsFolder, openDatabase } from "../../src/db/client.ts";
+import { migrationsFolder, openDatabase, sqliteOf } from "../../src/db/client.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { failureCode } from "../helpers/trpc.ts";
@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const seqsOf = (conversationId: number) =>
-  server.deps.database.sqlite
+  sqliteOf(server.deps.database)
     .query<{ id: number; seq: number }, [number]>("select id, seq from messages where conversation_id = ? order by id")
     .all(conversationId);
 

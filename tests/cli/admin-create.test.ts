@@ -1,8 +1,10 @@
 // `parley admin create` (`bun run admin:create`) as an operator runs it: a subprocess on a
 // temporary database, from flags and variables, from a pipe, and on a real terminal.
+
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { sqliteOf } from "../../src/db/client.ts";
 import { postJson, signUp } from "../helpers/client.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 
@@ -41,7 +43,7 @@ afterAll(async () => {
 });
 
 const row = (username: string) =>
-  server.deps.database.sqlite
+  sqliteOf(server.deps.database)
     .query<{ id: number; first_name: string; last_name: string; is_admin: number; email: string }, [string]>(
       "select id, first_name, last_name, is_admin, email from users where username = ?",
     )
@@ -57,7 +59,7 @@ test("creates an admin from flags and ADMIN_PASSWORD, named Admin <username> by 
   const login = await postJson(`${server.url}/api/auth/login`, { username: "root", password: "long enough" });
   expect(login.status).toBe(200);
   expect((await login.json()).user.isAdmin).toBe(true);
-  const activity = server.deps.database.sqlite
+  const activity = sqliteOf(server.deps.database)
     .query<{ n: number }, [number]>(
       "select count(*) as n from activity_log where kind = 'admin_created' and user_id = ?",
     )

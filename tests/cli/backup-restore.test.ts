@@ -1,7 +1,9 @@
 // `parley backup` and `parley restore` as an operator runs them, beside a live server.
+
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { sqliteOf } from "../../src/db/client.ts";
 import { postJson, signUp } from "../helpers/client.ts";
 import { createRoom } from "../helpers/conversations.ts";
 import { download, png, uploaded } from "../helpers/files.ts";
@@ -45,7 +47,7 @@ test("backup copies the live database; restore brings it back while the server r
   // The search index follows the restored messages (it is not copied: the triggers rebuild it).
   const found = await before.trpc.search.messages.query({ query: "pelican" });
   expect(found.hits.map((h) => h.messageId)).toEqual([kept.id]);
-  const check = server.deps.database.sqlite.query(
+  const check = sqliteOf(server.deps.database).query(
     "insert into messages_fts(messages_fts, rank) values ('integrity-check', 1)",
   );
   expect(() => check.run()).not.toThrow();

@@ -1,7 +1,9 @@
 // `parley seed` (`bun run seed`) as a developer runs it: a subprocess on a temporary database, twice.
+
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { sqliteOf } from "../../src/db/client.ts";
 import { postJson, trpcClient } from "../helpers/client.ts";
 import { startTestServer, tempDir } from "../helpers/server.ts";
 
@@ -31,7 +33,7 @@ test("seeds users, rooms and conversations once, however often it runs", async (
 
   const server = await startTestServer({}, { dir });
   try {
-    const counts = server.deps.database.sqlite
+    const counts = sqliteOf(server.deps.database)
       .query<{ users: number; rooms: number; direct: number; messages: number }, []>(
         `select (select count(*) from users) as users,
                 (select count(*) from conversations where kind = 'room') as rooms,

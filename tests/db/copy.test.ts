@@ -2,9 +2,11 @@
 // copied into PostgreSQL while the server runs; both sides verify equal, the copy is
 // usable (search, new ids), a second run writes nothing, a later run copies what is new,
 // and a target with another installation's data, or one already in use, is refused.
+
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { SQL } from "bun";
+import { sqliteOf } from "../../src/db/client.ts";
 import { CopyConflictError, copySqliteToPostgres, type TableCopy } from "../../src/db/copy.ts";
 import { openPostgres } from "../../src/db/postgres.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
@@ -72,7 +74,9 @@ test("a live installation is copied whole, verified, and usable on PostgreSQL", 
     "blocks",
     "activity_log",
   ]) {
-    const sqliteCount = server.deps.database.sqlite.query(`select count(*) as n from ${name}`).get() as { n: number };
+    const sqliteCount = sqliteOf(server.deps.database).query(`select count(*) as n from ${name}`).get() as {
+      n: number;
+    };
     expect({ name, copied: report[name]?.copied }).toEqual({ name, copied: sqliteCount.n });
     expect(sqliteCount.n).toBeGreaterThan(0);
     expect(report[name]?.rows).toBe(sqliteCount.n);
@@ -111,12 +115,12 @@ test("a second run writes nothing; a run after the source changed copies only th
 
   // The server keeps running: messages, a reaction taken back, a new read mark, a member
   // who left and came back, a block lifted and made again (the same keys, new times).
-  const sqlite = server.deps.database.sqlite;
+  const sqlite = sqliteOf(server.deps.database);
   const lastId = () => (sqlite.query("select max(id) as id from messages").get() as { id: number }).id;
   const before = lastId();
   const one = await ada.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "later one" });
   await bob.trpc.history.send.mutate({ to: { conversationId: roomId }, body: "later two" });
-  const [reacted] = server.deps.database.sqlite.query("select message_id as id from reactions").all() as {
+  const [reacted] = sqliteOf(server.deps.database).query("select message_id as id from reactions").all() as {
     id: number;
   }[];
   await bob.trpc.history.react.mutate({ id: reacted?.id ?? 0, emoji: "👍", on: false });
@@ -141,7 +145,7 @@ test("a second run writes nothing; a run after the source changed copies only th
 
 test("the copy reads one snapshot: a row written meanwhile is left for the next run", async () => {
   const target = await pg.createDatabase();
-  const activity = server.deps.database.sqlite.query("insert into activity_log (at, kind) values (?, 'meanwhile')");
+  const activity = sqliteOf(server.deps.database).query("insert into activity_log (at, kind) values (?, 'meanwhile')");
   // Written by the server's own connection once the copy has verified its first table and
   // before it verifies activity_log, its last: a copy that read outside one snapshot
   // would find a row in SQLite that it did not write into PostgreSQL.

@@ -3,12 +3,12 @@
 // On a database a real server wrote, reopened without the server's background indexer.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { type DbHandle, openDatabase } from "../../src/db/client.ts";
+import { openDatabase, type SqliteHandle } from "../../src/db/client.ts";
 import { indexSearchBacklog } from "../../src/db/search-backlog.ts";
 import { signUp } from "../helpers/client.ts";
 import { startTestServer, tempDir } from "../helpers/server.ts";
 
-let handle: DbHandle;
+let handle: SqliteHandle;
 const dir = tempDir("parley-search-backlog-");
 let roomId: number;
 let senderId: number;

@@ -3,7 +3,9 @@
 // stop), sends answer 503 with a retry hint instead of 500 "disk I/O error", health says
 // so, /metrics counts it, and everything recovers once writes work again. And a bug's
 // message never reaches the client: "Internal error" with the request id of its log line.
+
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, spyOn, test } from "bun:test";
+import { sqliteOf } from "../../src/db/client.ts";
 import { postJson, signUp } from "../helpers/client.ts";
 import { fakeClock, startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -34,7 +36,7 @@ describe("storage failure", () => {
     expect((await send("before")).status).toBe(200);
     expect((await health()).body.db).toBe("ok");
 
-    const sqlite = server.deps.database.sqlite;
+    const sqlite = sqliteOf(server.deps.database);
     const { page_count } = sqlite.query<{ page_count: number }, []>("pragma page_count").get() ?? { page_count: 0 };
     sqlite.exec(`pragma max_page_count = ${page_count}`);
     let refused: Response | null = null;
@@ -68,7 +70,7 @@ describe("a bug's details", () => {
     const [ada, bob] = [await signUp(server.url), await signUp(server.url)];
     const logged = spyOn(server.deps.logger, "error");
     // A bug: the table the send writes to is gone.
-    server.deps.database.sqlite.exec("alter table messages rename to messages_elsewhere");
+    sqliteOf(server.deps.database).exec("alter table messages rename to messages_elsewhere");
     try {
       const response = await postJson(
         `${server.url}/trpc/history.send`,
@@ -86,7 +88,7 @@ describe("a bug's details", () => {
       expect(line).toBeDefined();
       expect(String(((line?.[0] ?? {}) as { err?: Error }).err?.message)).toContain("messages");
     } finally {
-      server.deps.database.sqlite.exec("alter table messages_elsewhere rename to messages");
+      sqliteOf(server.deps.database).exec("alter table messages_elsewhere rename to messages");
       logged.mockRestore();
     }
   });

@@ -2,8 +2,10 @@
 // (with a reason; the person's open app goes back to the login page at once and they
 // cannot log in) and reactivating (they can again). The activity log says what happened in
 // sentences with names, and filters by kind and by person.
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Locator, Page } from "playwright-core";
+import { sqliteOf } from "../../src/db/client.ts";
 import { launchBrowser, newPerson, type Person, signUpInBrowser } from "../helpers/browser.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -22,7 +24,7 @@ beforeAll(async () => {
     signUpInBrowser(mary.page, { firstName: "Mary", lastName: "Shelley", username: "mary" }),
     signUpInBrowser(admin.page, { firstName: "Ada", lastName: "Admin", username: "admin" }),
   ]);
-  server.deps.database.sqlite.run("update users set is_admin = 1 where username = 'admin'");
+  sqliteOf(server.deps.database).run("update users set is_admin = 1 where username = 'admin'");
   await admin.page.reload();
   await admin.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
 }, 60_000);
@@ -34,7 +36,7 @@ afterAll(async () => {
 
 const log = (page: Page) => page.getByRole("region", { name: "Activity table" });
 const isAdmin = (username: string) =>
-  server.deps.database.sqlite
+  sqliteOf(server.deps.database)
     .query<{ is_admin: number }, [string]>("select is_admin from users where username = ?")
     .get(username)?.is_admin === 1;
 

@@ -1,10 +1,12 @@
 // Audits a person would otherwise run by hand: Lighthouse's accessibility and best-practice
 // scores on the login page and on an open conversation, Chromium's own verdict on whether
 // the app can be installed, and axe on every main screen in the dark theme too.
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createServer } from "node:net";
 import lighthouse from "lighthouse";
 import { type BrowserContext, chromium } from "playwright-core";
+import { sqliteOf } from "../../src/db/client.ts";
 import { seriousViolations } from "../helpers/axe.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, newPerson, UI_TIMEOUT_MS } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
@@ -25,7 +27,7 @@ beforeAll(async () => {
   server = await startTestServer();
   kim = await signUp(server.url, { username: "kim", firstName: "Kim", lastName: "Park" });
   lee = await signUp(server.url, { username: "lee", firstName: "Lee", lastName: "Chan" });
-  server.deps.database.sqlite.run("update users set is_admin = 1 where username = 'kim'");
+  sqliteOf(server.deps.database).run("update users set is_admin = 1 where username = 'kim'");
   const first = await lee.trpc.history.send.mutate({ to: { userId: kim.user.id }, body: "Hi Kim", clientId: "c-1" });
   directId = first.conversationId;
   await kim.trpc.history.send.mutate({ to: { userId: lee.user.id }, body: "Hello **Lee**", clientId: "c-2" });

@@ -1,9 +1,11 @@
 // The outbox, as a person sees it: what they wrote is sent when the network or the
 // server is back, in the order written, stored once, kept across a reload, and quick
 // typing under the default send limit never turns a message red.
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import type { Browser, Page, Route } from "playwright-core";
+import { sqliteOf } from "../../src/db/client.ts";
 import {
   launchBrowser,
   newPerson,
@@ -43,7 +45,7 @@ async function personTalkingToBob(username: string): Promise<Person> {
 
 /** What the database holds from `username` to Bob, in stored order. */
 function storedFrom(username: string): string[] {
-  return server.deps.database.sqlite
+  return sqliteOf(server.deps.database)
     .query<{ body: string }, [string]>(
       "select m.body from messages m join users u on u.id = m.sender_id where u.username = ? and m.body not like 'drain %' order by m.id",
     )

@@ -1,8 +1,10 @@
 // Forgotten passwords in Chromium: the mail path through a real SMTP server (ask, read the
 // mail, follow its link, set a password, log in with it), and without mail the login page
 // says to ask an admin, who makes the link on the admin page.
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
+import { sqliteOf } from "../../src/db/client.ts";
 import { launchBrowser, newPerson } from "../helpers/browser.ts";
 import { signUp } from "../helpers/client.ts";
 import { freePort } from "../helpers/redis.ts";
@@ -80,7 +82,7 @@ test("without mail: the login page says to ask an admin, who makes the link", as
   await visitor.getByText("Ask an administrator to create a reset link for you").waitFor();
 
   const admin = await signUp(withoutMail.url, { username: "root", password: "admin password here" });
-  withoutMail.deps.database.sqlite.query("update users set is_admin = 1 where id = ?").run(admin.user.id);
+  sqliteOf(withoutMail.deps.database).query("update users set is_admin = 1 where id = ?").run(admin.user.id);
   await signUp(withoutMail.url, { username: "bob", firstName: "Bob", lastName: "Builder" });
   const { page } = await newPerson(browser, withoutMail.url);
   await logIn(page, "root", "admin password here");

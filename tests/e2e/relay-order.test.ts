@@ -3,10 +3,12 @@
 // in the numbers, fetches n + 1, and shows each message once, in order. The Redis path of
 // the reader's instance is delayed in the test (a relay that holds Redis's answers), not
 // in the product.
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import type { Socket } from "bun";
 import type { Browser } from "playwright-core";
+import { sqliteOf } from "../../src/db/client.ts";
 import { launchBrowser, newPerson, signUpInBrowser } from "../helpers/browser.ts";
 import { signUp, trpcClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/conversations.ts";
@@ -113,7 +115,7 @@ test("n + 1 relayed late after n + 2 delivered locally is fetched, shown once, i
   // which must take n + 1 and n + 2.
   await eventually(
     () =>
-      x.deps.database.sqlite
+      sqliteOf(x.deps.database)
         .query<{ upTo: number }, [number, number]>(
           "select last_read_message_id as upTo from members where user_id = ? and conversation_id = ?",
         )

@@ -1,7 +1,9 @@
 // Settings in the browser: changing the password (by keyboard) logs out the person's other
 // browser at once, and the devices list logs out one device.
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
+import { sqliteOf } from "../../src/db/client.ts";
 import { launchBrowser, newPerson, type Person, signUpInBrowser } from "../helpers/browser.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -60,7 +62,7 @@ test("changing the password logs out the other browser; this one stays", async (
   await page.getByRole("heading", { name: "Settings", level: 1 }).waitFor();
   await devices.first().waitFor();
   expect(await devices.count()).toBe(1);
-  const log = server.deps.database.sqlite
+  const log = sqliteOf(server.deps.database)
     .query("select count(*) as n from activity_log where kind = 'password_changed'")
     .get() as { n: number };
   expect(log.n).toBe(1);

@@ -1,10 +1,12 @@
-// Starts a real Parley server on 127.0.0.1 with a fresh SQLite file in a temp folder.
+// Starts a real Parley server on 127.0.0.1 with a fresh SQLite file in a temp folder, or a
+// fresh PostgreSQL database of the run's cluster (`database: "postgres"`, databases.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "../../src/clock.ts";
 import { loadConfig } from "../../src/config.ts";
 import { type RunningServer, startServer } from "../../src/server.ts";
+import { currentTestDatabase, databaseEnv, type TestDatabase } from "./databases.ts";
 
 export type TestServer = RunningServer & {
   dir: string;
@@ -18,9 +20,10 @@ export function tempDir(prefix = "parley-test-") {
 
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { clock?: Clock; dir?: string } = {},
+  options: { clock?: Clock; dir?: string; database?: TestDatabase } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? tempDir();
+  const database = await databaseEnv(options.database ?? currentTestDatabase());
   const config = loadConfig({
     NODE_ENV: "test",
     HOST: "127.0.0.1",
@@ -30,6 +33,7 @@ export async function startTestServer(
     SEND_RATE: "0",
     // Test files sign many people up from 127.0.0.1; the throttle's own tests set it.
     SIGNUP_LIMIT: "0",
+    ...database,
     ...env,
   });
   const running = await startServer(config, options);
@@ -46,16 +50,17 @@ export async function startTestServer(
 export type TwoInstances = { a: TestServer; b: TestServer; dir: string; close(): Promise<void> };
 
 /**
- * Two instances sharing one SQLite file in a temp folder, as behind nginx. Started one
- * after the other: the first one migrates the shared file.
+ * Two instances sharing one database (a SQLite file in a temp folder, or one PostgreSQL
+ * database), as behind nginx. Started one after the other: the first one migrates it.
  */
 export async function startTwoInstances(
   env: Record<string, string> = {},
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; database?: TestDatabase } = {},
 ): Promise<TwoInstances> {
   const dir = tempDir();
-  const a = await startTestServer(env, { ...options, dir });
-  const b = await startTestServer(env, { ...options, dir }).catch(async (error) => {
+  const shared = { ...(await databaseEnv(options.database ?? currentTestDatabase())), ...env };
+  const a = await startTestServer(shared, { clock: options.clock, dir });
+  const b = await startTestServer(shared, { clock: options.clock, dir }).catch(async (error) => {
     await a.close();
     rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -1,11 +1,13 @@
 // What an operator reads in the logs: health checks only at debug, and the request id
 // of the x-request-id header on the access line and on every error line it caused.
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
+import { sqliteOf } from "../../src/db/client.ts";
 import type { Deps } from "../../src/deps.ts";
 import { buildDeps } from "../../src/server.ts";
 import { signUp } from "../helpers/client.ts";
@@ -78,7 +80,7 @@ test("a request id that is not a plain token is replaced, so a header cannot wri
 test("every error line carries the id of the request that caused it", async () => {
   const ada = await signUp(url, { username: "ada_logs" });
   // The storage fails under the running app: every route that reads it now errs.
-  deps.database.sqlite.close(false);
+  sqliteOf(deps.database).close(false);
 
   const trpc = await fetch(`${url}/trpc/users.me`, {
     headers: { authorization: `Bearer ${ada.token}`, "x-request-id": "trpc-fail-1" },

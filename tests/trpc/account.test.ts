@@ -1,6 +1,8 @@
 // The person's own account: changing the password ends every other session (the current
 // one stays), the list of signed-in devices, and ending one or all others.
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sqliteOf } from "../../src/db/client.ts";
 import { authResultSchema, sessionViewSchema } from "../../src/shared/api.ts";
 import { postJson, signUp, type TestUser, trpcClient } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -48,7 +50,7 @@ describe("account.changePassword", () => {
     expect(await loginAgain(ada)).toBeNull();
     expect(await loginAgain(ada, "a new long secret")).not.toBeNull();
 
-    const log = server.deps.database.sqlite
+    const log = sqliteOf(server.deps.database)
       .query("select kind, detail from activity_log where user_id = ? and kind like 'password%' order by id")
       .all(ada.user.id);
     expect(log).toEqual([

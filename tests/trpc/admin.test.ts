@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { setAdminFlag } from "../../src/auth/accounts.ts";
+import { sqliteOf } from "../../src/db/client.ts";
 import { activityEntrySchema } from "../../src/shared/api.ts";
 import { appRouter } from "../../src/trpc/router.ts";
 import { postJson, signUp, type TestUser, trpcClient } from "../helpers/client.ts";
@@ -25,7 +26,7 @@ afterEach(() => {
 });
 
 const activityCount = () =>
-  server.deps.database.sqlite.query<{ n: number }, []>("select count(*) as n from activity_log").get()?.n ?? 0;
+  sqliteOf(server.deps.database).query<{ n: number }, []>("select count(*) as n from activity_log").get()?.n ?? 0;
 
 const meStatus = async (token: string) =>
   (await fetch(`${server.url}/trpc/users.me`, { headers: { authorization: `Bearer ${token}` } })).status;
@@ -68,7 +69,7 @@ describe("a non-admin is refused every admin procedure", () => {
 describe("admin.listUsers", () => {
   test("lists every account with isActive, searching a prefix of username or email", async () => {
     const quiet = await signUp(server.url, { username: "zz_quiet", email: "hush@elsewhere.test" });
-    server.deps.database.sqlite.query("update users set is_active = 0 where id = ?").run(quiet.user.id);
+    sqliteOf(server.deps.database).query("update users set is_active = 0 where id = ?").run(quiet.user.id);
     const byEmail = await admin.trpc.admin.listUsers.query({ search: "HUSH@" });
     expect(byEmail.items).toHaveLength(1);
     expect(byEmail.items[0]).toMatchObject({
@@ -163,7 +164,7 @@ describe("admin.setAdmin", () => {
 describe("the last admin", () => {
   test("cannot be removed: the only admin may not take their own rights, nor switch themselves off", async () => {
     const admins = () =>
-      server.deps.database.sqlite
+      sqliteOf(server.deps.database)
         .query<{ id: number }, []>("select id from users where is_admin = 1 and is_active = 1")
         .all()
         .map((row) => row.id);
@@ -240,7 +241,9 @@ describe("admin.activity", () => {
       if (page.nextCursor === null) break;
       before = page.nextCursor;
     }
-    const total = server.deps.database.sqlite.query<{ n: number }, []>("select count(*) as n from activity_log").get();
+    const total = sqliteOf(server.deps.database)
+      .query<{ n: number }, []>("select count(*) as n from activity_log")
+      .get();
     expect(ids).toHaveLength(total?.n ?? -1);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
   });

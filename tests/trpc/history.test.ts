@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { sqliteOf } from "../../src/db/client.ts";
 import type { Conversation, Message } from "../../src/shared/api.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -17,7 +18,8 @@ afterEach(() => {
 });
 
 const storedBody = (id: number) =>
-  server.deps.database.sqlite.query<{ body: string }, [number]>("select body from messages where id = ?").get(id)?.body;
+  sqliteOf(server.deps.database).query<{ body: string }, [number]>("select body from messages where id = ?").get(id)
+    ?.body;
 
 async function pair(): Promise<[TestUser, TestUser]> {
   return [await signUp(server.url), await signUp(server.url)];
@@ -95,7 +97,7 @@ describe("direct messages", () => {
     );
     expect(await failureCode(ada.trpc.history.send.mutate({ to: { userId: 999_999 }, body: "x" }))).toBe("NOT_FOUND");
     const existing = await ada.trpc.history.send.mutate({ to: { userId: gone.user.id }, body: "before" });
-    server.deps.database.sqlite.query("update users set is_active = 0 where id = ?").run(gone.user.id);
+    sqliteOf(server.deps.database).query("update users set is_active = 0 where id = ?").run(gone.user.id);
     expect(await failureCode(ada.trpc.history.send.mutate({ to: { userId: gone.user.id }, body: "x" }))).toBe(
       "NOT_FOUND",
     );
@@ -198,7 +200,7 @@ describe("idempotent sends", () => {
     server.deps.sendLimiter = {
       ...limiter,
       async take() {
-        server.deps.database.sqlite.query("update messages set client_id = 'raced' where id = ?").run(earlier.id);
+        sqliteOf(server.deps.database).query("update messages set client_id = 'raced' where id = ?").run(earlier.id);
         return 0;
       },
       async refund(userId) {

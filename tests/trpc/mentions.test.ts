@@ -1,7 +1,9 @@
 // Mentions end to end: `<@id>` of members is recorded (others stay text), `<@room>` names
 // every member but the sender, an edit re-reads them, and the conversation list counts
 // the viewer's unread mentions.
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { sqliteOf } from "../../src/db/client.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { createRoom } from "../helpers/conversations.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -52,7 +54,7 @@ test("<@room> in a direct conversation mentions nobody; in a room of more than 5
   expect(direct.mentions).toEqual([]);
   const roomId = await room(ada, bob);
   // Fifty more members, straight in the database.
-  const sqlite = server.deps.database.sqlite;
+  const sqlite = sqliteOf(server.deps.database);
   for (let i = 0; i < 50; i++) {
     const user = sqlite
       .query<{ id: number }, [string, string]>(

@@ -2,7 +2,9 @@
 // server: each change is a change of the conversation's stream (a new number, the same
 // `message` frame live, the current state in `history.changes`), and the body of a
 // deleted message is gone from the database, not hidden.
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sqliteOf } from "../../src/db/client.ts";
 import { aroundPageSchema, changesPageSchema, type Message, messageSchema } from "../../src/shared/api.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { createRoom } from "../helpers/conversations.ts";
@@ -16,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const sqlite = () => server.deps.database.sqlite;
+const sqlite = () => sqliteOf(server.deps.database);
 const storedRow = (id: number) =>
   sqlite()
     .query<{ body: string; seq: number; edited_at: number | null; deleted_at: number | null }, [number]>(

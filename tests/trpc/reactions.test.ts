@@ -1,6 +1,8 @@
 // Reactions end to end through a real server: set (not toggled), on the change stream like
 // an edit, validated as one emoji, bounded per message and per person.
+
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sqliteOf } from "../../src/db/client.ts";
 import {
   changesPageSchema,
   MAX_REACTIONS_PER_MESSAGE,
@@ -21,7 +23,7 @@ afterAll(() => server.close());
 
 const trio = () => Promise.all([signUp(server.url), signUp(server.url), signUp(server.url)]);
 const storedReactions = (messageId: number) =>
-  server.deps.database.sqlite
+  sqliteOf(server.deps.database)
     .query<{ n: number }, [number]>("select count(*) as n from reactions where message_id = ?")
     .get(messageId)?.n;
 

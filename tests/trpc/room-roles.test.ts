@@ -1,8 +1,10 @@
 // Running a room, per procedure and per role: the owner, a moderator, a member and an
 // outsider each try every action. An outsider gets NOT_FOUND (as for a room that does not
 // exist), a member without the right FORBIDDEN; each change is a system line in the room.
+
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { mayDeleteOthersMessages as mayModerate } from "../../src/chat/moderation.ts";
+import { sqliteOf } from "../../src/db/client.ts";
 import type { Message, RoomEvent } from "../../src/shared/api.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -305,7 +307,7 @@ describe("the change stream", () => {
       if (n.kind !== "message") return;
       // At the moment of publishing, the line is already readable: it was committed first.
       const line = n.args[0] as Message;
-      expect(server.deps.database.sqlite.query("select seq from messages where id = ?").get(line.id)).toEqual({
+      expect(sqliteOf(server.deps.database).query("select seq from messages where id = ?").get(line.id)).toEqual({
         seq: line.seq,
       });
     });

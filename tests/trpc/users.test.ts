@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sqliteOf } from "../../src/db/client.ts";
 import type { Presence } from "../../src/realtime/presence.ts";
 import type { UserSummary } from "../../src/shared/api.ts";
 import { signUp, type TestUser, trpcClient } from "../helpers/client.ts";
@@ -23,7 +24,7 @@ beforeAll(async () => {
   ];
   for (const fields of directory) people[fields.username] = await signUp(server.url, fields);
   const retired = people.retired?.user.id ?? 0;
-  server.deps.database.sqlite.query("update users set is_active = 0 where id = ?").run(retired);
+  sqliteOf(server.deps.database).query("update users set is_active = 0 where id = ?").run(retired);
 });
 afterAll(() => server.close());
 
@@ -75,7 +76,7 @@ describe("users.list", () => {
     const grace = people.grace?.user.id ?? 0;
     const kath = people.kath?.user.id ?? 0;
     const seenAt = Date.UTC(2026, 2, 1, 12);
-    server.deps.database.sqlite.query("update users set last_seen_at = ? where id = ?").run(seenAt, kath);
+    sqliteOf(server.deps.database).query("update users set last_seen_at = ? where id = ?").run(seenAt, kath);
     const original = server.deps.presence;
     const asked: (readonly number[])[] = [];
     const stub: Presence = Object.assign(Object.create(original), {
@@ -108,7 +109,7 @@ describe("users.byIds", () => {
     const gone = await signUp(server.url, { username: "left_team", firstName: "Lee", lastName: "Left" });
     // Gone wrote to Kath before leaving; Sam never met them.
     await gone.trpc.history.send.mutate({ to: { userId: kath.user.id }, body: "handing over" });
-    server.deps.database.sqlite.query("update users set is_active = 0 where id = ?").run(gone.user.id);
+    sqliteOf(server.deps.database).query("update users set is_active = 0 where id = ?").run(gone.user.id);
 
     const ids = [ada.user.id, me.user.id, gone.user.id, 999_999];
     // By id: the searcher signed up first.

@@ -49,13 +49,13 @@ Missing values are asked for on a terminal; elsewhere they are an error.`,
     }
     const config = commandConfig(flags);
     // Loaded here, so that the other commands do not load accounts and the database.
-    const [{ findUserByUsername, signup }, { openDatabase }] = await Promise.all([
+    const [{ findUserByUsername, signup }, { databaseLabel, openConfiguredDatabase }] = await Promise.all([
       import("../../auth/accounts.ts"),
-      import("../../db/client.ts"),
+      import("../../db/open.ts"),
     ]);
     const inputs = new Inputs(flags);
     const username = (await inputs.text("username", "Username")).trim();
-    const database = openDatabase(config.databasePath);
+    const database = await openConfiguredDatabase(config);
     const deps = { db: database.db, clock: systemClock };
     try {
       const existing = await findUserByUsername(deps, username);
@@ -81,14 +81,14 @@ Missing values are asked for on a terminal; elsewhere they are an error.`,
       }
       const user = await signup(deps, parsed.data, null);
       await makeAdmin(deps, user.id, false);
-      console.log(`Created admin "${user.username}" (id ${user.id}) in ${config.databasePath}.`);
+      console.log(`Created admin "${user.username}" (id ${user.id}) in ${databaseLabel(config)}.`);
       return EXIT.ok;
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const details = Object.values(error.fields ?? {}).join("; ");
       throw new CommandError(`${error.message}${details ? `: ${details}` : ""}; nothing was created.`);
     } finally {
-      database.close();
+      await database.close();
     }
   },
 };
