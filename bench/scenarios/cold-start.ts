@@ -2,25 +2,38 @@
 // empty database (created and migrated during start-up) and on the history database;
 // then the same for the single-file executable of `bun run release` (what
 // deploy/03-deploy-binary ships): one bundled, minified file with bytecode, which skips
-// resolving and transpiling a few hundred modules at start.
+// resolving and transpiling a few hundred modules at start. Each start also gives the
+// server's resident memory once it has idled a second after the first 200: what a
+// server costs before anyone connects.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { buildExecutable } from "../../scripts/release.ts";
 import { ensureWebBundle } from "../../scripts/web-bundle.ts";
+import { rssBytes } from "../lib/proc.ts";
 import { type ServerProcess, startBaseline, startParley } from "../lib/processes.ts";
 import type { BenchContext, Row, ScenarioOutcome } from "../lib/report.ts";
 import { count, ratio, summarize } from "../lib/stats.ts";
 import { ensureHistoryDb } from "./history.ts";
 
-async function timeStarts(repeats: number, start: (i: number) => Promise<ServerProcess>): Promise<number[]> {
-  const times: number[] = [];
+/** How long a started server idles before its resident memory is read. */
+const IDLE_MS = 1000;
+
+/** Each start's time to the first 200, and its RSS in MB after idling. */
+type Starts = { times: number[]; idleRss: number[] };
+
+async function timeStarts(repeats: number, start: (i: number) => Promise<ServerProcess>): Promise<Starts> {
+  const starts: Starts = { times: [], idleRss: [] };
   for (let i = 0; i < repeats; i++) {
     const server = await start(i);
-    times.push(server.startMs);
+    starts.times.push(server.startMs);
+    await Bun.sleep(IDLE_MS);
+    starts.idleRss.push(rssBytes(server.pid) / 1024 / 1024);
     await server.stop();
   }
-  return times;
+  return starts;
 }
+
+const median = (values: number[]) => summarize(values).p50;
 
 export async function coldStart(ctx: BenchContext): Promise<ScenarioOutcome> {
   const { repeats } = ctx.scale.coldStart;
@@ -50,23 +63,24 @@ export async function coldStart(ctx: BenchContext): Promise<ScenarioOutcome> {
       log: join(ctx.workDir, "baseline-cold.log"),
     }),
   );
-  const base = summarize(baseline);
-  const row = (server: string, step: string, times: number[]): Row => {
-    const summary = summarize(times);
+  const base = summarize(baseline.times);
+  const row = (server: string, step: string, starts: Starts): Row => {
+    const summary = summarize(starts.times);
     return {
       scenario: "6 cold start",
       server,
       step,
-      throughput: `${times.length} starts`,
+      throughput: `${starts.times.length} starts`,
       latency: summary,
       vsBaseline: server === "baseline" ? undefined : `p50 ${ratio(summary.p50 / base.p50)}`,
-      note: "spawn → first 200 /api/health",
+      note: `spawn → first 200 /api/health; idle RSS ${median(starts.idleRss).toFixed(0)} MB`,
     };
   };
-  const worst = Math.max(summarize(empty).p50, summarize(full).p50);
-  const worstExecutable = Math.max(summarize(emptyExecutable).p50, summarize(fullExecutable).p50);
-  const measured = (a: number[], b: number[]) =>
-    `empty ${summarize(a).p50.toFixed(0)} ms, ${count(db.messages)} msgs ${summarize(b).p50.toFixed(0)} ms (median)`;
+  const worst = Math.max(median(empty.times), median(full.times));
+  const worstExecutable = Math.max(median(emptyExecutable.times), median(fullExecutable.times));
+  const measured = (a: Starts, b: Starts) =>
+    `empty ${median(a.times).toFixed(0)} ms, ${count(db.messages)} msgs ${median(b.times).toFixed(0)} ms (median)`;
+  const idleRss = (starts: Starts) => median(starts.idleRss);
   return {
     rows: [
       row("baseline", "empty db", baseline),
@@ -88,6 +102,18 @@ export async function coldStart(ctx: BenchContext): Promise<ScenarioOutcome> {
         goal: "< 150 ms, the release executable (empty and 1,000,000-message database)",
         measured: measured(emptyExecutable, fullExecutable),
         met: worstExecutable < 150,
+      },
+      {
+        scenario: "6 cold start",
+        goal: "idle RSS after start ≤ 60 MB, empty database (the sources)",
+        measured: `${idleRss(empty).toFixed(0)} MB (median; the baseline ${idleRss(baseline).toFixed(0)} MB)`,
+        met: idleRss(empty) <= 60,
+      },
+      {
+        scenario: "6 cold start",
+        goal: "idle RSS after start ≤ 60 MB, empty database (the release executable)",
+        measured: `${idleRss(emptyExecutable).toFixed(0)} MB (median)`,
+        met: idleRss(emptyExecutable) <= 60,
       },
     ],
   };
