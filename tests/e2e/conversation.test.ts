@@ -14,6 +14,7 @@ import {
   UI_TIMEOUT_MS,
 } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
+import { eventually } from "../helpers/conversations.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -83,23 +84,33 @@ test("older messages load when scrolling up, and what was on screen stays in pla
   expect(ada.errors).toEqual([]);
 }, 30_000);
 
+/** Frames the server sends to Ada's socket that contain this text are lost on the way. */
+let lostOnAdasSocket: string | null = null;
+
 test("a send lost on the network is sent again by itself, never red, seen once on both sides", async () => {
   const { page } = ada;
   await bob.page.getByRole("link", { name: /Ada Lovelace/ }).click();
   const bobLog = bob.page.getByRole("log", { name: "Messages with Ada Lovelace" });
   await bobLog.getByText(seeded(SEEDED), { exact: false }).waitFor();
 
-  // The network drops Ada's send request once, before it reaches the server.
+  // The network loses Ada's send once, before it reaches the server: on her socket, which
+  // carries her sends while it is open (the app then sends it over HTTP).
   let dropped = 0;
-  const dropOnce = async (route: Route) => {
-    if (dropped === 0) {
-      dropped += 1;
-      await route.abort("connectionreset");
-    } else await route.continue();
-  };
-  await page.route(/\/trpc\/[^?]*history\.send/, dropOnce);
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((frame) => {
+      if (dropped === 0 && typeof frame === "string" && frame.includes('"type":"send"')) dropped += 1;
+      else server.send(frame);
+    });
+    server.onMessage((frame) => {
+      if (lostOnAdasSocket && typeof frame === "string" && frame.includes(lostOnAdasSocket)) return;
+      ws.send(frame);
+    });
+  });
+  await page.reload();
 
   const log = page.getByRole("log", { name: "Messages with Bob Stone" });
+  await log.getByText(seeded(SEEDED), { exact: false }).waitFor();
   await sendMessage(page, "This one has to travel twice");
   await bobLog.getByText("This one has to travel twice", { exact: true }).waitFor();
   expect(dropped).toBe(1);
@@ -108,23 +119,15 @@ test("a send lost on the network is sent again by itself, never red, seen once o
   await bobLog.getByText("This one has to travel twice", { exact: true }).waitFor();
   expect(await log.getByText("This one has to travel twice", { exact: true }).count()).toBe(1);
   expect(await bobLog.getByText("This one has to travel twice", { exact: true }).count()).toBe(1);
-  await page.unroute(/\/trpc\/[^?]*history\.send/, dropOnce);
 }, 30_000);
 
 test("an answer lost after the server stored the message: the outbox's retry stores no second copy (same clientId)", async () => {
   const { page } = ada;
   const body = "Stored, answer lost";
-  // Ada's socket does not pass on her own copy of the message, and her send request
-  // reaches the server but its answer never comes back: for her app, the send failed.
-  await page.routeWebSocket(/\/ws$/, (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((frame) => server.send(frame));
-    server.onMessage((frame) => {
-      if (typeof frame === "string" && frame.includes(body)) return;
-      ws.send(frame);
-    });
-  });
-  await page.reload();
+  // Ada's socket does not pass on her own copy of the message nor its ack, and her send
+  // request (after the ack's wait) reaches the server but its answer never comes back: for
+  // her app, the send failed twice.
+  lostOnAdasSocket = body;
   const log = page.getByRole("log", { name: "Messages with Bob Stone" });
   await log.getByText("This one has to travel twice", { exact: true }).waitFor();
   const pattern = /\/trpc\/[^?]*history\.send/;
@@ -141,8 +144,16 @@ test("an answer lost after the server stored the message: the outbox's retry sto
   const bobLog = bob.page.getByRole("log", { name: "Messages with Ada Lovelace" });
   await sendMessage(page, body);
   await bobLog.getByText(body, { exact: true }).waitFor();
-  await log.getByText("Sending…").waitFor({ state: "detached" });
-  await log.getByText(body, { exact: true }).waitFor();
+  // The ack's wait, then the request whose answer is lost.
+  await eventually(() => lost === 1, "the send request's answer lost", 20_000);
+  // The outbox sends it again after its wait, and hears of the first message.
+  await eventually(
+    async () =>
+      (await log.locator(".message.pending").count()) === 0 &&
+      (await log.getByText(body, { exact: true }).count()) === 1,
+    "the message shown once, nothing pending",
+    20_000,
+  );
   await page.unroute(pattern, loseAnswer);
 
   // A last message from Bob: once both see it, everything sent before it has arrived.

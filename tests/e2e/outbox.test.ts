@@ -13,6 +13,7 @@ import {
   type Person,
   sendMessage,
   signUpInBrowser,
+  socketSwitch,
 } from "../helpers/browser.ts";
 import { signUp, trpcClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/conversations.ts";
@@ -36,8 +37,9 @@ afterAll(async () => {
 });
 
 /** Someone new, in a conversation with Bob. */
-async function personTalkingToBob(username: string): Promise<Person> {
+async function personTalkingToBob(username: string, beforeSignup?: (page: Page) => Promise<void>): Promise<Person> {
   const person = await newPerson(browser, server.url);
+  await beforeSignup?.(person.page);
   await signUpInBrowser(person.page, { firstName: username, lastName: "Writer", username });
   await openDirectWith(person.page, "bob", "Bob Stone");
   return person;
@@ -131,13 +133,18 @@ test("30 quick sends under the default limit are all stored, in order, none red;
 }, 120_000);
 
 test("a reload keeps what was not sent yet, and sends it afterwards", async () => {
-  const { page } = await personTalkingToBob("reloader");
+  let sockets: Awaited<ReturnType<typeof socketSwitch>> | undefined;
+  const { page } = await personTalkingToBob("reloader", async (page) => {
+    sockets = await socketSwitch(page);
+  });
   await sendMessage(page, "hello");
   await log(page).getByText("Sending…").waitFor({ state: "detached" });
-  // The send requests fail on the network until the test lets them through.
+  // Sends fail on the network until the test lets them through: the socket loses them,
+  // and the send requests are dropped.
   const pattern = /\/trpc\/[^?]*history\.send/;
   const drop = (route: Route) => route.abort("connectionreset");
   await page.route(pattern, drop);
+  sockets?.dropSends();
   await sendMessage(page, "kept one");
   await sendMessage(page, "kept two");
   await eventually(async () => (await log(page).locator(".message.pending").count()) === 2, "two pending", 20_000);
@@ -153,6 +160,7 @@ test("a reload keeps what was not sent yet, and sends it afterwards", async () =
   expect(storedFrom("reloader")).toEqual(["hello"]);
 
   await page.unroute(pattern, drop);
+  sockets?.restore();
   await eventually(() => storedFrom("reloader").length === 3, "both stored", 20_000);
   expect(storedFrom("reloader")).toEqual(["hello", "kept one", "kept two"]);
   await rows.first().waitFor({ state: "detached" });
@@ -180,8 +188,13 @@ test("a server restart in the middle: what was written meanwhile is sent when it
 }, 90_000);
 
 test("what is typed while a first message opens the new conversation moves into its message box", async () => {
-  const { page } = await personTalkingToBob("drafter");
-  // The first message's answer (which opens the new conversation) waits for the test.
+  let sockets: Awaited<ReturnType<typeof socketSwitch>> | undefined;
+  const { page } = await personTalkingToBob("drafter", async (page) => {
+    sockets = await socketSwitch(page);
+  });
+  // The first message's answer (which opens the new conversation) waits for the test: the
+  // message goes over HTTP (no socket), where its request is held.
+  await sockets?.cut();
   const pattern = /\/trpc\/[^?]*history\.send/;
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 // A real Chromium (Debian's /usr/bin/chromium) driven by playwright-core, and a web bundle
 // built once when it is missing or stale. No browser is ever downloaded.
 import { existsSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page, type WebSocketRoute } from "playwright-core";
 import { ensureWebBundle } from "../../scripts/web-bundle.ts";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
@@ -106,4 +106,38 @@ export async function sendMessage(page: Page, text: string) {
   const box = page.getByRole("textbox", { name: /^Message / });
   await box.fill(text);
   await box.press("Enter");
+}
+
+/**
+ * Routes the page's sockets (opened from now on) through a switch. `cut()` closes the open
+ * one and refuses new ones, so the app sends over HTTP, where a test can drop or hold
+ * requests. `dropSends()` keeps sockets up but loses every `send` frame on the way, as a
+ * network would (the app falls back to HTTP after its wait). `restore()` undoes either.
+ */
+export async function socketSwitch(page: Page) {
+  let mode: "pass" | "cut" | "dropSends" = "pass";
+  const open = new Set<WebSocketRoute>();
+  await page.routeWebSocket(/\/ws$/, (socket) => {
+    if (mode === "cut") return void socket.close();
+    const server = socket.connectToServer();
+    socket.onMessage((frame) => {
+      if (mode === "dropSends" && typeof frame === "string" && frame.includes('"type":"send"')) return;
+      server.send(frame);
+    });
+    open.add(socket);
+    socket.onClose(() => open.delete(socket));
+  });
+  return {
+    async cut() {
+      mode = "cut";
+      for (const socket of [...open]) await socket.close();
+      open.clear();
+    },
+    dropSends() {
+      mode = "dropSends";
+    },
+    restore() {
+      mode = "pass";
+    },
+  };
 }

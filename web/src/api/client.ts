@@ -2,6 +2,7 @@
 // typed from the server with type-only imports, so no server code reaches the bundle.
 import { treaty } from "@elysiajs/eden";
 import { createTRPCClient, httpBatchLink, isTRPCClientError } from "@trpc/client";
+import { SendRefused } from "../../../packages/parley-client/src/socket-sends.ts";
 import type { App } from "../../../src/app.ts";
 import type { ErrorBody, ErrorCode, FieldErrors } from "../../../src/shared/errors.ts";
 import type { AppRouter } from "../../../src/trpc/router.ts";
@@ -46,6 +47,7 @@ function isErrorBody(value: unknown): value is ErrorBody {
 
 /** Normalises an error from tRPC, Eden or fetch into an ApiFailure. */
 export function toFailure(error: unknown): ApiFailure {
+  if (error instanceof SendRefused) return error.failure;
   if (isTRPCClientError(error)) {
     const data = error.data as { code?: ErrorCode; fields?: FieldErrors; retryAfter?: number } | undefined;
     if (!data?.code) return { code: "NETWORK", message: NETWORK_MESSAGE };

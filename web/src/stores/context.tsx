@@ -13,6 +13,7 @@ import {
   useContext,
 } from "solid-js";
 import { Connection, type ConnectionState } from "../../../packages/parley-client/src/connection.ts";
+import { SocketSends } from "../../../packages/parley-client/src/socket-sends.ts";
 import { DEFAULT_MAX_BODY, type Message } from "../../../src/shared/api.ts";
 import { type ServerFrame, TYPING_THROTTLE_MS } from "../../../src/shared/events.ts";
 import type { Api } from "../api/client.ts";
@@ -70,7 +71,9 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
     if (conversation?.kind === "room") people.ensure([...new Set(messages.map((m) => m.senderId))]);
   };
   const [maxBody, setMaxBody] = createSignal(DEFAULT_MAX_BODY);
-  const threads = createThreadsStore(api, me, seen, maxBody);
+  // Messages go over the socket while it is online (the connection is made below).
+  const socketSends = new SocketSends((frame) => connection.send(frame));
+  const threads = createThreadsStore(api, me, seen, maxBody, socketSends);
 
   const receiveMessage = (message: Message) => {
     threads.receive(message);
@@ -114,6 +117,7 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
     });
 
   const onFrame = (frame: ServerFrame) => {
+    if (socketSends.receive(frame)) return;
     switch (frame.type) {
       case "ready":
         setMaxBody(frame.maxBody);
@@ -169,7 +173,11 @@ function createChatStores(api: Api, session: SessionStore, i18n: I18n, navigate:
     url: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`,
     openSocket: (url) => new WebSocket(url),
     onFrame,
-    onState: setConnectionState,
+    onState: (state) => {
+      // Sends the closed socket carried go over HTTP (the same clientIds).
+      if (state !== "online") socketSends.dropAll();
+      setConnectionState(state);
+    },
     onSessionEnded: () => session.ended(),
     // Vite sets DEV in `dev:web` builds only; production builds trust the server.
     checkFrames: Boolean(import.meta.env.DEV),

@@ -3,6 +3,7 @@
 // red only when refused for good), who is typing and who has read what.
 import { type Accessor, createSignal, type Setter } from "solid-js";
 import { createStore } from "solid-js/store";
+import { NotSent, type SocketSends } from "../../../packages/parley-client/src/socket-sends.ts";
 import { caughtUp, hasGap, observe, type StreamPosition, startAt } from "../../../packages/parley-client/src/stream.ts";
 import { type Attachment, checkMessageBody, type Message } from "../../../src/shared/api.ts";
 import { type Api, toFailure } from "../api/client.ts";
@@ -69,12 +70,16 @@ function browserStorage(): Storage | undefined {
   }
 }
 
-/** `maxBody`: the server's MAX_BODY, as its `ready` frame said (the default until then). */
+/**
+ * `maxBody`: the server's MAX_BODY, as its `ready` frame said (the default until then).
+ * `socketSends`: the socket's send frames, used before HTTP when given.
+ */
 export function createThreadsStore(
   api: Api,
   me: () => number,
   onHistory: (messages: Message[]) => void,
   maxBody: () => number,
+  socketSends?: SocketSends,
 ) {
   const threads = new Map<number, [Accessor<Thread>, Setter<Thread>]>();
   const [typing, setTyping] = createStore<Record<number, number[]>>({});
@@ -108,17 +113,25 @@ export function createThreadsStore(
 
   // Messages being sent live in the outbox (kept across reloads); each thread shows its own.
   const outbox = new Outbox({
-    send: (entry, signal) =>
-      api.trpc.history.send.mutate(
-        {
-          to: entry.to,
-          body: entry.body,
-          clientId: entry.clientId,
-          ...(entry.replyTo ? { replyTo: entry.replyTo } : {}),
-          ...(entry.attachments?.length ? { attachmentIds: entry.attachments.map((a) => a.id) } : {}),
-        },
-        { signal },
-      ),
+    send: async (entry, signal) => {
+      const input = {
+        to: entry.to,
+        body: entry.body,
+        clientId: entry.clientId,
+        ...(entry.replyTo ? { replyTo: entry.replyTo } : {}),
+        ...(entry.attachments?.length ? { attachmentIds: entry.attachments.map((a) => a.id) } : {}),
+      };
+      // Over the socket while it is online; over HTTP, with the same clientId, when it is
+      // not, drops before the answer or gives none in time (stored once either way).
+      if (socketSends) {
+        try {
+          return await socketSends.send(input, signal);
+        } catch (error) {
+          if (!(error instanceof NotSent)) throw error;
+        }
+      }
+      return api.trpc.history.send.mutate(input, { signal });
+    },
     toFailure,
     storage: browserStorage(),
     key: `parley:outbox:${me()}`,

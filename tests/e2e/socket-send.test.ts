@@ -1,0 +1,117 @@
+// Sending from the browser: over the socket while it is open (no HTTP request per
+// message), over HTTP when the socket is refused or swallows a send, each message stored
+// and shown once.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Browser, Page } from "playwright-core";
+import { sqliteOf } from "../../src/db/client.ts";
+import { launchBrowser, newPerson, openDirectWith, sendMessage, signUpInBrowser } from "../helpers/browser.ts";
+import { signUp } from "../helpers/client.ts";
+import { eventually } from "../helpers/conversations.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  await signUp(server.url, { username: "bob", firstName: "Bob", lastName: "Stone" });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** What the database holds from `username`, in stored order. */
+function storedFrom(username: string): string[] {
+  return sqliteOf(server.deps.database)
+    .query<{ body: string }, [string]>(
+      "select m.body from messages m join users u on u.id = m.sender_id where u.username = ? order by m.id",
+    )
+    .all(username)
+    .map((r) => r.body);
+}
+
+/** Counts the page's HTTP send requests and the `send` frames it writes on its sockets. */
+function watchSends(page: Page) {
+  const counts = { http: 0, frames: 0 };
+  page.on("request", (request) => {
+    if (request.url().includes("history.send")) counts.http += 1;
+  });
+  page.on("websocket", (socket) =>
+    socket.on("framesent", ({ payload }) => {
+      if (typeof payload === "string" && payload.includes('"type":"send"')) counts.frames += 1;
+    }),
+  );
+  return counts;
+}
+
+const log = (page: Page) => page.getByRole("log");
+
+async function sendAndWaitStored(page: Page, username: string, bodies: string[]) {
+  for (const body of bodies) await sendMessage(page, body);
+  await eventually(() => storedFrom(username).length === bodies.length, `${bodies.length} stored`, 30_000);
+  await log(page).locator(".message.pending").first().waitFor({ state: "detached", timeout: 20_000 });
+  expect(storedFrom(username)).toEqual(bodies);
+  for (const body of bodies) {
+    await log(page).getByText(body, { exact: true }).waitFor();
+    expect(await log(page).getByText(body, { exact: true }).count()).toBe(1);
+  }
+}
+
+test("while the socket is open, messages go over it: no HTTP send request", async () => {
+  const { page, errors } = await newPerson(browser, server.url);
+  const counts = watchSends(page);
+  await signUpInBrowser(page, { firstName: "Sol", lastName: "Socket", username: "sol" });
+  await openDirectWith(page, "bob", "Bob Stone");
+  // The first message opens the conversation; the others go to it.
+  await sendAndWaitStored(page, "sol", ["over the socket", "and again", "a third"]);
+  expect(counts).toEqual({ http: 0, frames: 3 });
+  expect(errors).toEqual([]);
+}, 60_000);
+
+test("with the socket refused, messages go over HTTP", async () => {
+  const { page, errors } = await newPerson(browser, server.url);
+  await page.routeWebSocket(/\/ws$/, (socket) => socket.close());
+  const counts = watchSends(page);
+  await signUpInBrowser(page, { firstName: "Hal", lastName: "Http", username: "hal" });
+  await openDirectWith(page, "bob", "Bob Stone");
+  await sendAndWaitStored(page, "hal", ["over HTTP", "still HTTP"]);
+  expect(counts.frames).toBe(0);
+  expect(counts.http).toBeGreaterThanOrEqual(2);
+  expect(errors).toEqual([]);
+}, 60_000);
+
+test("a send the socket swallows goes over HTTP after the wait, with the same clientId: stored once", async () => {
+  const { page, errors } = await newPerson(browser, server.url);
+  // The socket passes everything on, except the first `send` frame, which never arrives.
+  let swallowed = 0;
+  let passed = 0;
+  let swallowedClientId = "";
+  const httpBodies: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("history.send")) httpBodies.push(request.postData() ?? "");
+  });
+  await page.routeWebSocket(/\/ws$/, (socket) => {
+    const upstream = socket.connectToServer();
+    socket.onMessage((frame) => {
+      const isSend = typeof frame === "string" && frame.includes('"type":"send"');
+      if (isSend && swallowed === 0) {
+        swallowed += 1;
+        swallowedClientId = JSON.parse(frame).clientId;
+      } else {
+        if (isSend) passed += 1;
+        upstream.send(frame);
+      }
+    });
+    upstream.onMessage((frame) => socket.send(frame));
+  });
+  const counts = watchSends(page);
+  await signUpInBrowser(page, { firstName: "Lou", lastName: "Lost", username: "lou" });
+  await openDirectWith(page, "bob", "Bob Stone");
+  await sendAndWaitStored(page, "lou", ["lost on the socket", "then over it"]);
+  expect({ swallowed, passed, http: counts.http }).toEqual({ swallowed: 1, passed: 1, http: 1 });
+  expect(swallowedClientId).not.toBe("");
+  expect(httpBodies[0]).toContain(swallowedClientId);
+  expect(errors).toEqual([]);
+}, 60_000);
