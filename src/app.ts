@@ -1,5 +1,6 @@
 // Builds the Elysia app from its dependencies. No listening here: index.ts (or a test)
 // decides where it runs.
+import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Elysia } from "elysia";
 import { createKnownDevices } from "./auth/known-devices.ts";
@@ -24,7 +25,9 @@ import { metricsRoutes } from "./metrics/routes.ts";
 import { realtimeRoutes, WEBSOCKET_OPTIONS } from "./realtime/ws.ts";
 import type { Health } from "./shared/api.ts";
 import { AppError, errorBody, INTERNAL_ERROR_MESSAGE, STORAGE_UNAVAILABLE_MESSAGE } from "./shared/errors.ts";
+import type { TrpcContext } from "./trpc/init.ts";
 import { appRouter } from "./trpc/router.ts";
+import { answerSingleQuery } from "./trpc/single-query.ts";
 
 /** Largest HTTP body accepted (the contract's 64 KiB). */
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
@@ -42,25 +45,31 @@ export function createApp(deps: Deps) {
   let server: AddressSource | null = null;
   const serverRef = () => server;
 
-  const handleTrpc = async ({ request }: { request: Request }) =>
-    fetchRequestHandler({
-      endpoint: "/trpc",
-      req: await boundedTrpcRequest(request),
-      router: appRouter,
-      maxBatchSize: MAX_TRPC_BATCH,
-      createContext: async ({ resHeaders }) => ({
-        deps,
-        session: await authenticateToken(deps, signer, tokenFromRequest(request)),
-        ip: () => clientIp(request, serverRef(), deps.config.trustProxy),
-        resHeaders,
-        requestId: requestIdOf(request),
-      }),
-      onError({ error, path }) {
-        if (error.code === "INTERNAL_SERVER_ERROR") {
-          deps.logger.error({ err: error, path, reqId: requestIdOf(request) }, "trpc error");
-        }
-      },
+  const handleTrpc = async ({ request }: { request: Request }) => {
+    const createContext = async (resHeaders: Headers): Promise<TrpcContext> => ({
+      deps,
+      session: await authenticateToken(deps, signer, tokenFromRequest(request)),
+      ip: () => clientIp(request, serverRef(), deps.config.trustProxy),
+      resHeaders,
+      requestId: requestIdOf(request),
     });
+    const onError = (error: TRPCError, path: string | undefined) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        deps.logger.error({ err: error, path, reqId: requestIdOf(request) }, "trpc error");
+      }
+    };
+    return (
+      (await answerSingleQuery(request, { createContext, onError })) ??
+      fetchRequestHandler({
+        endpoint: "/trpc",
+        req: await boundedTrpcRequest(request),
+        router: appRouter,
+        maxBatchSize: MAX_TRPC_BATCH,
+        createContext: ({ resHeaders }) => createContext(resHeaders),
+        onError: ({ error, path }) => onError(error, path),
+      })
+    );
+  };
 
   const app = new Elysia({
     // Uploads are the only large bodies (streamed and counted in src/files/uploads.ts);
