@@ -8,8 +8,8 @@
 // answers it.
 import type { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { getErrorShape, getTRPCErrorFromUnknown } from "@trpc/server/unstable-core-do-not-import";
-import { createCallerFactory, type TrpcContext } from "./init.ts";
+import { callProcedure, getErrorShape, getTRPCErrorFromUnknown } from "@trpc/server/unstable-core-do-not-import";
+import type { TrpcContext } from "./init.ts";
 import { appRouter } from "./router.ts";
 
 const PREFIX = "/trpc/";
@@ -20,9 +20,6 @@ const queries = new Set(
     .filter(([, procedure]) => procedure._def.type === "query")
     .map(([path]) => path),
 );
-const createCaller = createCallerFactory(appRouter);
-
-type Call = (input: unknown) => Promise<unknown>;
 
 export type SingleQueryHooks = {
   createContext(resHeaders: Headers): Promise<TrpcContext>;
@@ -49,10 +46,17 @@ export async function answerSingleQuery(request: Request, hooks: SingleQueryHook
   let status = 200;
   let body: unknown;
   try {
-    const call = path
-      .split(".")
-      .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx));
-    body = { result: { data: await (call as Call)(input) } };
+    // Called as the adapter calls it (a caller proxy per request cost 14% more).
+    const data = await callProcedure({
+      router: appRouter,
+      path,
+      type: "query",
+      ctx,
+      getRawInput: async () => input,
+      signal: request.signal,
+      batchIndex: 0,
+    });
+    body = { result: { data } };
   } catch (cause) {
     const error = getTRPCErrorFromUnknown(cause);
     hooks.onError(error, path);
