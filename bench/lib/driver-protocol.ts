@@ -13,8 +13,19 @@ export type SocketSpec = {
   counted: boolean;
 };
 
-/** A POST whose JSON body is `prefix + <text> + suffix` (the text needs no escaping). */
-export type SendTarget = { url: string; headers: Record<string, string>; prefix: string; suffix: string };
+/**
+ * How one message is sent: a POST to `url` whose JSON body is `prefix + <text> + suffix`
+ * (the text needs no escaping), or, with `socket`, a frame on that socket of the sending
+ * driver (its index in connect order), `prefix + <text> + suffix + <clientId>"}`, whose
+ * answer is the `ack` or `error` frame carrying the clientId.
+ */
+export type SendTarget = {
+  url: string;
+  headers: Record<string, string>;
+  prefix: string;
+  suffix: string;
+  socket?: number;
+};
 
 export type DriverCommand =
   | { op: "connect"; sockets: SocketSpec[]; concurrency: number; timeoutMs: number }
@@ -74,6 +85,12 @@ export function parleySendTarget(baseUrl: string, token: string, conversationId:
     prefix: `${prefix}"`,
     suffix: `"${suffix}`,
   };
+}
+
+/** A Parley `send` frame into a conversation, on the sending driver's socket `socket`. */
+export function parleySocketSendTarget(socket: number, conversationId: number): SendTarget {
+  const prefix = JSON.stringify({ type: "send", to: { conversationId }, body: "" }).slice(0, -2);
+  return { url: "", headers: {}, prefix, suffix: '","clientId":"', socket };
 }
 
 /** The baseline server's equivalent. */

@@ -12,7 +12,14 @@ import { connectLean, type LeanSocket } from "./ws-client.ts";
 /** Wall-clock milliseconds with sub-microsecond resolution, comparable across processes. */
 const wall = () => performance.timeOrigin + performance.now();
 
-type Tracked = { socket: LeanSocket | null; counted: boolean; index: number; closed: boolean };
+type Tracked = {
+  socket: LeanSocket | null;
+  counted: boolean;
+  index: number;
+  closed: boolean;
+  /** Sends on this socket waiting for their `ack` or `error`, by clientId. */
+  answers: Map<string, (outcome: string) => void>;
+};
 
 const sockets: Tracked[] = [];
 let countedSockets = 0;
@@ -33,7 +40,22 @@ type Run = {
 };
 let run: Run | null = null;
 
+/** The answer to a `send` frame: "ok" for an `ack`, else the error's code. */
+function settleAnswer(tracked: Tracked, data: string) {
+  const isAck = data.startsWith('{"type":"ack"');
+  if (!isAck && !data.startsWith('{"type":"error"')) return;
+  const from = data.indexOf('"clientId":"') + 12;
+  if (from < 12) return;
+  const clientId = data.slice(from, data.indexOf('"', from));
+  const settle = tracked.answers.get(clientId);
+  if (!settle) return;
+  tracked.answers.delete(clientId);
+  const code = isAck ? "ok" : data.slice(data.indexOf('"code":"') + 8, data.indexOf('"', data.indexOf('"code":"') + 8));
+  settle(code);
+}
+
 function onFrame(tracked: Tracked, data: string) {
+  if (tracked.answers.size > 0) settleAnswer(tracked, data);
   const current = run;
   if (!current || !tracked.counted) return;
   const at = data.indexOf(current.marker);
@@ -63,7 +85,7 @@ function onFrame(tracked: Tracked, data: string) {
 function openSocket(spec: SocketSpec, timeoutMs: number): Promise<Tracked> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = spec.token ? { Authorization: `Bearer ${spec.token}` } : {};
-    const tracked: Tracked = { socket: null, counted: spec.counted, index: -1, closed: false };
+    const tracked: Tracked = { socket: null, counted: spec.counted, index: -1, closed: false, answers: new Map() };
     let ready = false;
     const fail = (error: Error) => {
       if (ready) return;
@@ -86,6 +108,8 @@ function openSocket(spec: SocketSpec, timeoutMs: number): Promise<Tracked> {
       },
       onClose(code) {
         tracked.closed = true;
+        for (const settle of tracked.answers.values()) settle("closed");
+        tracked.answers.clear();
         if (!ready) fail(new Error(`closed before ready (${code})`));
         else if (!closingAll) unexpectedCloses++;
       },
@@ -186,14 +210,27 @@ async function send(cmd: Extract<DriverCommand, { op: "send" }>) {
   let maxLate = 0;
   let issued = 0;
   const prepared = targets.map((t) => {
+    if (t.socket !== undefined) {
+      const tracked = sockets[t.socket];
+      if (!tracked?.socket) throw new Error(`no socket ${t.socket} to send on`);
+      return { ...t, tracked, client: null, path: "", headers: {} };
+    }
     const url = new URL(t.url);
     return {
       ...t,
+      tracked: null,
       client: clientFor(url),
       path: url.pathname + url.search,
       headers: { "Content-Type": "application/json", ...t.headers },
     };
   });
+  /** A `send` frame, answered "ok" (ack) or with the error frame's code. */
+  const sendFrame = (tracked: Tracked, frame: string, clientId: string) =>
+    new Promise<string>((resolve) => {
+      if (tracked.closed) return resolve("closed");
+      tracked.answers.set(clientId, resolve);
+      tracked.socket?.sendText(`${frame}${clientId}"}`);
+    });
   const pending = new Set<Promise<void>>();
 
   const fire = (seq: number, scheduled: number) => {
@@ -205,10 +242,13 @@ async function send(cmd: Extract<DriverCommand, { op: "send" }>) {
     const text = `bench ~${tag}:${seq}:${scheduled.toFixed(4)}~ ${padding}`;
     const sentAt = performance.now();
     inFlight++;
-    const promise = target.client
-      .request("POST", target.path, target.headers, `${target.prefix}${text}${target.suffix}`)
+    const body = `${target.prefix}${text}${target.suffix}`;
+    const answer = target.tracked
+      ? sendFrame(target.tracked, body, `${tag}-${seq}`)
+      : (target.client as HttpClient).request("POST", target.path, target.headers, body);
+    const promise = answer
       .then((status) => {
-        if (status >= 200 && status < 300) {
+        if (status === "ok" || (typeof status === "number" && status >= 200 && status < 300)) {
           ok++;
           rtt.push(performance.now() - sentAt);
         } else errors[String(status)] = (errors[String(status)] ?? 0) + 1;

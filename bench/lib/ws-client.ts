@@ -10,7 +10,11 @@ export type LeanHandlers = {
   onClose(code: number): void;
 };
 
-export type LeanSocket = { close(code?: number): void };
+export type LeanSocket = {
+  /** Sends a text frame (latin1 text; the bench's frames are ASCII). */
+  sendText(text: string): void;
+  close(code?: number): void;
+};
 
 type State = {
   handshake: boolean;
@@ -20,6 +24,8 @@ type State = {
   handlers: LeanHandlers;
   closed: boolean;
   settle: ((error?: Error) => void) | null;
+  /** Bytes the kernel did not take yet, written on `drain`, in order. */
+  unwritten: Uint8Array[];
 };
 
 function maskedFrame(opcode: number, payload: Uint8Array): Uint8Array {
@@ -30,6 +36,52 @@ function maskedFrame(opcode: number, payload: Uint8Array): Uint8Array {
   frame.set(mask, 2);
   for (let i = 0; i < payload.length; i++) frame[6 + i] = (payload[i] as number) ^ (mask[i & 3] as number);
   return frame;
+}
+
+/** A masked text frame of any length (clients must mask what they send). */
+function textFrame(text: string): Uint8Array {
+  const payload = Buffer.from(text, "latin1");
+  const header = payload.length < 126 ? 2 : payload.length < 65_536 ? 4 : 10;
+  const frame = new Uint8Array(header + 4 + payload.length);
+  frame[0] = 0x81;
+  if (header === 2) frame[1] = 0x80 | payload.length;
+  else if (header === 4) {
+    frame[1] = 0x80 | 126;
+    frame[2] = payload.length >> 8;
+    frame[3] = payload.length & 0xff;
+  } else {
+    frame[1] = 0x80 | 127;
+    new DataView(frame.buffer).setBigUint64(2, BigInt(payload.length));
+  }
+  const mask = crypto.getRandomValues(new Uint8Array(4));
+  frame.set(mask, header);
+  const body = header + 4;
+  for (let i = 0; i < payload.length; i++) frame[body + i] = (payload[i] as number) ^ (mask[i & 3] as number);
+  return frame;
+}
+
+/** Writes in order: what the kernel does not take now waits for `drain`. */
+function write(socket: Socket<State>, bytes: Uint8Array) {
+  const queue = socket.data.unwritten;
+  if (queue.length > 0) {
+    queue.push(bytes);
+    return;
+  }
+  const written = socket.write(bytes);
+  if (written < bytes.length) queue.push(bytes.subarray(Math.max(0, written)));
+}
+
+function flush(socket: Socket<State>) {
+  const queue = socket.data.unwritten;
+  while (queue.length > 0) {
+    const bytes = queue[0] as Uint8Array;
+    const written = socket.write(bytes);
+    if (written < bytes.length) {
+      queue[0] = bytes.subarray(Math.max(0, written));
+      return;
+    }
+    queue.shift();
+  }
 }
 
 function closeFrame(code: number) {
@@ -107,9 +159,13 @@ export function connectLean(url: string, headers: Record<string, string>, handle
       handlers,
       closed: false,
       settle: null,
+      unwritten: [],
     };
     let connection: Socket<State> | null = null;
     const lean: LeanSocket = {
+      sendText(text) {
+        if (connection && !state.closed) write(connection, textFrame(text));
+      },
       close(code = 1000) {
         if (!connection || state.closed) return;
         connection.write(closeFrame(code));
@@ -147,6 +203,9 @@ export function connectLean(url: string, headers: Record<string, string>, handle
           s.settle?.();
           s.settle = null;
           if (rest.length) parseFrames(socket, rest);
+        },
+        drain(socket) {
+          flush(socket);
         },
         close(socket) {
           finish(socket, 1006);

@@ -6,6 +6,7 @@ import {
   baselineSendTarget,
   Driver,
   parleySendTarget,
+  parleySocketSendTarget,
   type RequestsResult,
   type SocketSpec,
 } from "../lib/driver-protocol.ts";
@@ -112,7 +113,11 @@ function connectOrThrow(result: { connected: number; failed: number; errors: Rec
   if (result.failed) throw new Error(`${result.failed} sockets failed: ${JSON.stringify(result.errors)}`);
 }
 
-/** Parley with senders on `a` and recipients on `b` (the same server for scenario 1). */
+/**
+ * Parley with senders on `a` and recipients on `b` (the same server for scenario 1).
+ * `http`: history.send requests, the senders' sockets held by the socket process;
+ * `socket`: `send` frames on the senders' own sockets, held by the sending process.
+ */
 async function runParley(
   ctx: BenchContext,
   label: string,
@@ -120,19 +125,33 @@ async function runParley(
   users: BenchUser[],
   rates: number[],
   stepMs: number,
+  transport: "http" | "socket" = "http",
 ): Promise<Measured> {
   const conversations = await openConversations(servers.a, users);
   return withDrivers(async (sender, sockets) => {
-    const specs: SocketSpec[] = [];
-    for (let i = 0; i < conversations.length; i++) {
-      specs.push({ url: wsUrl(servers.a), token: (users[2 * i] as BenchUser).token, counted: false });
-      specs.push({ url: wsUrl(servers.b), token: (users[2 * i + 1] as BenchUser).token, counted: true });
-    }
-    connectOrThrow(await sockets.connect(specs));
+    const senders: SocketSpec[] = conversations.map((_, i) => ({
+      url: wsUrl(servers.a),
+      token: (users[2 * i] as BenchUser).token,
+      counted: false,
+    }));
+    const recipients: SocketSpec[] = conversations.map((_, i) => ({
+      url: wsUrl(servers.b),
+      token: (users[2 * i + 1] as BenchUser).token,
+      counted: true,
+    }));
+    if (transport === "socket") {
+      // One at a time, so that the sending process's socket i is pair i's sender.
+      connectOrThrow(await sender.connect(senders, { concurrency: 1 }));
+      connectOrThrow(await sockets.connect(recipients));
+    } else connectOrThrow(await sockets.connect(senders.flatMap((s, i) => [s, recipients[i] as SocketSpec])));
     const setup: MessagingSetup = {
       sender,
       receivers: [{ driver: sockets, perMessage: 1 }],
-      targets: conversations.map((id, i) => parleySendTarget(servers.a.url, (users[2 * i] as BenchUser).token, id)),
+      targets: conversations.map((id, i) =>
+        transport === "socket"
+          ? parleySocketSendTarget(i, id)
+          : parleySendTarget(servers.a.url, (users[2 * i] as BenchUser).token, id),
+      ),
       serverPids: [...new Set([servers.a.pid, servers.b.pid])],
     };
     return measure(ctx, label, setup, rates, stepMs);
@@ -200,9 +219,11 @@ export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome
   handle.close();
   const server = await startParley({ databasePath: dbPath, log: join(ctx.workDir, "parley-direct.log") });
   let parley: Measured;
+  let overSocket: Measured;
   const floors: Row[] = [baseline.floor];
   try {
     parley = await runParley(ctx, "parley", { a: server, b: server }, users, rates, stepMs);
+    overSocket = await runParley(ctx, "parley socket", { a: server, b: server }, users, rates, stepMs, "socket");
     const token = (users[0] as BenchUser).token;
     floors.push(await floor(server, "parley", "/api/health", undefined, ctx.scale.direct.floorMs));
     floors.push(await floor(server, "parley", "/trpc/users.me", token, ctx.scale.direct.floorMs));
@@ -216,16 +237,37 @@ export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome
     const base = atRate(baseline.steps, s.offered);
     rows.push(stepRow("1 direct", "parley", s, base ? `p99 ${ratio(s.latency.p99 / base.latency.p99)}` : undefined));
   }
+  for (const s of overSocket.steps) {
+    const base = atRate(baseline.steps, s.offered);
+    rows.push(
+      stepRow("1 direct", "parley socket", s, base ? `p99 ${ratio(s.latency.p99 / base.latency.p99)}` : undefined),
+    );
+  }
   const parleyMax = saturationThroughput(parley.steps);
   const baselineMax = saturationThroughput(baseline.steps);
   const share = parleyMax / baselineMax;
   const reference = atRate(parley.steps, referenceRate);
   const lastRate = (m: Measured) => m.steps.at(-1);
   const unsaturated = (m: Measured) => !(lastRate(m)?.saturated ?? false);
+  const socketMax = saturationThroughput(overSocket.steps);
+  const socketShare = socketMax / baselineMax;
   const notes = [
     `1 direct: best loss-free throughput parley ${count(parleyMax)} msg/s, baseline ${count(baselineMax)} msg/s ` +
       `(${ratio(share)})${unsaturated(baseline) || unsaturated(parley) ? "; the sweep ended before saturating" : ""}`,
+    `1 direct: sending over the socket, best loss-free throughput ${count(socketMax)} msg/s (${ratio(socketShare)})` +
+      `${unsaturated(overSocket) ? "; the sweep ended before saturating" : ""}`,
   ];
+  /** The socket's p99 against the baseline's at one rate: null when the sweep has no such step. */
+  const socketTail = (rate: number) => {
+    const socket = atRate(overSocket.steps, rate);
+    const base = atRate(baseline.steps, rate);
+    if (!socket || !base) return { measured: "not in this sweep", met: null };
+    const times = socket.latency.p99 / base.latency.p99;
+    return {
+      measured: `${socket.latency.p99.toFixed(2)} ms vs ${base.latency.p99.toFixed(2)} ms (${times.toFixed(1)}×)`,
+      met: times <= 3 && socket.lost === 0 && !socket.saturated,
+    };
+  };
   const curve = (steps: StepResult[], pick: (s: StepResult) => number): Array<[number, number]> =>
     steps.map((s) => [s.offered, pick(s)]);
   return {
@@ -243,6 +285,7 @@ export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome
           { name: "baseline p50", baseline: true, dashed: true, points: curve(baseline.steps, (s) => s.latency.p50) },
           { name: "Parley p99", points: curve(parley.steps, (s) => s.latency.p99) },
           { name: "Parley p50", dashed: true, points: curve(parley.steps, (s) => s.latency.p50) },
+          { name: "Parley socket p99", points: curve(overSocket.steps, (s) => s.latency.p99) },
         ],
       },
     ],
@@ -259,6 +302,14 @@ export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome
         measured: reference ? `${reference.latency.p99.toFixed(2)} ms` : "not reached",
         met: reference ? reference.latency.p99 < 10 && reference.lost === 0 : false,
       },
+      {
+        scenario: "1 direct",
+        goal: "over the socket: saturation ≥ 70% of baseline",
+        measured: `${(socketShare * 100).toFixed(0)}% (${count(socketMax)} vs ${count(baselineMax)} msg/s)`,
+        met: socketShare >= 0.7,
+      },
+      { scenario: "1 direct", goal: "over the socket: p99 ≤ 3× baseline's at 1,000/s", ...socketTail(1000) },
+      { scenario: "1 direct", goal: "over the socket: p99 ≤ 3× baseline's at 4,000/s", ...socketTail(4000) },
     ],
   };
 }
