@@ -38,15 +38,11 @@ function copyOrLink(from: string, to: string) {
 }
 
 /**
- * Copies the objects the backup's database names (`keys`: a PostgreSQL dump's are read
- * with storedKeysInDump) from `filesPath` into FILE.files/.
+ * Copies the objects the backup's database names (`keys`: storedKeysIn a SQLite backup,
+ * storedKeysInDump a PostgreSQL one) from `filesPath` into FILE.files/.
  * `missing` counts objects already gone (a message deleted since the snapshot).
  */
-export function backupFiles(
-  backupPath: string,
-  filesPath: string,
-  keys = storedKeysIn(backupPath),
-): { files: number; missing: number } {
+export function backupFiles(backupPath: string, filesPath: string, keys: string[]): { files: number; missing: number } {
   const target = filesFolderOf(backupPath);
   if (existsSync(target)) throw new Error(`${target} exists already; choose a new file name`);
   mkdirSync(target, { recursive: true, mode: 0o700 });
@@ -65,14 +61,14 @@ export function backupFiles(
 }
 
 /**
- * Puts the backup's objects back into `filesPath` (those already there are kept: an
- * object's bytes never change under its key). `missing` counts objects the restored
- * database names that are in neither place: their downloads answer 404.
+ * Puts the backup's objects (`keys`, as for backupFiles) back into `filesPath` (those
+ * already there are kept: an object's bytes never change under its key). `missing` counts
+ * objects the restored database names that are in neither place: their downloads answer 404.
  */
 export function restoreFiles(
   backupPath: string,
   filesPath: string,
-  keys = storedKeysIn(backupPath),
+  keys: string[],
 ): { files: number; missing: number } {
   const source = filesFolderOf(backupPath);
   mkdirSync(filesPath, { recursive: true });
