@@ -15,7 +15,7 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
-function statusKiB(pid: number, key: "VmRSS" | "VmHWM"): number {
+function statusKiB(pid: number, key: "VmRSS" | "VmHWM" | "RssAnon"): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const match = status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, "m"));
@@ -27,6 +27,11 @@ function statusKiB(pid: number, key: "VmRSS" | "VmHWM"): number {
 
 /** Resident memory now, in bytes. */
 export const rssBytes = (pid: number) => statusKiB(pid, "VmRSS") * 1024;
+/**
+ * The anonymous part of it (heaps, stacks), in bytes: the rest is pages of mapped files,
+ * mostly the runtime's own code, shared and given back under memory pressure.
+ */
+export const anonRssBytes = (pid: number) => statusKiB(pid, "RssAnon") * 1024;
 /** Peak resident memory since start (or since the last resetPeak), in bytes. */
 export const peakRssBytes = (pid: number) => statusKiB(pid, "VmHWM") * 1024;
 
