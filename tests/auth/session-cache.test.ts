@@ -1,8 +1,9 @@
 // The session cache never serves a session that ended: a logout, "log out other devices",
 // a password change or a deactivation on one instance is refused on the other at its next
 // request once the bus has carried the news; with Redis down the cache steps aside; one
-// instance with the in-process bus refuses at once. The servers' clock is frozen, so no
-// entry ages out during a test: only an eviction can make a remembered session fail.
+// instance with the in-process bus refuses at once; on SQLite and on PostgreSQL. The
+// servers' clock is frozen, so no entry ages out during a test: only an eviction can make
+// a remembered session fail.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { setAdminFlag } from "../../src/auth/accounts.ts";
 import { createSessionCache, SESSION_CACHE_TTL_MS, type SessionRow } from "../../src/auth/session-cache.ts";
@@ -10,6 +11,7 @@ import type { UserRow } from "../../src/db/schema.ts";
 import type { Bus, BusEvent, BusState } from "../../src/realtime/bus.ts";
 import { postJson, signUp, type TestUser, trpcClient } from "../helpers/client.ts";
 import { busState, eventually } from "../helpers/conversations.ts";
+import { forEachDatabase } from "../helpers/databases.ts";
 import { startRedis, type TestRedis } from "../helpers/redis.ts";
 import {
   fakeClock,
@@ -59,128 +61,130 @@ async function logOut(server: TestServer, token: string) {
   expect(response.status).toBeLessThan(300);
 }
 
-describe("two instances through Redis", () => {
-  let redis: TestRedis;
-  let instances: TwoInstances;
-  let a: TestServer;
-  let b: TestServer;
+forEachDatabase(() => {
+  describe("two instances through Redis", () => {
+    let redis: TestRedis;
+    let instances: TwoInstances;
+    let a: TestServer;
+    let b: TestServer;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-    instances = await startTwoInstances({ REDIS_URL: redis.url }, { clock: fakeClock() });
-    ({ a, b } = instances);
-  });
-  afterAll(async () => {
-    await instances?.close();
-    await redis?.close();
-  });
-
-  test("a logout on A is refused on B at the next request", async () => {
-    const ada = await signUp(a.url);
-    expect(await meStatus(b, ada.token)).toBe(200);
-    expect(await meStatus(b, ada.token)).toBe(200);
-    const heard = heardOn(b, disconnectOf(ada));
-    await logOut(a, ada.token);
-    await heard;
-    expect(await meStatus(b, ada.token)).toBe(401);
-  });
-
-  test("logging out the other devices on A ends them on B; the device that asked goes on", async () => {
-    const ada = await signUp(a.url);
-    const phone = await logIn(a, ada);
-    expect(await meStatus(b, phone)).toBe(200);
-    expect(await meStatus(b, ada.token)).toBe(200);
-    const heard = heardOn(b, disconnectOf(ada));
-    expect(await trpcClient(a.url, ada.token).account.endOtherSessions.mutate()).toEqual({ endedSessions: 1 });
-    await heard;
-    expect(await meStatus(b, phone)).toBe(401);
-    expect(await meStatus(b, ada.token)).toBe(200);
-  });
-
-  test("a password change on A ends the other sessions on B", async () => {
-    const ada = await signUp(a.url);
-    const laptop = await logIn(a, ada);
-    expect(await meStatus(b, laptop)).toBe(200);
-    const heard = heardOn(b, disconnectOf(ada));
-    await ada.trpc.account.changePassword.mutate({
-      currentPassword: ada.password,
-      newPassword: "a brand new passphrase",
+    beforeAll(async () => {
+      redis = await startRedis();
+      instances = await startTwoInstances({ REDIS_URL: redis.url }, { clock: fakeClock() });
+      ({ a, b } = instances);
     });
-    await heard;
-    expect(await meStatus(b, laptop)).toBe(401);
-  });
+    afterAll(async () => {
+      await instances?.close();
+      await redis?.close();
+    });
 
-  test("a deactivation on A (token version bumped) is refused on B", async () => {
-    const [admin, ada] = await Promise.all([signUp(a.url), signUp(a.url)]);
-    await setAdminFlag(a.deps, admin.user.id, true);
-    expect(await meStatus(b, ada.token)).toBe(200);
-    const heard = heardOn(b, disconnectOf(ada));
-    await admin.trpc.admin.setActive.mutate({ userId: ada.user.id, active: false });
-    await heard;
-    expect(await meStatus(b, ada.token)).toBe(401);
-  });
-
-  test("a profile change on A is what users.me answers on B", async () => {
-    const ada = await signUp(a.url, { firstName: "Ada" });
-    const adaOnB = trpcClient(b.url, ada.token);
-    expect((await adaOnB.users.me.query()).firstName).toBe("Ada");
-    const heard = heardOn(b, (event) => event.type === "frame" && event.frame.type === "user");
-    await ada.trpc.account.updateProfile.mutate({ firstName: "Augusta", lastName: "King", bio: "" });
-    await heard;
-    expect((await adaOnB.users.me.query()).firstName).toBe("Augusta");
-  });
-
-  test("admin rights removed on A are gone on B at once, whatever the session remembers", async () => {
-    const [admin, deputy] = await Promise.all([signUp(a.url), signUp(a.url)]);
-    await setAdminFlag(a.deps, admin.user.id, true);
-    await setAdminFlag(a.deps, deputy.user.id, true);
-    const deputyOnB = trpcClient(b.url, deputy.token);
-    expect((await deputyOnB.users.me.query()).isAdmin).toBe(true);
-    expect((await deputyOnB.admin.activity.query({})).items).toBeDefined();
-    await admin.trpc.admin.setAdmin.mutate({ userId: deputy.user.id, admin: false });
-    expect(await failureCode(deputyOnB.admin.activity.query({}))).toBe("FORBIDDEN");
-  });
-
-  // Last: it stops Redis (and brings it back for the servers' shutdown).
-  test("with Redis down, a logout on A that B never hears is still refused on B", async () => {
-    const ada = await signUp(a.url);
-    expect(await meStatus(b, ada.token)).toBe(200);
-    await redis.stop();
-    try {
-      await eventually(async () => (await busState(a)) === "degraded", "A to report degraded");
-      await eventually(async () => (await busState(b)) === "degraded", "B to report degraded");
+    test("a logout on A is refused on B at the next request", async () => {
+      const ada = await signUp(a.url);
+      expect(await meStatus(b, ada.token)).toBe(200);
+      expect(await meStatus(b, ada.token)).toBe(200);
+      const heard = heardOn(b, disconnectOf(ada));
       await logOut(a, ada.token);
+      await heard;
       expect(await meStatus(b, ada.token)).toBe(401);
-      // Other sessions are still served, each from the database.
-      const bob = await signUp(a.url);
-      expect(await meStatus(b, bob.token)).toBe(200);
-    } finally {
-      await redis.start();
-    }
-    await eventually(async () => (await busState(b)) === "redis", "B to report redis again");
-  });
-});
+    });
 
-describe("one instance, in-process bus", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({}, { clock: fakeClock() });
-  });
-  afterAll(() => server?.close());
+    test("logging out the other devices on A ends them on B; the device that asked goes on", async () => {
+      const ada = await signUp(a.url);
+      const phone = await logIn(a, ada);
+      expect(await meStatus(b, phone)).toBe(200);
+      expect(await meStatus(b, ada.token)).toBe(200);
+      const heard = heardOn(b, disconnectOf(ada));
+      expect(await trpcClient(a.url, ada.token).account.endOtherSessions.mutate()).toEqual({ endedSessions: 1 });
+      await heard;
+      expect(await meStatus(b, phone)).toBe(401);
+      expect(await meStatus(b, ada.token)).toBe(200);
+    });
 
-  test("a logout is refused at the very next request", async () => {
-    const ada = await signUp(server.url);
-    expect(await meStatus(server, ada.token)).toBe(200);
-    await logOut(server, ada.token);
-    expect(await meStatus(server, ada.token)).toBe(401);
+    test("a password change on A ends the other sessions on B", async () => {
+      const ada = await signUp(a.url);
+      const laptop = await logIn(a, ada);
+      expect(await meStatus(b, laptop)).toBe(200);
+      const heard = heardOn(b, disconnectOf(ada));
+      await ada.trpc.account.changePassword.mutate({
+        currentPassword: ada.password,
+        newPassword: "a brand new passphrase",
+      });
+      await heard;
+      expect(await meStatus(b, laptop)).toBe(401);
+    });
+
+    test("a deactivation on A (token version bumped) is refused on B", async () => {
+      const [admin, ada] = await Promise.all([signUp(a.url), signUp(a.url)]);
+      await setAdminFlag(a.deps, admin.user.id, true);
+      expect(await meStatus(b, ada.token)).toBe(200);
+      const heard = heardOn(b, disconnectOf(ada));
+      await admin.trpc.admin.setActive.mutate({ userId: ada.user.id, active: false });
+      await heard;
+      expect(await meStatus(b, ada.token)).toBe(401);
+    });
+
+    test("a profile change on A is what users.me answers on B", async () => {
+      const ada = await signUp(a.url, { firstName: "Ada" });
+      const adaOnB = trpcClient(b.url, ada.token);
+      expect((await adaOnB.users.me.query()).firstName).toBe("Ada");
+      const heard = heardOn(b, (event) => event.type === "frame" && event.frame.type === "user");
+      await ada.trpc.account.updateProfile.mutate({ firstName: "Augusta", lastName: "King", bio: "" });
+      await heard;
+      expect((await adaOnB.users.me.query()).firstName).toBe("Augusta");
+    });
+
+    test("admin rights removed on A are gone on B at once, whatever the session remembers", async () => {
+      const [admin, deputy] = await Promise.all([signUp(a.url), signUp(a.url)]);
+      await setAdminFlag(a.deps, admin.user.id, true);
+      await setAdminFlag(a.deps, deputy.user.id, true);
+      const deputyOnB = trpcClient(b.url, deputy.token);
+      expect((await deputyOnB.users.me.query()).isAdmin).toBe(true);
+      expect((await deputyOnB.admin.activity.query({})).items).toBeDefined();
+      await admin.trpc.admin.setAdmin.mutate({ userId: deputy.user.id, admin: false });
+      expect(await failureCode(deputyOnB.admin.activity.query({}))).toBe("FORBIDDEN");
+    });
+
+    // Last: it stops Redis (and brings it back for the servers' shutdown).
+    test("with Redis down, a logout on A that B never hears is still refused on B", async () => {
+      const ada = await signUp(a.url);
+      expect(await meStatus(b, ada.token)).toBe(200);
+      await redis.stop();
+      try {
+        await eventually(async () => (await busState(a)) === "degraded", "A to report degraded");
+        await eventually(async () => (await busState(b)) === "degraded", "B to report degraded");
+        await logOut(a, ada.token);
+        expect(await meStatus(b, ada.token)).toBe(401);
+        // Other sessions are still served, each from the database.
+        const bob = await signUp(a.url);
+        expect(await meStatus(b, bob.token)).toBe(200);
+      } finally {
+        await redis.start();
+      }
+      await eventually(async () => (await busState(b)) === "redis", "B to report redis again");
+    });
   });
 
-  test("a deactivation is refused at the very next request", async () => {
-    const [admin, ada] = await Promise.all([signUp(server.url), signUp(server.url)]);
-    await setAdminFlag(server.deps, admin.user.id, true);
-    expect(await meStatus(server, ada.token)).toBe(200);
-    await admin.trpc.admin.setActive.mutate({ userId: ada.user.id, active: false });
-    expect(await meStatus(server, ada.token)).toBe(401);
+  describe("one instance, in-process bus", () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer({}, { clock: fakeClock() });
+    });
+    afterAll(() => server?.close());
+
+    test("a logout is refused at the very next request", async () => {
+      const ada = await signUp(server.url);
+      expect(await meStatus(server, ada.token)).toBe(200);
+      await logOut(server, ada.token);
+      expect(await meStatus(server, ada.token)).toBe(401);
+    });
+
+    test("a deactivation is refused at the very next request", async () => {
+      const [admin, ada] = await Promise.all([signUp(server.url), signUp(server.url)]);
+      await setAdminFlag(server.deps, admin.user.id, true);
+      expect(await meStatus(server, ada.token)).toBe(200);
+      await admin.trpc.admin.setActive.mutate({ userId: ada.user.id, active: false });
+      expect(await meStatus(server, ada.token)).toBe(401);
+    });
   });
 });
 
