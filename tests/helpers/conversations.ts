@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { takeSeq } from "../../src/chat/stream.ts";
 import type { Db } from "../../src/db/client.ts";
 import { onlyRow } from "../../src/db/rows.ts";
-import { conversations, messages } from "../../src/db/schema.ts";
+import { tablesOf } from "../../src/db/tables.ts";
 import { toMessage } from "../../src/db/wire.ts";
 import type { RunningServer } from "../../src/server.ts";
 import type { Message } from "../../src/shared/api.ts";
@@ -59,6 +59,7 @@ export async function insertMessage(
   db: Db = server.deps.db,
 ) {
   const { clock, notifier } = server.deps;
+  const { conversations, messages } = tablesOf(db);
   const seq = await takeSeq(db, conversationId);
   const row = onlyRow(
     await db.insert(messages).values({ conversationId, senderId, body, seq, createdAt: clock.now() }).returning(),
