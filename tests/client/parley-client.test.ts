@@ -2,7 +2,13 @@
 // message once, across a dropped socket (catch-up on `ready`) and a conversation begun
 // while it was away.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { login, type Message, type ParleyClient } from "../../packages/parley-client/src/index.ts";
+import {
+  login,
+  type Message,
+  type ParleyClient,
+  SendRefused,
+  type ServerFrame,
+} from "../../packages/parley-client/src/index.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { createRoom, eventually } from "../helpers/conversations.ts";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -35,6 +41,23 @@ describe("parley-client", () => {
     const again = await bobClient.send({ userId: alice.user.id }, "hi alice", "bob-1");
     expect(again.id).toBe(first.id);
     expect((await bobClient.me()).id).toBe(bob.user.id);
+  });
+
+  test("a listener sends over its socket while it is online, over HTTP once stopped, each stored once", async () => {
+    const frames: ServerFrame[] = [];
+    const listener = bobClient.listen({ onFrame: (frame) => frames.push(frame) });
+    await eventually(() => listener.state === "online", "the listener online");
+    const overSocket = await listener.send({ userId: alice.user.id }, "over the socket", "bob-socket-1");
+    expect(frames.some((f) => f.type === "ack" && f.clientId === "bob-socket-1")).toBe(true);
+    expect((await listener.send({ userId: alice.user.id }, "again", "bob-socket-1")).id).toBe(overSocket.id);
+    const refused = await listener.send({ conversationId: 999_999 }, "nowhere").catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(SendRefused);
+    expect((refused as SendRefused).failure.code).toBe("NOT_FOUND");
+    listener.stop();
+    // No socket: the same clientId over HTTP answers the message the socket stored.
+    expect((await listener.send({ userId: alice.user.id }, "again", "bob-socket-1")).id).toBe(overSocket.id);
+    const overHttp = await listener.send({ userId: alice.user.id }, "over HTTP");
+    expect(frames.some((f) => f.type === "ack" && f.message.id === overHttp.id)).toBe(false);
   });
 
   test("by default a listener starts where each conversation stands: a reaction to an old message is not news", async () => {

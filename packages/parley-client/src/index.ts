@@ -18,3 +18,4 @@ export type { AppRouter } from "../../../src/trpc/router.ts";
 export { login, ParleyClient, type ParleyClientOptions, type SendTarget } from "./client.ts";
 export type { ConnectionState } from "./connection.ts";
 export { Listener, type ListenerOptions } from "./listener.ts";
+export { NotSent, SendRefused } from "./socket-sends.ts";

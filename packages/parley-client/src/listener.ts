@@ -12,6 +12,7 @@ import type { ServerFrame } from "../../../src/shared/events.ts";
 import type { AppRouter } from "../../../src/trpc/router.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import { Connection, type ConnectionState, type SocketLike } from "./connection.ts";
+import { NotSent, SocketSends } from "./socket-sends.ts";
 import { caughtUp, hasGap, observe, type StreamPosition, startAt } from "./stream.ts";
 
 /**
@@ -60,6 +61,7 @@ function streamPoint(frame: ServerFrame): { conversationId: number; seq: number 
 
 export class Listener {
   private readonly connection: Connection;
+  private readonly sends: SocketSends;
   private readonly positions = new Map<number, StreamPosition>();
   /** Messages received beyond a gap, by conversation and number, until the gap is filled. */
   private readonly waiting = new Map<number, Map<number, Message>>();
@@ -81,17 +83,44 @@ export class Listener {
         new WebSocket(url, {
           headers: { authorization: `Bearer ${options.token}` },
         } as unknown as string[]) as unknown as SocketLike);
+    this.sends = new SocketSends((frame) => this.connection.send(frame));
     this.connection = new Connection({
       url: wsUrl,
       openSocket: (url) => {
         this.socket = open(url);
         return this.socket;
       },
-      onFrame: (frame) => this.receive(frame),
-      ...(options.onState ? { onState: options.onState } : {}),
+      onFrame: (frame) => {
+        this.sends.receive(frame);
+        this.receive(frame);
+      },
+      onState: (state) => {
+        // What the closed socket carried goes over HTTP (the same clientIds).
+        if (state !== "online") this.sends.dropAll();
+        options.onState?.(state);
+      },
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.checkFrames ? { checkFrames: true } : {}),
     });
+  }
+
+  /**
+   * Sends a message over the socket while it is online, over HTTP otherwise (or when the
+   * socket gives no answer in time), with the same clientId: stored once either way. A
+   * refusal rejects with SendRefused over the socket (`failure`: history.send's code,
+   * words and `retryAfter`), with tRPC's error over HTTP.
+   */
+  async send(
+    to: { userId: number } | { conversationId: number },
+    body: string,
+    clientId: string = crypto.randomUUID(),
+  ) {
+    try {
+      return await this.sends.send({ to, body, clientId });
+    } catch (error) {
+      if (!(error instanceof NotSent)) throw error;
+    }
+    return this.options.trpc.history.send.mutate({ to, body, clientId });
   }
 
   get state(): ConnectionState {
