@@ -117,9 +117,11 @@ export function realtimeRoutes(deps: Deps, signer: TokenSigner) {
       })
       .get(
         "/ws",
-        ({ request, server, session, reqId }) => {
+        ({ request, server, session, reqId, set }) => {
           const data: SocketData = { ...handlers, session, reqId };
-          if ((server as Server<SocketData> | null)?.upgrade(request, { data })) return;
+          // The 101 carries the headers every answer does (the request id, the security headers).
+          const headers = set.headers as Record<string, string>;
+          if ((server as Server<SocketData> | null)?.upgrade(request, { headers, data })) return;
           return status(400, errorBody("BAD_REQUEST", "Expected a WebSocket upgrade"));
         },
         { detail: { hide: true } },

@@ -66,6 +66,25 @@ describe("the upgrade", () => {
     const socket = await open(server.url, null, { cookie: `session=${ada.token}` });
     expect(socket.ready).toEqual({ type: "ready", userId: ada.user.id, lastMessageId: 0, maxBody: 4000 });
   });
+
+  test("the 101 carries the request id and the security headers, like every answer", async () => {
+    const ada = await signUp(server.url);
+    // The answer's head only: its body is the socket, which stays open.
+    const upgraded = await fetch(`${server.url}/ws`, {
+      headers: {
+        authorization: `Bearer ${ada.token}`,
+        "x-request-id": "socket-upgrade-1",
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-key": btoa("sixteen bytes!!!"),
+        "sec-websocket-version": "13",
+      },
+    });
+    await upgraded.body?.cancel();
+    expect(upgraded.status).toBe(101);
+    expect(upgraded.headers.get("x-request-id")).toBe("socket-upgrade-1");
+    expect(upgraded.headers.get("x-content-type-options")).toBe("nosniff");
+  });
 });
 
 describe("ready and delivery", () => {
