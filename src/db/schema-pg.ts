@@ -15,7 +15,6 @@ import {
   customType,
   index,
   integer,
-  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -37,6 +36,18 @@ const id = () => integer("id").primaryKey().generatedByDefaultAsIdentity();
 const bytewiseText = customType<{ data: string; driverData: string }>({
   dataType: () => 'text COLLATE "C"',
 });
+
+// JSON objects as jsonb, handed to Bun's SQL client as objects. drizzle's own jsonb
+// (0.45) passes JSON text, which Bun's client encodes again: the column then holds a JSON
+// string, not an object, and `detail ->> 'key'` finds nothing (drizzle-orm#4942, fixed in
+// drizzle's 1.0 beta). Bun encodes an object once, and parses jsonb when reading. A string
+// read back is a row written the old way (a `db copy` made before this type): parsed too.
+const jsonObject = <T>(name: string) =>
+  customType<{ data: T; driverData: unknown }>({
+    dataType: () => "jsonb",
+    toDriver: (value) => value,
+    fromDriver: (value) => (typeof value === "string" ? JSON.parse(value) : value) as T,
+  })(name);
 
 export const users = pgTable(
   "users",
@@ -155,7 +166,7 @@ export const messages = pgTable(
       .notNull()
       .default("user"),
     // jsonb where SQLite keeps JSON text: drizzle hands back the same object either way.
-    event: jsonb("event").$type<Record<string, unknown>>(),
+    event: jsonObject<Record<string, unknown>>("event"),
   },
   (t) => [
     index("messages_conversation_id").on(t.conversationId, t.id),
@@ -272,7 +283,7 @@ export const activityLog = pgTable(
     at: millis("at").notNull(),
     userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
     kind: text("kind").notNull(),
-    detail: jsonb("detail").$type<Record<string, unknown>>(),
+    detail: jsonObject<Record<string, unknown>>("detail"),
     ip: text("ip"),
   },
   (t) => [

@@ -52,10 +52,18 @@ export function forEachDatabase(body: (database: TestDatabase) => void): void {
   }
 }
 
-/** What a server's environment needs for `database`: a DATABASE_URL of its own on PostgreSQL. */
-export async function databaseEnv(database: TestDatabase | undefined): Promise<Record<string, string>> {
-  if (database !== "postgres") return {};
-  return { DATABASE_URL: await (await sharedPostgres()).createDatabase() };
+/**
+ * What a server's environment needs for `database`: on PostgreSQL a DATABASE_URL of its
+ * own, and `drop` to remove that database once its servers are closed, so the run's one
+ * cluster does not grow by a database (several MB) per server.
+ */
+export async function databaseEnv(
+  database: TestDatabase | undefined,
+): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (database !== "postgres") return { env: {}, drop: async () => {} };
+  const cluster = await sharedPostgres();
+  const url = await cluster.createDatabase();
+  return { env: { DATABASE_URL: url }, drop: () => cluster.dropDatabase(url) };
 }
 
 /**

@@ -15,6 +15,8 @@ export type TestPostgres = {
   port: number;
   /** A new, empty database on this cluster; answers its URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Removes a database made by createDatabase (its URL), closing what is still connected to it. */
+  dropDatabase(url: string): Promise<void>;
   /** Stops the server at once (throwaway data: no shutdown checkpoint) and removes its folder. */
   stop(): Promise<void>;
 };
@@ -171,6 +173,15 @@ export async function startPostgres(): Promise<TestPostgres> {
       }
       return `postgres://${SUPERUSER}@127.0.0.1:${port}/${encodeURIComponent(name)}`;
     },
+    async dropDatabase(databaseUrl) {
+      const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+      const admin = new SQL({ url, max: 1 });
+      try {
+        await admin.unsafe(`drop database if exists "${name.replaceAll('"', '""')}" with (force)`);
+      } finally {
+        await admin.close();
+      }
+    },
     async stop() {
       stopNow();
     },
@@ -184,7 +195,7 @@ let shared: Promise<TestPostgres> | null = null;
  * on first use and stopped after the last file (the preload's afterAll): a file then pays a few milliseconds for
  * its own database (createDatabase) instead of a second for its own cluster.
  */
-export function sharedPostgres(): Promise<Pick<TestPostgres, "url" | "port" | "createDatabase">> {
+export function sharedPostgres(): Promise<Pick<TestPostgres, "url" | "port" | "createDatabase" | "dropDatabase">> {
   if (!shared) {
     shared = startPostgres();
     shared.catch(() => {

@@ -23,7 +23,8 @@ export async function startTestServer(
   options: { clock?: Clock; dir?: string; database?: TestDatabase } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? tempDir();
-  const database = await databaseEnv(options.database ?? currentTestDatabase());
+  // A DATABASE_URL given by the caller (startTwoInstances) is the caller's to drop.
+  const database = await databaseEnv(env.DATABASE_URL ? "sqlite" : (options.database ?? currentTestDatabase()));
   const config = loadConfig({
     NODE_ENV: "test",
     HOST: "127.0.0.1",
@@ -33,7 +34,7 @@ export async function startTestServer(
     SEND_RATE: "0",
     // Test files sign many people up from 127.0.0.1; the throttle's own tests set it.
     SIGNUP_LIMIT: "0",
-    ...database,
+    ...database.env,
     ...env,
   });
   const running = await startServer(config, options);
@@ -43,6 +44,7 @@ export async function startTestServer(
     async close() {
       await running.stop();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }
@@ -58,11 +60,13 @@ export async function startTwoInstances(
   options: { clock?: Clock; database?: TestDatabase } = {},
 ): Promise<TwoInstances> {
   const dir = tempDir();
-  const shared = { ...(await databaseEnv(options.database ?? currentTestDatabase())), ...env };
+  const database = await databaseEnv(options.database ?? currentTestDatabase());
+  const shared = { ...database.env, ...env };
   const a = await startTestServer(shared, { clock: options.clock, dir });
   const b = await startTestServer(shared, { clock: options.clock, dir }).catch(async (error) => {
     await a.close();
     rmSync(dir, { recursive: true, force: true });
+    await database.drop();
     throw error;
   });
   return {
@@ -72,6 +76,7 @@ export async function startTwoInstances(
     async close() {
       await Promise.all([a.close(), b.close()]);
       rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }
