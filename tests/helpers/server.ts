@@ -49,7 +49,14 @@ export async function startTestServer(
   };
 }
 
-export type TwoInstances = { a: TestServer; b: TestServer; dir: string; close(): Promise<void> };
+export type TwoInstances = {
+  a: TestServer;
+  b: TestServer;
+  dir: string;
+  /** The environment both were started with (the database's URL on PostgreSQL): for a third one. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+};
 
 /**
  * Two instances sharing one database (a SQLite file in a temp folder, or one PostgreSQL
@@ -73,6 +80,7 @@ export async function startTwoInstances(
     a,
     b,
     dir,
+    env: shared,
     async close() {
       await Promise.all([a.close(), b.close()]);
       rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // who receives what, resume, and sockets closed by logout and deactivation.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { users } from "../../src/db/schema.ts";
+import { tablesOf } from "../../src/db/tables.ts";
 import { transaction } from "../../src/db/transaction.ts";
 import { MAX_CLIENT_FRAME_BYTES, RESUME_LIMIT } from "../../src/shared/events.ts";
 import { signUp } from "../helpers/client.ts";
@@ -321,7 +321,12 @@ describe("resume", () => {
     // Live frames for those arrived too; a resume replays them from the database regardless.
     socket.send({ type: "resume", after: start });
     const page = await socket.next("resumed", undefined, 15_000);
-    expect(page).toEqual({ type: "resumed", count: RESUME_LIMIT, complete: false, lastId: ids[RESUME_LIMIT - 1] ?? 0 });
+    expect(page).toEqual({
+      type: "resumed",
+      count: RESUME_LIMIT,
+      complete: false,
+      lastId: ids[RESUME_LIMIT - 1] ?? 0,
+    });
     socket.send({ type: "resume", after: ids[RESUME_LIMIT - 1] });
     expect(await socket.next("resumed")).toEqual({
       type: "resumed",
@@ -403,7 +408,10 @@ describe("sessions ending", () => {
     const { token: otherToken } = (await login.json()) as { token: string };
     const doomed = await Promise.all([open(server.url, ada.token), open(server.url, ada.token)]);
     const survivor = await open(server.url, otherToken);
-    await fetch(`${server.url}/api/auth/logout`, { method: "POST", headers: { authorization: `Bearer ${ada.token}` } });
+    await fetch(`${server.url}/api/auth/logout`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ada.token}` },
+    });
     for (const socket of doomed) expect((await socket.closed()).code).toBe(1008);
     survivor.send({ type: "ping" });
     expect(await survivor.next("pong")).toEqual({ type: "pong" });
@@ -411,6 +419,7 @@ describe("sessions ending", () => {
 
   test("deactivation closes every socket of the user with 1008", async () => {
     const [ada, admin] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const { users } = tablesOf(server.deps.db);
     await server.deps.db.update(users).set({ isAdmin: true }).where(eq(users.id, admin.user.id));
     const tabs = await Promise.all([open(server.url, ada.token), open(server.url, ada.token)]);
     await admin.trpc.admin.setActive.mutate({ userId: ada.user.id, active: false });
@@ -453,6 +462,7 @@ describe("presence", () => {
     const eveSaw = await eveSocket.framesUntil("message", (f) => f.message.id === eveSentinel.id);
     expect(eveSaw.some((f) => f.type === "presence")).toBe(false);
 
+    const { users } = tablesOf(server.deps.db);
     const [row] = await server.deps.db.select().from(users).where(eq(users.id, ada.user.id)).limit(1);
     expect(row?.lastSeenAt).toBeNumber();
   });
