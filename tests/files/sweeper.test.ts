@@ -4,7 +4,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { attachments } from "../../src/db/schema.ts";
+import { tablesOf } from "../../src/db/tables.ts";
 import { sweepUploads, UNSENT_GRACE_MS, UPLOADING_GRACE_MS } from "../../src/files/sweeper.ts";
 import { signUp } from "../helpers/client.ts";
 import { createRoom, eventually } from "../helpers/conversations.ts";
@@ -78,7 +78,7 @@ test("a server killed mid-upload leaves no partial file and no row after its res
   cleanups.push(() => restarted.close());
   await eventually(() => filesUnder(partialDir).length === 0, "the partial file is swept");
   await eventually(
-    async () => (await restarted.deps.db.select().from(attachments)).length === 0,
+    async () => (await restarted.deps.db.select().from(tablesOf(restarted.deps.db).attachments)).length === 0,
     "the uploading row is swept",
   );
   expect(filesUnder(join(dir, "files"))).toEqual([]);
