@@ -9,41 +9,45 @@ import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import { MIGRATIONS_DIR } from "../../src/runtime-files.ts";
 import { signUp } from "../helpers/client.ts";
+import { forEachDatabase } from "../helpers/databases.ts";
 import { startTestServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { failure } from "../helpers/trpc.ts";
 
 // The preload's default timeout reaches only the first file of a run (Bun 1.4).
 setDefaultTimeout(60_000);
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
-
-describe("room names", () => {
-  test("are unique under Unicode case folding and NFC", async () => {
-    const ada = await signUp(server.url);
-    const created = await ada.trpc.rooms.create.mutate({ name: "Ärger" });
-    for (const name of ["ärger", "ÄRGER", "A\u0308rger"]) {
-      const error = await failure(ada.trpc.rooms.create.mutate({ name }));
-      expect(error.data?.code).toBe("CONFLICT");
-    }
-    await ada.trpc.rooms.create.mutate({ name: "Straße" });
-    expect((await failure(ada.trpc.rooms.create.mutate({ name: "STRASSE" }))).data?.code).toBe("CONFLICT");
-    // Stored in NFC: a decomposed spelling is not kept beside the composed one.
-    const decomposed = await ada.trpc.rooms.create.mutate({ name: "E\u0301té" });
-    expect(decomposed.name).toBe("Été");
-    expect(created.name).toBe("Ärger");
+// Through the procedures, on each database of the run; the upgrade below is SQLite's.
+forEachDatabase(() => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
   });
+  afterAll(() => server.close());
 
-  test("are found by a prefix in any case", async () => {
-    const ada = await signUp(server.url);
-    await ada.trpc.rooms.create.mutate({ name: "Öl und Wasser" });
-    for (const search of ["öl", "ÖL", "O\u0308l u"]) {
-      const { items } = await ada.trpc.rooms.list.query({ search });
-      expect(items.map((room) => room.name)).toEqual(["Öl und Wasser"]);
-    }
+  describe("room names", () => {
+    test("are unique under Unicode case folding and NFC", async () => {
+      const ada = await signUp(server.url);
+      const created = await ada.trpc.rooms.create.mutate({ name: "Ärger" });
+      for (const name of ["ärger", "ÄRGER", "A\u0308rger"]) {
+        const error = await failure(ada.trpc.rooms.create.mutate({ name }));
+        expect(error.data?.code).toBe("CONFLICT");
+      }
+      await ada.trpc.rooms.create.mutate({ name: "Straße" });
+      expect((await failure(ada.trpc.rooms.create.mutate({ name: "STRASSE" }))).data?.code).toBe("CONFLICT");
+      // Stored in NFC: a decomposed spelling is not kept beside the composed one.
+      const decomposed = await ada.trpc.rooms.create.mutate({ name: "E\u0301té" });
+      expect(decomposed.name).toBe("Été");
+      expect(created.name).toBe("Ärger");
+    });
+
+    test("are found by a prefix in any case", async () => {
+      const ada = await signUp(server.url);
+      await ada.trpc.rooms.create.mutate({ name: "Öl und Wasser" });
+      for (const search of ["öl", "ÖL", "O\u0308l u"]) {
+        const { items } = await ada.trpc.rooms.list.query({ search });
+        expect(items.map((room) => room.name)).toEqual(["Öl und Wasser"]);
+      }
+    });
   });
 });
 
