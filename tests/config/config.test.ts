@@ -30,6 +30,8 @@ describe("loadConfig", () => {
     ["MESSAGES_TO_LOAD", "500"],
     ["SEND_RATE", "-1"],
     ["REDIS_URL", "not a url"],
+    ["DATABASE_URL", "not a url"],
+    ["DATABASE_URL", "mysql://parley@db.example/parley"],
     ["ALLOWED_ORIGINS", "https://ok.example, nonsense"],
     ["LOG_LEVEL", "loud"],
   ])("an invalid %s stops start-up with a message naming it", (name, value) => {
@@ -45,6 +47,16 @@ describe("loadConfig", () => {
 
   test("empty strings count as unset", () => {
     expect(loadConfig({ PORT: "", REDIS_URL: "", DATABASE_PATH: ":memory:" }).port).toBe(3000);
+    expect(loadConfig({ DATABASE_URL: "", DATABASE_PATH: ":memory:" }).databaseUrl).toBeUndefined();
+  });
+
+  test("DATABASE_URL takes postgres:// and postgresql:// URLs", () => {
+    for (const url of [
+      "postgres://parley:pw@db.example:5432/parley",
+      "postgresql://db.example/parley?sslmode=require",
+    ]) {
+      expect(loadConfig({ DATABASE_URL: url, DATABASE_PATH: ":memory:" }).databaseUrl).toBe(url);
+    }
   });
 });
 
