@@ -1,6 +1,6 @@
 // Administration: every account (active or not), switching accounts off and on, admin
 // rights, and the activity log. Every change is itself written to the activity log.
-import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
 import { endAllSessions } from "../auth/sessions.ts";
 import { logActivity } from "../db/activity.ts";
 import { jsonInteger } from "../db/dialect.ts";
