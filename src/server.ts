@@ -120,13 +120,13 @@ export async function startServer(config: Config, options: { clock?: Clock } = {
         // Stop accepting, then close every socket with 1001 (clients reconnect elsewhere
         // and resume); requests in flight finish. Whatever still hangs after a few
         // seconds is cut, so that the process exits within the contract's 10 s.
-        stopSweeper();
-        stopSearchIndexer();
+        const backgroundWork = Promise.all([stopSweeper(), stopSearchIndexer()]);
         const drained = server.stop(false);
         app.decorator.realtime.shutdown();
         const cut = await Promise.race([drained.then(() => false), Bun.sleep(5000).then(() => true)]);
         if (cut) await server.stop(true);
         await app.decorator.realtime.settled();
+        await backgroundWork;
         await deps.presence.close();
         await deps.bus.close();
         await deps.sendLimiter.close();

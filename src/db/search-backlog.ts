@@ -37,19 +37,24 @@ export async function indexSearchBacklog(db: Db): Promise<number> {
   });
 }
 
-/** Indexes new messages every SEARCH_INDEX_INTERVAL_MS; the returned function stops it. */
-export function startSearchIndexer(db: Db, onError: (error: unknown) => void): () => void {
-  if (isPostgres(db)) return () => {};
-  let running = false;
+/**
+ * Indexes new messages every SEARCH_INDEX_INTERVAL_MS. The returned function stops it and
+ * resolves once a batch in progress has ended, so that the database closes after it.
+ */
+export function startSearchIndexer(db: Db, onError: (error: unknown) => void): () => Promise<void> {
+  if (isPostgres(db)) return async () => {};
+  let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (running) return;
-    running = true;
-    indexSearchBacklog(db)
-      .catch(onError)
+    running = indexSearchBacklog(db)
+      .then(() => {}, onError)
       .finally(() => {
-        running = false;
+        running = null;
       });
   }, SEARCH_INDEX_INTERVAL_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -62,11 +62,24 @@ function safeList(folder: string): string[] {
   }
 }
 
-/** Sweeps now and then every hour; the returned function stops it. */
-export function startUploadSweeper(deps: Deps): () => void {
-  const run = () => sweepUploads(deps).catch((error) => deps.logger.error({ err: error }, "sweeping uploads failed"));
-  void run();
+/**
+ * Sweeps now and then every hour. The returned function stops it and resolves once a sweep
+ * in progress has ended, so that the database closes after it (on PostgreSQL a sweep that
+ * outlived the pool failed with "Connection closed" at every shutdown).
+ */
+export function startUploadSweeper(deps: Deps): () => Promise<void> {
+  let running: Promise<void> = Promise.resolve();
+  const run = () => {
+    running = sweepUploads(deps).then(
+      () => {},
+      (error) => deps.logger.error({ err: error }, "sweeping uploads failed"),
+    );
+  };
+  run();
   const timer = setInterval(run, SWEEP_INTERVAL_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -433,7 +433,7 @@ describe("search.messages on a PostgreSQL database", () => {
     const errors: unknown[] = [];
     const stop = startSearchIndexer(handle.db as never, (error) => errors.push(error));
     await Bun.sleep(600);
-    stop();
+    await stop();
     expect(errors).toEqual([]);
   });
 });
