@@ -8,6 +8,9 @@
 //   bun run bench --only 1,6       some scenarios
 //   bun run bench --tiny           the harness's own check, at a toy scale (the test suite)
 //   bun run bench --disk           databases in the OS temp folder instead of /dev/shm
+//   bun run bench --sqlite-only    no PostgreSQL rows (by default scenarios 1, 2 and 4 also run
+//                                  Parley on a PostgreSQL cluster the bench starts; not at --tiny,
+//                                  where --postgres asks for them)
 //   bun run bench --json FILE      also write every figure as JSON
 //   bun run bench --charts DIR     also draw the curves as SVG files in DIR (docs/benchmarks)
 //   bun run bench --profile DIR    Parley runs under Bun's CPU profiler; profiles (.cpuprofile
@@ -17,6 +20,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type Chart, writeCharts } from "./lib/charts.ts";
+import { startPostgres } from "./lib/postgres.ts";
 import { OtherLoadMeter } from "./lib/proc.ts";
 import { parleyRuntimeFlags } from "./lib/processes.ts";
 import {
@@ -52,6 +56,8 @@ const { values } = parseArgs({
     tiny: { type: "boolean", default: false },
     only: { type: "string" },
     disk: { type: "boolean", default: false },
+    postgres: { type: "boolean" },
+    "sqlite-only": { type: "boolean", default: false },
     json: { type: "string" },
     charts: { type: "string" },
     profile: { type: "string" },
@@ -96,6 +102,29 @@ const ctx: BenchContext = { scale, workDir, log: (line) => console.log(line) };
 const rows: Row[] = [];
 const targets: TargetCheck[] = [];
 const notes: string[] = [];
+
+// PostgreSQL beside SQLite: one cluster for the run (stopped below, and by the harness's
+// exit and signal hooks on an error or Ctrl-C). Off at the toy scale, which the test suite
+// runs, unless asked for; a machine without PostgreSQL gets the SQLite rows and a note.
+const POSTGRES_SCENARIOS = ["1", "2", "4"];
+const wantPostgres =
+  !values["sqlite-only"] &&
+  (values.postgres ?? scale.name !== "tiny") &&
+  selected.some((key) => POSTGRES_SCENARIOS.includes(key));
+if (wantPostgres) {
+  try {
+    ctx.postgres = await startPostgres();
+    console.log(`PostgreSQL: a cluster of this run on 127.0.0.1:${ctx.postgres.port} (scenarios 1, 2, 4)\n`);
+    notes.push(
+      "postgres rows: Parley's CPU % is its own process; the PostgreSQL server's CPU is not in it and counts as " +
+        "another process in the load line below",
+    );
+  } catch (error) {
+    const reason = (error as Error).message.split("\n")[0];
+    console.log(`PostgreSQL not started (${reason}): SQLite rows only\n`);
+    notes.push(`no PostgreSQL rows: ${reason}`);
+  }
+}
 const failures: string[] = [];
 const charts: Chart[] = [];
 /** Per scenario, the CPU the rest of the machine used meanwhile (percent of one core). */
@@ -129,6 +158,8 @@ for (const key of selected) {
       `of a core, other processes on the machine ${otherPercent.toFixed(0)}%)\n`,
   );
 }
+
+await ctx.postgres?.stop();
 
 // At the toy scale the figures say nothing about the targets.
 if (scale.name === "tiny") for (const target of targets) target.met = null;

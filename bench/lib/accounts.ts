@@ -14,7 +14,8 @@ import { JWT_SECRET } from "./processes.ts";
 export type BenchUser = { id: number; token: string };
 
 let passwordHash: Promise<string> | null = null;
-const sharedHash = () => {
+/** One argon2id hash every bench user shares (bench/lib/postgres.ts too). */
+export const sharedHash = () => {
   passwordHash ??= Bun.password.hash("bench password", "argon2id");
   return passwordHash;
 };

@@ -110,6 +110,8 @@ export const parleyRuntimeFlags: string[] = [];
 
 export type ParleyOptions = {
   databasePath: string;
+  /** PostgreSQL's URL: Parley runs on it (DATABASE_URL) instead of the SQLite file. */
+  databaseUrl?: string;
   redisUrl?: string;
   logLevel?: string;
   log: string;
@@ -125,6 +127,7 @@ export async function startParley(options: ParleyOptions): Promise<ServerProcess
     HOST: "127.0.0.1",
     PORT: String(port),
     DATABASE_PATH: options.databasePath,
+    DATABASE_URL: options.databaseUrl ?? "",
     JWT_SECRET,
     SEND_RATE: "0",
     LOG_LEVEL: options.logLevel ?? "warn",

@@ -1,4 +1,5 @@
 // The results of a run: rows of the printed table, and the targets checked against them.
+import type { TestPostgres } from "../../tests/helpers/postgres.ts";
 import type { Chart } from "./charts.ts";
 import type { Scale } from "./scale.ts";
 import { count, markdownTable, ms, type Summary } from "./stats.ts";
@@ -37,9 +38,15 @@ export type BenchContext = {
   workDir: string;
   /** The generated history database, shared by scenarios 4 and 6. */
   historyDb?: HistoryDb;
+  /**
+   * The PostgreSQL cluster of this run, when scenarios 1, 2 and 4 also run Parley on
+   * PostgreSQL (rows "parley (postgres)"); each takes a fresh database of it.
+   */
+  postgres?: TestPostgres;
 };
 
 export type HistoryDb = {
+  /** The SQLite file, or on PostgreSQL the database's URL. */
   path: string;
   messages: number;
   conversations: number;

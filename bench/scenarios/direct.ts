@@ -11,6 +11,7 @@ import {
   type SocketSpec,
 } from "../lib/driver-protocol.ts";
 import { type MessagingSetup, runStep, type StepResult, saturationThroughput, sweep } from "../lib/messaging.ts";
+import { createBenchDatabase, createUsers as createPostgresUsers, type TestPostgres } from "../lib/postgres.ts";
 import { ProcessMeter } from "../lib/proc.ts";
 import { type ServerProcess, startBaseline, startParley, startRedis } from "../lib/processes.ts";
 import type { BenchContext, Row, ScenarioOutcome } from "../lib/report.ts";
@@ -209,6 +210,27 @@ export function stepRow(scenario: string, server: string, s: StepResult, vsBasel
 
 const atRate = (steps: StepResult[], rate: number) => steps.find((s) => s.offered === rate);
 
+/** PostgreSQL's latency target is set at this rate (docs/SCALING.md): the sweep always has it. */
+const POSTGRES_REFERENCE_RATE = 500;
+
+/** Scenario 1's HTTP sweep again, with Parley on a fresh database of the run's PostgreSQL cluster. */
+async function runParleyOnPostgres(ctx: BenchContext, cluster: TestPostgres): Promise<Measured> {
+  const { pairs, rates, stepMs } = ctx.scale.direct;
+  const url = await createBenchDatabase(cluster, "direct");
+  const users = await createPostgresUsers(url, pairs * 2, "dm");
+  const server = await startParley({
+    databasePath: join(ctx.workDir, "direct-postgres.db"),
+    databaseUrl: url,
+    log: join(ctx.workDir, "parley-direct-postgres.log"),
+  });
+  try {
+    const sweepRates = [...new Set([POSTGRES_REFERENCE_RATE, ...rates])].sort((a, b) => a - b);
+    return await runParley(ctx, "parley (postgres)", { a: server, b: server }, users, sweepRates, stepMs);
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome> {
   const { pairs, rates, stepMs, referenceRate } = ctx.scale.direct;
   const baseline = await runBaseline(ctx, pairs, rates, stepMs);
@@ -230,6 +252,7 @@ export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome
   } finally {
     await server.stop();
   }
+  const onPostgres = ctx.postgres ? await runParleyOnPostgres(ctx, ctx.postgres) : undefined;
 
   const rows: Row[] = [...floors];
   for (const s of baseline.steps) rows.push(stepRow("1 direct", "baseline", s));
@@ -241,6 +264,12 @@ export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome
     const base = atRate(baseline.steps, s.offered);
     rows.push(
       stepRow("1 direct", "parley socket", s, base ? `p99 ${ratio(s.latency.p99 / base.latency.p99)}` : undefined),
+    );
+  }
+  for (const s of onPostgres?.steps ?? []) {
+    const base = atRate(baseline.steps, s.offered);
+    rows.push(
+      stepRow("1 direct", "parley (postgres)", s, base ? `p99 ${ratio(s.latency.p99 / base.latency.p99)}` : undefined),
     );
   }
   const parleyMax = saturationThroughput(parley.steps);
@@ -257,6 +286,30 @@ export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome
     `1 direct: sending over the socket, best loss-free throughput ${count(socketMax)} msg/s (${ratio(socketShare)})` +
       `${unsaturated(overSocket) ? "; the sweep ended before saturating" : ""}`,
   ];
+  const postgresMax = onPostgres ? saturationThroughput(onPostgres.steps) : 0;
+  if (onPostgres) {
+    notes.push(
+      `1 direct: on PostgreSQL, best loss-free throughput ${count(postgresMax)} msg/s (${ratio(postgresMax / baselineMax)}; ` +
+        `${ratio(postgresMax / parleyMax)} of SQLite's)${unsaturated(onPostgres) ? "; the sweep ended before saturating" : ""}`,
+    );
+  }
+  const postgresReference = onPostgres ? atRate(onPostgres.steps, POSTGRES_REFERENCE_RATE) : undefined;
+  const postgresTargets = onPostgres
+    ? [
+        {
+          scenario: "1 direct (postgres)",
+          goal: "saturation ≥ 1,500 msg/s",
+          measured: `${count(postgresMax)} msg/s`,
+          met: postgresMax >= 1500,
+        },
+        {
+          scenario: "1 direct (postgres)",
+          goal: `p99 < 20 ms at ${count(POSTGRES_REFERENCE_RATE)}/s`,
+          measured: postgresReference ? `${postgresReference.latency.p99.toFixed(2)} ms` : "not reached",
+          met: postgresReference ? postgresReference.latency.p99 < 20 && postgresReference.lost === 0 : false,
+        },
+      ]
+    : [];
   /** The socket's p99 against the baseline's at one rate: null when the sweep has no such step. */
   const socketTail = (rate: number) => {
     const socket = atRate(overSocket.steps, rate);
@@ -286,6 +339,9 @@ export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome
           { name: "Parley p99", points: curve(parley.steps, (s) => s.latency.p99) },
           { name: "Parley p50", dashed: true, points: curve(parley.steps, (s) => s.latency.p50) },
           { name: "Parley socket p99", points: curve(overSocket.steps, (s) => s.latency.p99) },
+          ...(onPostgres
+            ? [{ name: "Parley (postgres) p99", points: curve(onPostgres.steps, (s) => s.latency.p99) }]
+            : []),
         ],
       },
     ],
@@ -310,6 +366,7 @@ export async function directMessages(ctx: BenchContext): Promise<ScenarioOutcome
       },
       { scenario: "1 direct", goal: "over the socket: p99 ≤ 3× baseline's at 1,000/s", ...socketTail(1000) },
       { scenario: "1 direct", goal: "over the socket: p99 ≤ 3× baseline's at 4,000/s", ...socketTail(4000) },
+      ...postgresTargets,
     ],
   };
 }

@@ -14,6 +14,12 @@ import {
   type SocketSpec,
 } from "../lib/driver-protocol.ts";
 import { type MessagingSetup, runStep, type StepResult } from "../lib/messaging.ts";
+import {
+  createBenchDatabase,
+  createRoom as createPostgresRoom,
+  createUsers as createPostgresUsers,
+  type TestPostgres,
+} from "../lib/postgres.ts";
 import { type ServerProcess, startBaseline, startParley } from "../lib/processes.ts";
 import type { BenchContext, Row, ScenarioOutcome } from "../lib/report.ts";
 import { count, ratio } from "../lib/stats.ts";
@@ -119,6 +125,26 @@ function roomRow(server: string, s: StepResult, vsBaseline?: string): Row {
   };
 }
 
+/** The room's sweep again (messages alone), with Parley on a fresh database of the run's PostgreSQL cluster. */
+async function roomOnPostgres(ctx: BenchContext, cluster: TestPostgres): Promise<StepResult[]> {
+  const url = await createBenchDatabase(cluster, "room");
+  const users = await createPostgresUsers(url, ctx.scale.room.members, "member");
+  const roomId = await createPostgresRoom(url, "bench room", "member");
+  const server = await startParley({
+    databasePath: join(ctx.workDir, "room-postgres.db"),
+    databaseUrl: url,
+    log: join(ctx.workDir, "parley-room-postgres.log"),
+  });
+  try {
+    const wsUrl = `${server.url.replace("http", "ws")}/ws`;
+    const specs = users.map((u) => ({ url: wsUrl, token: u.token, counted: true }));
+    const targets = users.slice(0, SENDERS).map((u) => parleySendTarget(server.url, u.token, roomId));
+    return (await measureRoom(ctx, "parley (postgres)", server, specs, targets)).steps;
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function roomFanOut(ctx: BenchContext): Promise<ScenarioOutcome> {
   const { members } = ctx.scale.room;
   const wsPath = (server: ServerProcess) => `${server.url.replace("http", "ws")}/ws`;
@@ -173,12 +199,14 @@ export async function roomFanOut(ctx: BenchContext): Promise<ScenarioOutcome> {
   } finally {
     await server.stop();
   }
+  const postgresSteps = ctx.postgres ? await roomOnPostgres(ctx, ctx.postgres) : undefined;
 
   const rows = baselineSteps.map((s) => roomRow("baseline", s));
-  for (const s of parleySteps) {
+  const vsBaseline = (s: StepResult) => {
     const base = baselineSteps.find((b) => b.offered === s.offered);
-    rows.push(roomRow("parley", s, base ? `p99 ${ratio(s.latency.p99 / base.latency.p99)}` : undefined));
-  }
+    return base ? `p99 ${ratio(s.latency.p99 / base.latency.p99)}` : undefined;
+  };
+  for (const s of parleySteps) rows.push(roomRow("parley", s, vsBaseline(s)));
   const alone = parleySteps.find((s) => s.offered === withReactions?.offered);
   if (withReactions) {
     rows.push(
@@ -189,6 +217,7 @@ export async function roomFanOut(ctx: BenchContext): Promise<ScenarioOutcome> {
       ),
     );
   }
+  for (const s of postgresSteps ?? []) rows.push(roomRow("parley (postgres)", s, vsBaseline(s)));
   const reactionsRefused = reacted ? Object.values(reacted.errors).reduce((a, b) => a + b, 0) : 0;
   // Holding: nothing lost, every reaction stored, and the last member's p99 still under 50 ms.
   const held = withReactions
@@ -216,12 +245,16 @@ export async function roomFanOut(ctx: BenchContext): Promise<ScenarioOutcome> {
           { name: "baseline", baseline: true, points: curve(baselineSteps) },
           { name: "Parley", points: curve(parleySteps) },
           ...(withReactions ? [{ name: "Parley + reactions", dashed: true, points: curve([withReactions]) }] : []),
+          ...(postgresSteps ? [{ name: "Parley (postgres)", points: curve(postgresSteps) }] : []),
         ],
       },
     ],
     notes: [
       `2 room (${count(members)} members): most deliveries/s with p99 < 50 ms — parley ${count(best)}, ` +
-        `baseline ${count(good(baselineSteps))} (${ratio(best / good(baselineSteps))})`,
+        `baseline ${count(good(baselineSteps))} (${ratio(best / good(baselineSteps))})` +
+        (postgresSteps
+          ? `; parley on PostgreSQL ${count(good(postgresSteps))} (${ratio(good(postgresSteps) / good(baselineSteps))})`
+          : ""),
     ],
     targets: [
       {
