@@ -23,13 +23,33 @@ export function removeDir(dir: string) {
   rmSync(dir, { recursive: true, force: true });
 }
 
+// Every server and load generator the bench started that still runs: killed when the bench
+// is interrupted (Ctrl-C, SIGTERM), so that none outlives the run. The signal is raised
+// again once they are gone, so the bench ends as it would have (the PostgreSQL cluster's
+// own hook, tests/helpers/postgres.ts, stops the cluster the same way).
+const running = new Set<Subprocess>();
+let interruptHookInstalled = false;
+
+function killOnInterrupt(child: Subprocess) {
+  running.add(child);
+  void child.exited.then(() => running.delete(child));
+  if (interruptHookInstalled) return;
+  interruptHookInstalled = true;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      for (const child of running) child.kill("SIGKILL");
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
 /** Runs argv through sh so that `ulimit -n` can be raised to the hard limit first. */
 export function spawnWithFdLimit(
   argv: string[],
   options: { env?: Record<string, string>; log?: string; ipc?: (message: unknown) => void },
 ): Subprocess {
   const quoted = argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
-  return spawn(["sh", "-c", `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec ${quoted}`], {
+  const child = spawn(["sh", "-c", `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec ${quoted}`], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdin: "ignore",
@@ -37,6 +57,8 @@ export function spawnWithFdLimit(
     stderr: options.log ? Bun.file(`${options.log}.err`) : "ignore",
     ...(options.ipc ? { ipc: options.ipc, serialization: "json" as const } : {}),
   });
+  killOnInterrupt(child);
+  return child;
 }
 
 export type ServerProcess = {
