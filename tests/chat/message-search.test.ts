@@ -4,7 +4,13 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { RANKED_MATCHES } from "../../src/chat/search-page.ts";
-import { HIGHLIGHT_END, HIGHLIGHT_START, highlightPieces, type SearchInput } from "../../src/shared/search.ts";
+import {
+  HIGHLIGHT_END,
+  HIGHLIGHT_START,
+  highlightPieces,
+  MAX_QUERY_LENGTH,
+  type SearchInput,
+} from "../../src/shared/search.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { insertMessage } from "../helpers/conversations.ts";
 import { forEachDatabase, rawRows } from "../helpers/databases.ts";
@@ -50,6 +56,8 @@ forEachDatabase((database) => {
       expect(await ids(bob, `${w} run`)).toEqual([running.id]);
       expect(await ids(bob, `${w} RUNS cafe`)).toEqual([running.id]);
       expect(await ids(bob, `${w} CAFÉ`)).toEqual([running.id]);
+      const naive = await say(ada, `${w} Über naïve façade`);
+      expect(await ids(bob, `${w} uber NAIVE facade`)).toEqual([naive.id]);
     });
 
     test("a quoted phrase finds the words together and in order only", async () => {
@@ -58,6 +66,21 @@ forEachDatabase((database) => {
       await say(ada, `${w} brown and quick fox`);
       expect(await ids(bob, `${w} "quick brown"`)).toEqual([together.id]);
       expect((await ids(bob, `${w} quick brown`)).length).toBe(2);
+    });
+
+    test("words are split at punctuation: email addresses, links, hyphens, numbers", async () => {
+      const w = unique("heron");
+      const email = await say(ada, `${w} write to bob.smith@example.com today`);
+      const link = await say(ada, `${w} see https://docs.example.org/guide/setup-steps?x=1`);
+      const dashed = await say(ada, `${w} e-mail me—or call, version 1.5`);
+      expect(await ids(bob, `${w} bob.smith@example.com`)).toEqual([email.id]);
+      expect(await ids(bob, `${w} "smith example"`)).toEqual([email.id]);
+      expect((await ids(bob, `${w} example`)).sort()).toEqual([email.id, link.id].sort());
+      expect(await ids(bob, `${w} guide setup`)).toEqual([link.id]);
+      expect(await ids(bob, `${w} docs.example.org`)).toEqual([link.id]);
+      expect(await ids(bob, `${w} e-mail`)).toEqual([dashed.id]);
+      expect(await ids(bob, `${w} mail call`)).toEqual([dashed.id]);
+      expect(await ids(bob, `${w} "1 5"`)).toEqual([dashed.id]);
     });
 
     test("the matched words come highlighted between markers, with mention markup shown as written", async () => {
@@ -72,6 +95,27 @@ forEachDatabase((database) => {
       ]);
     });
 
+    test("a word inside an email address or a link is highlighted in the text as written", async () => {
+      const w = unique("ibis");
+      await say(ada, `${w}: mail ana@example.com, (not "example"!)`);
+      const [hit] = (await search(bob, `${w} example`)).hits;
+      expect(hit?.snippet).toBe(
+        `${HIGHLIGHT_START}${w}${HIGHLIGHT_END}: mail ana@${HIGHLIGHT_START}example${HIGHLIGHT_END}.com, (not "${HIGHLIGHT_START}example${HIGHLIGHT_END}"!)`,
+      );
+    });
+
+    test("a long message's excerpt is cut around the match, with … where the text goes on", async () => {
+      const w = unique("puffin");
+      const before = Array.from({ length: 60 }, (_, i) => `early${i}`).join(" ");
+      const after = Array.from({ length: 60 }, (_, i) => `late${i}`).join(" ");
+      await say(ada, `${before} ${w} ${after}`);
+      const [hit] = (await search(bob, w)).hits;
+      const snippet = hit?.snippet ?? "";
+      expect(snippet).toContain(`${HIGHLIGHT_START}${w}${HIGHLIGHT_END}`);
+      expect(snippet.endsWith("…")).toBe(true);
+      expect(snippet.split(" ").length).toBeLessThan(30);
+    });
+
     test("mention markup is not a word: searching an id or 'room' does not find every mention", async () => {
       const w = unique("vole");
       const mention = await say(ada, `${w} <@room> <@${bob.user.id}> look`);
@@ -79,6 +123,14 @@ forEachDatabase((database) => {
       expect(await ids(bob, `${w} room`)).toEqual([spoken.id]);
       expect(await ids(bob, `${w} ${bob.user.id}`)).toEqual([spoken.id]);
       expect(await ids(bob, `${w} look`)).toEqual([mention.id]);
+      // Found by its spoken "room", a message's mention of @room is not highlighted.
+      const both = await say(ada, `${w}x <@room> in the room`);
+      const [hit] = (await search(bob, `${w}x room`)).hits;
+      expect(hit?.messageId).toBe(both.id);
+      expect(highlightPieces(hit?.snippet ?? "").filter((p) => p.match)).toEqual([
+        { text: `${w}x`, match: true },
+        { text: "room", match: true },
+      ]);
     });
 
     test("a body cannot forge a highlight: marker characters it contains are not in the snippet", async () => {
@@ -86,6 +138,7 @@ forEachDatabase((database) => {
       await say(ada, `${w} ${HIGHLIGHT_START}fake${HIGHLIGHT_END} mark`);
       const [hit] = (await search(bob, w)).hits;
       expect(highlightPieces(hit?.snippet ?? "").filter((p) => p.match)).toEqual([{ text: w, match: true }]);
+      expect(hit?.snippet).toBe(`${HIGHLIGHT_START}${w}${HIGHLIGHT_END} fake mark`);
     });
   });
 
@@ -197,6 +250,7 @@ forEachDatabase((database) => {
       const newer = await say(ada, `${w} gum tree`);
       const twice = await say(ada, `${w} ${w} ${w} gum`);
       expect(await ids(bob, w)).toEqual([twice.id, newer.id, older.id]);
+      expect((await search(bob, w)).nextCursor).toBeNull();
     });
 
     test("pages by keyset: every hit once, in order, until nextCursor is null", async () => {
@@ -214,6 +268,23 @@ forEachDatabase((database) => {
       } while (cursor);
       expect(pages).toBe(3);
       expect(seen).toEqual([...sent].reverse());
+    });
+
+    test("pages of unequal ranks: every hit once, the better first", async () => {
+      const w = unique("okapi");
+      const sent: number[] = [];
+      for (let i = 1; i <= 12; i++)
+        sent.push((await say(ada, `${`${w} `.repeat(1 + (i % 4))}filler ${"x ".repeat(i)}`)).id);
+      const all = await ids(bob, { query: w, limit: 50 });
+      const paged: number[] = [];
+      let cursor: SearchInput["cursor"];
+      do {
+        const page = await search(bob, { query: w, limit: 5, cursor });
+        paged.push(...page.hits.map((h) => h.messageId));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(paged).toEqual(all);
+      expect(new Set(paged)).toEqual(new Set(sent));
     });
 
     test(`a word in more than ${RANKED_MATCHES} messages: the newest ${RANKED_MATCHES} are ranked and paged; a date filter reaches older ones`, async () => {
@@ -253,9 +324,9 @@ forEachDatabase((database) => {
   describe("hostile or bad queries", () => {
     const codeOf = async (query: string) => (await failure(search(bob, query))).data?.code;
 
-    test("FTS5 syntax is taken as plain words, never as operators, and never fails", async () => {
+    test("FTS5 and tsquery syntax is taken as plain words, never as operators, and never fails", async () => {
       const w = unique("hyena");
-      const message = await say(ada, `${w} or not near body 2`);
+      const message = await say(ada, `${w} or not near body 2 a b`);
       const found = [message.id];
       const cases: [string, number[]][] = [
         [`${w} OR nonexistent`, []],
@@ -269,18 +340,42 @@ forEachDatabase((database) => {
         [`(${w}) OR near`, found],
         [`${w} - + : ; { } [ ] ' \\ % \u0000`, found],
         [`{body} : ${w}`, found],
+        // tsquery's own syntax: operators, negation, prefixes, weights, phrases, quoting.
+        [`${w} & !a`, found],
+        [`${w} | zzz`, []],
+        [`${w}:*`, found],
+        [`${w}:A`, []], // "a" follows the word as a phrase, as "near:w" above
+        [`${w} <-> body`, found],
+        [`${w} <2> body`, found],
+        [`'${w}' & 'body'`, found],
+        [`!!${w} && (body || zzz)`, []], // "zzz" is a word the message lacks
+        [`${w} \\:* '' ""`, found],
       ];
       for (const [query, expected] of cases) {
         expect({ query, ids: await ids(bob, query) }).toEqual({ query, ids: expected });
       }
     });
 
+    test("a long query is one search, and a word too long for PostgreSQL's index is no error", async () => {
+      const w = unique("jackal");
+      const long = "y".repeat(MAX_QUERY_LENGTH - w.length - 1);
+      const message = await say(ada, `${w} ${long}`);
+      expect(await ids(bob, `${w} ${long}`)).toEqual([message.id]);
+      expect(await ids(bob, "z".repeat(MAX_QUERY_LENGTH))).toEqual([]);
+      // A word over 2,047 bytes is left out of PostgreSQL's index; the message is sent and
+      // found by its other words on both databases.
+      const huge = await say(ada, `${w} ${"é".repeat(1100)} tail`);
+      expect(await ids(bob, `${w} tail`)).toEqual([huge.id]);
+    });
+
     test("an unclosed quote, nothing searchable, or too much is BAD_REQUEST with a clear message", async () => {
+      const messageOf = async (query: string) => (await failure(search(bob, query))).message;
       expect(await codeOf('"unclosed phrase')).toBe("BAD_REQUEST");
-      expect((await failure(search(bob, '"unclosed'))).message).toContain("not closed");
-      expect(await codeOf("")).toBe("BAD_REQUEST");
-      expect(await codeOf(' *** "" () ')).toBe("BAD_REQUEST");
-      expect((await failure(search(bob, "*"))).message).toContain("at least one word");
+      expect(await messageOf('"unclosed')).toBe('A quoted phrase is not closed: add the closing "');
+      for (const query of ["", ' *** "" () ', "*", "& | ! <-> :*"]) {
+        expect({ query, code: await codeOf(query) }).toEqual({ query, code: "BAD_REQUEST" });
+        expect(await messageOf(query)).toBe("Search for at least one word");
+      }
       expect(await codeOf("a ".repeat(17))).toBe("BAD_REQUEST");
       expect(await codeOf("x".repeat(201))).toBe("BAD_REQUEST");
       const badDate = await failure(search(bob, { query: "hello", before: "yesterday" }));
