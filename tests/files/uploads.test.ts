@@ -161,8 +161,8 @@ forEachDatabase(() => {
   });
 
   describe("limits", () => {
-    const { attachments } = tablesOf(server.deps.db);
-    const rows = async () => (await server.deps.db.select().from(attachments)).length;
+    // The server starts in beforeAll, after this body has run: read its tables when counting.
+    const rows = async () => (await server.deps.db.select().from(tablesOf(server.deps.db).attachments)).length;
 
     test("a file over MAX_UPLOAD is refused, declared or streamed, and leaves nothing", async () => {
       const before = { rows: await rows(), files: filesUnder(filesDir()).length };
