@@ -2,8 +2,9 @@
 // `ack` (after the commit) or an `error` frame with the procedure's code, both carrying the
 // clientId. Compared with what HTTP answers where both exist.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
-import { tablesOf } from "../../src/db/tables.ts";
+import { eq, sql } from "drizzle-orm";
+import type { PgDb } from "../../src/db/postgres.ts";
+import { isPostgres, tablesOf } from "../../src/db/tables.ts";
 import { transaction } from "../../src/db/transaction.ts";
 import { MAX_PENDING_SENDS, type ServerFrame } from "../../src/shared/events.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
@@ -166,9 +167,19 @@ forEachDatabase(() => {
       const socket = await open(ada);
       const extra = 5;
       const clientIds = Array.from({ length: MAX_PENDING_SENDS + extra }, (_, i) => `p-${i}`);
-      // The database held by a transaction: the sends wait in the socket's line meanwhile.
+      // The database held by a transaction: the sends wait in the socket's line meanwhile. On
+      // SQLite any open transaction holds every writer back; on PostgreSQL writers go on beside
+      // it, so it locks the messages table against them, or the line would drain as it fills
+      // whenever the database keeps up.
       let release = () => {};
-      const held = transaction(server.deps.db, () => new Promise<void>((resolve) => (release = resolve)));
+      let holding = () => {};
+      const isHolding = new Promise<void>((resolve) => (holding = resolve));
+      const held = transaction(server.deps.db, async (tx) => {
+        if (isPostgres(tx)) await (tx as unknown as PgDb).execute(sql`lock table messages in exclusive mode`);
+        holding();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await isHolding;
       try {
         for (const clientId of clientIds)
           socket.send({ type: "send", to: { userId: bob.user.id }, body: clientId, clientId });
