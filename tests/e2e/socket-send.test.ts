@@ -115,3 +115,48 @@ test("a send the socket swallows goes over HTTP after the wait, with the same cl
   expect(httpBodies[0]).toContain(swallowedClientId);
   expect(errors).toEqual([]);
 }, 60_000);
+
+test("an answer lost on the socket: the stored copy from the stream replaces the pending row at once, never shown twice", async () => {
+  const { page, errors } = await newPerson(browser, server.url);
+  // The socket passes everything on, except the `ack` of the message sent after `loseAck`:
+  // the message is stored and comes back on the stream, its answer never does.
+  let loseAck = false;
+  let lostAcks = 0;
+  await page.routeWebSocket(/\/ws$/, (socket) => {
+    const upstream = socket.connectToServer();
+    socket.onMessage((frame) => upstream.send(frame));
+    upstream.onMessage((frame) => {
+      if (loseAck && typeof frame === "string" && frame.includes('"type":"ack"')) {
+        loseAck = false;
+        lostAcks += 1;
+        return;
+      }
+      socket.send(frame);
+    });
+  });
+  // The retry over HTTP (after the socket's wait) is held: it must not be what settles the row.
+  const heldRetries: string[] = [];
+  await page.route(/history\.send/, (route) => {
+    heldRetries.push(route.request().postData() ?? "");
+  });
+  await signUpInBrowser(page, { firstName: "Ann", lastName: "Answer", username: "ann" });
+  await openDirectWith(page, "bob", "Bob Stone");
+  await sendAndWaitStored(page, "ann", ["opens the conversation"]);
+
+  loseAck = true;
+  await sendMessage(page, "answer lost");
+  await eventually(() => lostAcks === 1, "the ack lost");
+  await log(page).locator(".message:not(.pending)").getByText("answer lost", { exact: true }).waitFor();
+  // A second message changes the outbox while the first one's attempt is still open.
+  await sendMessage(page, "behind it");
+  await log(page).getByText("behind it", { exact: true }).waitFor();
+  expect(await log(page).getByText("answer lost", { exact: true }).count()).toBe(1);
+  expect(await log(page).locator(".message.pending").getByText("answer lost", { exact: true }).count()).toBe(0);
+  // The second goes on (over the socket) without waiting for the first's retry: both stored once.
+  await eventually(() => storedFrom("ann").length === 3, "3 stored", 30_000);
+  expect(storedFrom("ann")).toEqual(["opens the conversation", "answer lost", "behind it"]);
+  await log(page).locator(".message.pending").first().waitFor({ state: "detached" });
+  expect(await log(page).getByText("answer lost", { exact: true }).count()).toBe(1);
+  expect(heldRetries).toEqual([]);
+  expect(errors).toEqual([]);
+}, 60_000);

@@ -205,6 +205,32 @@ describe("transient failures wait and retry with the same clientId", () => {
     expect(outbox.all).toEqual([]);
   });
 
+  test("the stored copy on the stream settles an entry whose retry is on the wire: gone at once, the next one goes", async () => {
+    const { time, server, outbox, write, sent } = setUp();
+    const first = write("answer lost");
+    void write("behind it");
+    await settle();
+    await server.refuse(network);
+    await time.advance(500);
+    expect(server.calls.map((c) => c.entry.clientId)).toEqual(["c1", "c1"]);
+    // The first attempt was stored after all: its copy comes on the stream, the retry hangs.
+    const copy = aMessage({ id: 42, conversationId: 7, senderId: 1, body: "answer lost", clientId: "c1" });
+    outbox.stored(copy);
+    expect(outbox.all.map((e) => e.body)).toEqual(["behind it"]);
+    expect(await first).toEqual(copy);
+    await settle();
+    expect(server.calls.map((c) => c.entry.clientId)).toEqual(["c1", "c1", "c2"]);
+    await server.accept();
+    // The called-off retry's late answer changes nothing.
+    await server.accept(1);
+    expect(sent.map((m) => m.body)).toEqual(["answer lost", "behind it"]);
+    expect(outbox.all).toEqual([]);
+    // Another sender's message with the same clientId settles nothing.
+    void write("mine");
+    outbox.stored(aMessage({ id: 43, senderId: 2, clientId: "c3" }));
+    expect(outbox.all.map((e) => e.body)).toEqual(["mine"]);
+  });
+
   test("a server that answers 500 (restarting) is tried again", async () => {
     const { time, server, write, sent } = setUp();
     void write("x");

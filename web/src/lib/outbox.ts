@@ -115,6 +115,8 @@ export class Outbox {
   private readonly now: () => number;
   private readonly timers: OutboxTimers;
   private readonly settled = new Map<string, (message: Message | null) => void>();
+  /** The attempt on the wire: its entry and how to call it off. */
+  private onWire: { clientId: string; callOff: () => void } | null = null;
 
   constructor(private readonly options: OutboxOptions) {
     this.now = options.now ?? (() => Date.now());
@@ -141,6 +143,23 @@ export class Outbox {
     this.changed();
     this.kick();
     return done;
+  }
+
+  /**
+   * The server stored this message (its copy came on the stream, with the clientId) while
+   * its entry was still here, e.g. its answer was lost and a retry is under way: the entry
+   * is settled now, so the message never shows twice (stored and pending), and an attempt
+   * on the wire is called off (the server has it; a retry would only return it again).
+   */
+  stored(message: Message) {
+    const entry = this.entries.find((e) => e.clientId === message.clientId && e.senderId === message.senderId);
+    if (!entry) return;
+    this.options.onSent?.(message, entry);
+    this.entries = this.entries.filter((e) => e !== entry);
+    this.resolve(entry.clientId, message);
+    this.changed();
+    if (this.onWire?.clientId === entry.clientId) this.onWire.callOff();
+    this.kick();
   }
 
   /** Sends the refused messages again, in their order (the same clientIds). */
@@ -207,10 +226,12 @@ export class Outbox {
     const unanswered = new Promise<never>((_, reject) => {
       gaveUp = () => reject(new Error("no answer"));
     });
-    const timeout = this.timers.setTimeout(() => {
+    const callOff = () => {
       abort.abort();
       gaveUp();
-    }, this.options.sendTimeoutMs ?? SEND_TIMEOUT_MS);
+    };
+    this.onWire = { clientId: head.clientId, callOff };
+    const timeout = this.timers.setTimeout(callOff, this.options.sendTimeoutMs ?? SEND_TIMEOUT_MS);
     try {
       message = await Promise.race([this.options.send(withoutProblem(head), abort.signal), unanswered]);
     } catch (error) {
@@ -219,6 +240,7 @@ export class Outbox {
         : judgeFailure(this.options.toFailure(error), head.attempts, this.options.backoff);
     } finally {
       this.timers.clearTimeout(timeout);
+      this.onWire = null;
     }
     this.inFlight = false;
     if (!this.entries.some((e) => e.clientId === head.clientId)) return this.kick();

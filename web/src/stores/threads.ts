@@ -127,7 +127,8 @@ export function createThreadsStore(
         try {
           return await socketSends.send(input, signal);
         } catch (error) {
-          if (!(error instanceof NotSent)) throw error;
+          // Called off (its stored copy came on the stream): no other way is needed.
+          if (!(error instanceof NotSent) || signal.aborted) throw error;
         }
       }
       return api.trpc.history.send.mutate(input, { signal });
@@ -166,6 +167,15 @@ export function createThreadsStore(
   // Kept from the last visit: shown at once, sent when the socket is ready.
   showPending(outbox.all);
 
+  /**
+   * This person's messages that came stored (on the stream, or in a catch-up) settle their
+   * outbox entries by clientId at once: a retry after a lost answer would otherwise keep a
+   * pending copy beside the stored one until it came back.
+   */
+  const settleOwn = (messages: readonly Message[]) => {
+    for (const message of messages) if (message.clientId && message.senderId === me()) outbox.stored(message);
+  };
+
   /** A change numbered `seq` reached an opened conversation: a hole before it is fetched soon. */
   const note = (conversationId: number, seq: number) => {
     const position = positions.get(conversationId);
@@ -199,6 +209,7 @@ export function createThreadsStore(
           const position = positions.get(conversationId);
           if (!position) return;
           const page = await api.trpc.history.changes.query({ conversationId, after: position.held });
+          settleOwn(page.messages);
           slot(conversationId)[1]((t) => addReads(addMessages(t, page.messages), page.reads, me()));
           if (page.messages.length) onHistory(page.messages);
           positions.set(conversationId, caughtUp(positions.get(conversationId) ?? position, page.seq));
@@ -336,6 +347,7 @@ export function createThreadsStore(
     /** A message from the socket. Threads not opened yet ignore it (the list counts it). */
     receive(message: Message) {
       stopTyping(message.conversationId, message.senderId);
+      settleOwn([message]);
       const [thread, setThread] = slot(message.conversationId);
       if (!thread().loaded) {
         if (loading[message.conversationId]) heardWhileLoading.add(message.conversationId);
