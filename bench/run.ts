@@ -15,14 +15,17 @@
 //   bun run bench --charts DIR     also draw the curves as SVG files in DIR (docs/benchmarks)
 //   bun run bench --profile DIR    Parley runs under Bun's CPU profiler; profiles (.cpuprofile
 //                                  and Markdown) land in DIR, one per Parley process
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+//   bun run bench --timeline DIR   every server runs with a stall probe (bench/lib/stall-probe.ts)
+//                                  and scenario 1 writes each message's latency to DIR; then
+//                                  `bun bench/tail.ts DIR` says what the slowest messages met
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type Chart, writeCharts } from "./lib/charts.ts";
 import { startPostgres } from "./lib/postgres.ts";
 import { OtherLoadMeter } from "./lib/proc.ts";
-import { parleyRuntimeFlags } from "./lib/processes.ts";
+import { parleyRuntimeFlags, timeline } from "./lib/processes.ts";
 import {
   type BenchContext,
   type Row,
@@ -61,6 +64,7 @@ const { values } = parseArgs({
     json: { type: "string" },
     charts: { type: "string" },
     profile: { type: "string" },
+    timeline: { type: "string" },
   },
 });
 
@@ -98,7 +102,11 @@ console.log(
     `load average ${before.load}\ndatabases in ${scratchRoot === "/dev/shm" ? "tmpfs (/dev/shm)" : "the OS temp folder"}\n`,
 );
 
-const ctx: BenchContext = { scale, workDir, log: (line) => console.log(line) };
+if (values.timeline) {
+  timeline.dir = resolve(values.timeline);
+  mkdirSync(timeline.dir, { recursive: true });
+}
+const ctx: BenchContext = { scale, workDir, timelineDir: timeline.dir, log: (line) => console.log(line) };
 const rows: Row[] = [];
 const targets: TargetCheck[] = [];
 const notes: string[] = [];

@@ -1,5 +1,6 @@
 // One step of an open-loop messaging run: a sender process posts messages at a fixed rate
 // while socket processes time their deliveries; then the counts are merged and checked.
+import { writeFileSync } from "node:fs";
 import type { CollectResult, Driver, SendResult, SendTarget } from "./driver-protocol.ts";
 import { ProcessMeter } from "./proc.ts";
 import { type Summary, summarize } from "./stats.ts";
@@ -43,7 +44,14 @@ let tagCounter = 0;
 
 export async function runStep(
   setup: MessagingSetup,
-  options: { rate: number; durationMs: number; maxInFlight?: number; drainMs?: number },
+  options: {
+    rate: number;
+    durationMs: number;
+    maxInFlight?: number;
+    drainMs?: number;
+    /** A file to write each message's latency to, by its scheduled time (`--timeline`, bench/tail.ts). */
+    timeline?: string;
+  },
 ): Promise<StepResult> {
   const seqs = Math.max(1, Math.round((options.rate * options.durationMs) / 1000));
   const tag = `r${process.pid.toString(36)}${(tagCounter++).toString(36)}`;
@@ -88,6 +96,14 @@ export async function runStep(
   const lastArrival = Math.max(...collected.map((c) => c.lastArrivalWall));
   const errors = Object.values(send.errors).reduce((a, b) => a + b, 0);
   const latency = summarize(complete);
+  if (options.timeline) {
+    // Wall-clock milliseconds, the clock the servers' stall probes write in (bench/lib/stall-probe.ts).
+    const latencyMs = Array.from(last, (ms, i) => (arrivals[i] === perMessage ? Number(ms.toFixed(2)) : null));
+    writeFileSync(
+      options.timeline,
+      JSON.stringify({ serverPids: setup.serverPids, startAt, intervalMs: 1000 / options.rate, latencyMs }),
+    );
+  }
   // Over the scheduled window at least: a short step's last send is due before its end.
   const achieved = send.ok / Math.max(seqs / options.rate, (send.doneAt - startAt) / 1000);
   return {
@@ -118,10 +134,11 @@ export async function sweep(
   rates: number[],
   durationMs: number,
   onStep?: (step: StepResult) => void,
+  timeline?: (rate: number) => string | undefined,
 ): Promise<StepResult[]> {
   const steps: StepResult[] = [];
   for (const rate of rates) {
-    const step = await runStep(setup, { rate, durationMs });
+    const step = await runStep(setup, { rate, durationMs, timeline: timeline?.(rate) });
     steps.push(step);
     onStep?.(step);
     if (step.saturated) break;

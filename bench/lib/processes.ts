@@ -130,6 +130,18 @@ async function launch(name: string, argv: string[], env: Record<string, string>,
 /** Extra `bun` flags for every Parley process (run.ts sets the profiler's with --profile). */
 export const parleyRuntimeFlags: string[] = [];
 
+/** Set by `--timeline DIR`: every server, Parley and the baseline, runs with the stall probe writing there. */
+export const timeline: { dir?: string } = {};
+
+/** The stall probe's flags and variables for a server called `name`, when --timeline is on. */
+function probed(name: string): { flags: string[]; env: Record<string, string> } {
+  if (!timeline.dir) return { flags: [], env: {} };
+  return {
+    flags: ["--preload", join(import.meta.dir, "stall-probe.ts")],
+    env: { PARLEY_BENCH_TIMELINE: timeline.dir, PARLEY_BENCH_PROBE_NAME: name },
+  };
+}
+
 export type ParleyOptions = {
   databasePath: string;
   /** PostgreSQL's URL: Parley runs on it (DATABASE_URL) instead of the SQLite file. */
@@ -155,18 +167,20 @@ export async function startParley(options: ParleyOptions): Promise<ServerProcess
     LOG_LEVEL: options.logLevel ?? "warn",
     REDIS_URL: options.redisUrl ?? "",
   };
+  const probe = probed("parley");
   const argv = options.executable
     ? [options.executable, "serve"]
-    : [process.execPath, ...parleyRuntimeFlags, "src/index.ts"];
-  return launch("parley", argv, env, options.log);
+    : [process.execPath, ...parleyRuntimeFlags, ...probe.flags, "src/index.ts"];
+  return launch("parley", argv, { ...env, ...probe.env }, options.log);
 }
 
 export async function startBaseline(options: { databasePath: string; log: string }): Promise<ServerProcess> {
   const port = await freePort();
+  const probe = probed("baseline");
   return launch(
     "baseline",
-    [process.execPath, "bench/baseline-server.ts"],
-    { PORT: String(port), DATABASE_PATH: options.databasePath },
+    [process.execPath, ...probe.flags, "bench/baseline-server.ts"],
+    { PORT: String(port), DATABASE_PATH: options.databasePath, ...probe.env },
     options.log,
   );
 }

@@ -36,6 +36,8 @@ export type BenchContext = {
   log(line: string): void;
   /** Scratch folder for this run (databases, logs), removed at the end. */
   workDir: string;
+  /** `--timeline DIR`: scenario 1's steps write each message's latency there (bench/tail.ts reads it). */
+  timelineDir?: string;
   /** The generated history database, shared by scenarios 4 and 6. */
   historyDb?: HistoryDb;
   /**
@@ -71,6 +73,7 @@ export function renderRows(rows: Row[]): string {
     "p50 ms",
     "p95 ms",
     "p99 ms",
+    "p99.9 ms",
     "max ms",
     "lost",
     "dup",
@@ -88,6 +91,7 @@ export function renderRows(rows: Row[]): string {
     ms(r.latency?.p50),
     ms(r.latency?.p95),
     ms(r.latency?.p99),
+    ms(r.latency?.p999),
     ms(r.latency?.max),
     r.lost === undefined ? "–" : count(r.lost),
     r.duplicates === undefined ? "–" : count(r.duplicates),

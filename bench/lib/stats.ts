@@ -1,17 +1,42 @@
 // Latency summaries and the printed table. Figures are milliseconds unless named otherwise.
 
-export type Summary = { count: number; p50: number; p95: number; p99: number; max: number; mean: number };
+export type Summary = {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Meaningful from 1,000 samples on; below that it is the max or near it. */
+  p999: number;
+  max: number;
+  mean: number;
+};
 
 /** Percentiles by nearest rank over a copy of the samples. */
 export function summarize(samples: ArrayLike<number>): Summary {
   const sorted = Float64Array.from(samples).sort();
   const n = sorted.length;
   if (n === 0)
-    return { count: 0, p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN, mean: Number.NaN };
+    return {
+      count: 0,
+      p50: Number.NaN,
+      p95: Number.NaN,
+      p99: Number.NaN,
+      p999: Number.NaN,
+      max: Number.NaN,
+      mean: Number.NaN,
+    };
   const at = (q: number) => sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] as number;
   let total = 0;
   for (const value of sorted) total += value;
-  return { count: n, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[n - 1] as number, mean: total / n };
+  return {
+    count: n,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    p999: at(0.999),
+    max: sorted[n - 1] as number,
+    mean: total / n,
+  };
 }
 
 /** A growable list of float samples without boxing every number. */

@@ -90,12 +90,19 @@ async function measure(
   // An untimed warm-up, so the first step does not pay for the JIT.
   const warm = await runStep(setup, { rate: Math.min(500, rates[0] ?? 500), durationMs: Math.min(500, stepMs) });
   if (warm.lost || warm.errors) ctx.log(`  warm-up: ${warm.lost} lost, ${warm.errors} errors`);
-  const steps = await sweep(setup, rates, stepMs, (s) =>
-    ctx.log(
-      `  ${label} ${count(s.offered)}/s → ${count(s.achieved)}/s p99 ${s.latency.p99.toFixed(2)} ms` +
-        `${s.lost ? ` lost ${s.lost}` : ""}${s.errors ? ` errors ${JSON.stringify(s.errorKinds)}` : ""}` +
-        `${s.saturated ? " (saturated)" : ""}`,
-    ),
+  const timelineFile = (rate: number) =>
+    ctx.timelineDir ? join(ctx.timelineDir, `sends-${label.replace(/\W+/g, "-")}-${rate}.json`) : undefined;
+  const steps = await sweep(
+    setup,
+    rates,
+    stepMs,
+    (s) =>
+      ctx.log(
+        `  ${label} ${count(s.offered)}/s → ${count(s.achieved)}/s p99 ${s.latency.p99.toFixed(2)} ms` +
+          `${s.lost ? ` lost ${s.lost}` : ""}${s.errors ? ` errors ${JSON.stringify(s.errorKinds)}` : ""}` +
+          `${s.saturated ? " (saturated)" : ""}`,
+      ),
+    timelineFile,
   );
   return { steps, label };
 }

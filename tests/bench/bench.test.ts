@@ -58,6 +58,26 @@ describe("bench", () => {
     removeDir(out);
   }, 180_000);
 
+  test("--timeline has every server note its stalls, and bench/tail.ts sets each step's slowest messages against them", async () => {
+    const out = tempDir();
+    const run = Bun.spawnSync([process.execPath, "bench/run.ts", "--tiny", "--only", "1", "--timeline", out], {
+      cwd: root,
+    });
+    if (run.exitCode !== 0) console.error(run.stdout.toString(), run.stderr.toString());
+    expect(run.exitCode).toBe(0);
+    const tail = Bun.spawnSync([process.execPath, "bench/tail.ts", out], { cwd: root });
+    const report = tail.stdout.toString();
+    if (tail.exitCode !== 0) console.error(report, tail.stderr.toString());
+    for (const step of ["baseline-50", "parley-50", "parley-socket-50"]) {
+      const section = report.split(`\n${step}: `)[1]?.split("\n\n")[0] ?? "";
+      expect(section).toMatch(/^10 messages\n {2}latency ms: p50 [\d.]+, p99 [\d.]+, p99\.9 [\d.]+, max [\d.]+/);
+      // The probe's file was written at the server's shutdown and found by its pid.
+      expect(section).toMatch(/server loop held [\d.]+ ms of [\d.]+ \([\d.]+%\) in \d+ stalls/);
+      expect(section).toMatch(/in flight during a stall: [\d.]+% of the slowest 1% \(1\)/);
+    }
+    removeDir(out);
+  }, 120_000);
+
   test("bun run bench --postgres runs sends, the room and history on PostgreSQL beside SQLite, and stops its cluster", async () => {
     const run = Bun.spawn([process.execPath, "bench/run.ts", "--tiny", "--postgres", "--only", "1,2,4"], {
       cwd: root,
