@@ -149,6 +149,12 @@ export async function connections(ctx: BenchContext): Promise<ScenarioOutcome> {
         measured: `${kb(parley)} per socket, ${count(parley.connected)} connected, ${parley.failed} failed`,
         met: parley.failed === 0 && parley.perSocket < 5 * 1024,
       },
+      {
+        scenario: "3 connections",
+        goal: "all connected within 2× the baseline's time",
+        measured: `${(parley.ms / 1000).toFixed(2)} s vs ${(base.ms / 1000).toFixed(2)} s (${ratio(parley.ms / base.ms)})`,
+        met: parley.failed === 0 && parley.ms <= 2 * base.ms,
+      },
     ],
     failures: parley.failed || base.failed ? [`3 connections: ${parley.failed + base.failed} sockets failed`] : [],
   };
