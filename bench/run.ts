@@ -41,6 +41,7 @@ import { directMessages, twoInstances } from "./scenarios/direct.ts";
 import { history } from "./scenarios/history.ts";
 import { roomFanOut } from "./scenarios/room.ts";
 import { search } from "./scenarios/search.ts";
+import { webClient } from "./scenarios/web.ts";
 
 const SCENARIOS: Record<string, { title: string; run(ctx: BenchContext): Promise<ScenarioOutcome> }> = {
   "1": { title: "direct messages", run: directMessages },
@@ -50,6 +51,7 @@ const SCENARIOS: Record<string, { title: string; run(ctx: BenchContext): Promise
   "5": { title: "two instances through Redis", run: twoInstances },
   "6": { title: "cold start", run: coldStart },
   "7": { title: "search", run: search },
+  "8": { title: "web client", run: webClient },
 };
 
 const { values } = parseArgs({
@@ -74,7 +76,7 @@ if (values.profile) {
 
 const scale: Scale = values.tiny ? SCALES.tiny : values.quick ? SCALES.quick : SCALES.full;
 const selected = values.only ? values.only.split(",").map((s) => s.trim()) : Object.keys(SCENARIOS);
-for (const key of selected) if (!SCENARIOS[key]) throw new Error(`no scenario "${key}" (1–7)`);
+for (const key of selected) if (!SCENARIOS[key]) throw new Error(`no scenario "${key}" (1–8)`);
 
 // Databases live in memory (tmpfs) unless --disk: on a virtual disk the fsync of SQLite's
 // WAL checkpoints stalls both servers alike and the comparison measures the disk.

@@ -1,16 +1,19 @@
-// `bun scripts/web-perf.ts [messages] [live samples] [--trace]`: measures the web client in
+// `bun scripts/web-perf.ts [messages] [live samples] [--trace] [--json FILE]`: measures the web client in
 // Chromium against a real server: the render of the first page of a conversation, the
 // render of older pages, and scrolling through a conversation of 5,000 loaded messages
 // (frame times while the list scrolls from the newest to the oldest message), and live
 // messages arriving into it (median and p95 of many). Prints a small table; not a test.
 // With --trace, the live messages are also traced and the browser's main-thread time per
 // message is printed by kind of work (script, style, layout, paint…), to see what to cut.
+// With --json FILE, the figures are also written there (the bench's scenario 8 reads them).
 import { sendMessage } from "../src/chat/messages.ts";
 import { launchBrowser, newPerson } from "../tests/helpers/browser.ts";
 import { signUp } from "../tests/helpers/client.ts";
 import { startTestServer } from "../tests/helpers/server.ts";
 
-const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const jsonAt = process.argv.indexOf("--json");
+const JSON_FILE = jsonAt > 0 ? process.argv[jsonAt + 1] : undefined;
+const args = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith("--") && all[i - 1] !== "--json");
 const COUNT = Number(args[0] ?? 5000);
 const LIVE_SAMPLES = Number(args[1] ?? 50);
 const TRACE = process.argv.includes("--trace");
@@ -187,6 +190,22 @@ try {
       .map(([label, value]) => `${label?.padEnd(66)} ${value}`)
       .join("\n"),
   );
+  if (JSON_FILE) {
+    await Bun.write(
+      JSON_FILE,
+      JSON.stringify({
+        messages: COUNT,
+        samples: live.length,
+        paintedMedian: quantile(painted, 0.5),
+        paintedP95: quantile(painted, 0.95),
+        workMedian: quantile(work, 0.5),
+        workP95: quantile(work, 0.95),
+        late,
+        scrollFrameMedian: quantile(scroll.frames, 0.5),
+        scrollFrameP95: quantile(scroll.frames, 0.95),
+      }),
+    );
+  }
   if (traced) {
     console.log(`\nbrowser main thread per live message (self time, traced), top 12:`);
     for (const [name, total] of [...traced].sort((a, b) => b[1] - a[1]).slice(0, 12))

@@ -16,6 +16,8 @@ export type Scale = {
   };
   redis: { pairs: number; rates: number[]; stepMs: number; referenceRate: number };
   coldStart: { repeats: number };
+  /** Scenario 8: the web client with `messages` loaded, `samples` live messages timed. */
+  web: { messages: number; samples: number };
 };
 
 export const SCALES: Record<Scale["name"], Scale> = {
@@ -46,6 +48,7 @@ export const SCALES: Record<Scale["name"], Scale> = {
       referenceRate: 4000,
     },
     coldStart: { repeats: 5 },
+    web: { messages: 5000, samples: 100 },
   },
   quick: {
     name: "quick",
@@ -63,6 +66,7 @@ export const SCALES: Record<Scale["name"], Scale> = {
     },
     redis: { pairs: 20, rates: [1000, 4000], stepMs: 1500, referenceRate: 4000 },
     coldStart: { repeats: 1 },
+    web: { messages: 5000, samples: 30 },
   },
   tiny: {
     name: "tiny",
@@ -80,5 +84,6 @@ export const SCALES: Record<Scale["name"], Scale> = {
     },
     redis: { pairs: 2, rates: [50], stepMs: 200, referenceRate: 50 },
     coldStart: { repeats: 1 },
+    web: { messages: 60, samples: 3 },
   },
 };

@@ -279,9 +279,7 @@ export async function roomFanOut(ctx: BenchContext): Promise<ScenarioOutcome> {
             : `no step at ${count(targetRate)} msg/s in this sweep`,
         met:
           full && atTarget && baseAtTarget
-            ? atTarget.lost === 0 &&
-              !atTarget.saturated &&
-              atTarget.latency.p99 <= 1.2 * baseAtTarget.latency.p99
+            ? atTarget.lost === 0 && !atTarget.saturated && atTarget.latency.p99 <= 1.2 * baseAtTarget.latency.p99
             : null,
       },
       {

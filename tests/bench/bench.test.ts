@@ -32,6 +32,7 @@ describe("bench", () => {
       "5 two instances",
       "6 cold start",
       "7 search",
+      "8 web",
     ]) {
       expect(output).toMatch(new RegExp(`^\\| ${scenario} +\\| parley`, "m"));
     }
