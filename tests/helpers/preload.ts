@@ -26,5 +26,7 @@ mkdirSync("test-results", { recursive: true });
 
 // A preload's afterAll runs once, after the last test file: the PostgreSQL clusters still
 // running (the one test files share, any a file forgot) are stopped there, since bun test
-// emits no process "exit" event.
-afterAll(stopAllPostgres);
+// emits no process "exit" event. The per-file default timeout above does not reach a
+// preload's hook: it gets Bun's 5 s, which a busy machine's pg_ctl stop has taken (6.5 s in a
+// fresh-clone run, failing a suite whose every test passed).
+afterAll(stopAllPostgres, 60_000);
