@@ -65,7 +65,11 @@ export function stopAllPostgres() {
   }
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+/**
+ * `tls`: the cluster speaks TLS (a self-signed certificate made by openssl) and refuses
+ * every TCP connection without it, as a managed PostgreSQL does.
+ */
+export async function startPostgres(options: { tls?: boolean } = {}): Promise<TestPostgres> {
   const bin = postgresBinDir();
   for (const tool of ["initdb", "pg_ctl", "postgres"]) {
     if (!existsSync(join(bin, tool))) throw new Error(`${tool} not found in ${bin}: ${INSTALL}`);
@@ -94,7 +98,37 @@ export async function startPostgres(): Promise<TestPostgres> {
     );
     // Trust, but only on the socket (a folder only this user and root can enter) and on
     // 127.0.0.1, the only address the server listens on.
-    writeFileSync(join(data, "pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 trust\n");
+    writeFileSync(
+      join(data, "pg_hba.conf"),
+      options.tls
+        ? "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n"
+        : "local all all trust\nhost all all 127.0.0.1/32 trust\n",
+    );
+    if (options.tls) {
+      if (!Bun.which("openssl")) throw new Error("openssl not found: install it with apt-get install -y openssl");
+      // Made as the server's user: PostgreSQL refuses a key that others can read.
+      run(
+        [
+          "openssl",
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-days",
+          "2",
+          "-subj",
+          "/CN=127.0.0.1",
+          "-keyout",
+          join(data, "server.key"),
+          "-out",
+          join(data, "server.crt"),
+        ],
+        user,
+        dir,
+      );
+      run(["chmod", "600", join(data, "server.key")], user, dir);
+    }
     // Throwaway data, so durability is traded for speed: fsync=off (no flush to disk),
     // synchronous_commit=off (a commit does not wait for its WAL write) and
     // full_page_writes=off (no whole pages in the WAL to survive a torn write). A crash of
@@ -108,6 +142,7 @@ export async function startPostgres(): Promise<TestPostgres> {
         "fsync = off",
         "synchronous_commit = off",
         "full_page_writes = off",
+        ...(options.tls ? ["ssl = on"] : []),
         "",
       ].join("\n"),
     );
@@ -160,7 +195,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     }
   }
 
-  const url = `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`;
+  // A TLS-only cluster's URLs ask for TLS: Bun's client does not try it unless told.
+  const query = options.tls ? "?sslmode=require" : "";
+  const url = `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres${query}`;
   return {
     url,
     port,
@@ -171,7 +208,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       } finally {
         await admin.close();
       }
-      return `postgres://${SUPERUSER}@127.0.0.1:${port}/${encodeURIComponent(name)}`;
+      return `postgres://${SUPERUSER}@127.0.0.1:${port}/${encodeURIComponent(name)}${query}`;
     },
     async dropDatabase(databaseUrl) {
       const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
