@@ -4,8 +4,10 @@
 import { constants, Database } from "bun:sqlite";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { is } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import { PgPreparedQuery, PgTransaction } from "drizzle-orm/pg-core";
 import { MIGRATIONS_DIR } from "../runtime-files.ts";
 import { backfillRoomNameKeys } from "./room-name-keys.ts";
 import { asyncDrizzle, type Db } from "./sqlite-session.ts";
@@ -30,18 +32,32 @@ export const migrationsFolder = MIGRATIONS_DIR;
  * `build(db)` run once per database and kept: for statements on hot paths, prepared once.
  * Built anew on each call, drizzle rebuilds a query's SQL text every time, which costs
  * several times the query itself (docs/BENCHMARKS.md). Run with `.execute(params)`, which
- * both drizzle's bun-sqlite and bun-sql prepared queries have. Inside a transaction's body
- * take the statements of its `tx` (on SQLite one long-lived handle per connection, so they
- * are prepared once too): a statement prepared on `db` waits for the transaction to end.
+ * both drizzle's bun-sqlite and bun-sql prepared queries have. `build` returns one prepared
+ * statement or an object of them. Inside a transaction's body take the statements of its
+ * `tx`: a statement prepared on `db` waits for the transaction to end on SQLite, and runs
+ * on another connection, outside the transaction, on PostgreSQL. On SQLite `tx` is one
+ * long-lived handle per connection, so its statements are prepared once too; on
+ * PostgreSQL each transaction has a `tx` of its own, so its statements are the ones built
+ * once for the database, bound to the transaction's connection (`onConnectionOf`).
  */
 export function perDatabase<T>(build: (db: Db) => T): (db: Db) => T {
-  const built = new WeakMap<Db, T>();
+  const built = new WeakMap<object, T>();
   return (db) => {
     let value = built.get(db);
-    if (value === undefined) {
-      value = build(db);
-      built.set(db, value);
+    if (value !== undefined) return value;
+    if (isPgTransaction(db)) {
+      // Built once per database (the transactions of one share its dialect object), on
+      // whichever handle came first: every call binds them to its own connection.
+      const key = dialectOf(db);
+      let template = built.get(key);
+      if (template === undefined) {
+        template = build(db);
+        built.set(key, template);
+      }
+      return onConnectionOf(template, db);
     }
+    value = build(db);
+    built.set(db, value);
     return value;
   };
 }
@@ -128,4 +144,32 @@ function migrateWithRetry(db: ReturnType<typeof drizzle>) {
 export function sqliteOf(handle: DbHandle): Database {
   if (handle.dialect !== "sqlite") throw new Error("this runs on SQLite only, and the database is PostgreSQL");
   return handle.sqlite;
+}
+
+function isPgTransaction(db: Db): boolean {
+  return (db as unknown) instanceof PgTransaction;
+}
+
+function dialectOf(db: Db): object {
+  return (db as unknown as { dialect: object }).dialect;
+}
+
+/**
+ * Statements prepared once on PostgreSQL, run on the connection of `tx`'s transaction:
+ * each a copy that differs only in the client it sends on. drizzle's bun-sql prepared
+ * query keeps its finished SQL text, parameters and row mapping and sends through
+ * `this.client` (a pool, or a transaction's reserved connection: `tx.session.client`), so
+ * the copy inherits all but that. tests/db/postgres-statements.test.ts proves they run in
+ * the transaction, and fails if drizzle moves the client elsewhere.
+ */
+function onConnectionOf<T>(statements: T, tx: Db): T {
+  const client = (tx as unknown as { session: { client: unknown } }).session.client;
+  const bind = (statement: unknown) => {
+    if (!is(statement, PgPreparedQuery)) throw new Error("perDatabase on PostgreSQL builds prepared statements only");
+    return Object.create(statement, { client: { value: client } });
+  };
+  if (is(statements, PgPreparedQuery)) return bind(statements);
+  const bound: Record<string, unknown> = {};
+  for (const [name, statement] of Object.entries(statements as Record<string, unknown>)) bound[name] = bind(statement);
+  return bound as T;
 }
