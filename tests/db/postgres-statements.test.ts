@@ -104,6 +104,7 @@ test("a throw rolls back what the transaction's statements wrote", async () => {
 
 test("two open transactions each run the shared statements on their own connection", async () => {
   const bothWrote = { a: deferred(), b: deferred() };
+  const bothRead = { a: deferred(), b: deferred() };
   const seen: Record<string, string[]> = {};
   const run = (name: "a" | "b", other: "a" | "b") =>
     transaction(handle.db, async (tx) => {
@@ -114,6 +115,9 @@ test("two open transactions each run the shared statements on their own connecti
         ...(await statements(tx).byName.execute({ username: `t-${name}` })),
         ...(await statements(tx).byName.execute({ username: `t-${other}` })),
       ].map((row) => row.firstName);
+      // Neither commits before both have read.
+      bothRead[name].resolve();
+      await bothRead[other].promise;
     });
   await Promise.all([run("a", "b"), run("b", "a")]);
   // Each saw its own row and not the other's, still uncommitted at the time.
