@@ -76,7 +76,7 @@ test("a statement taken from tx runs in the transaction: its writes are its own 
     const [row] = await statements(tx).insert.execute({ username: "ann", email: "ann@example.com", createdAt: 5 });
     expect(row).toEqual({ id: expect.any(Number), createdAt: 5 });
     expect(await statements(tx).byName.execute({ username: "ann" })).toEqual([
-      { id: row?.id, isActive: true, firstName: "F" },
+      { id: row?.id ?? -1, isActive: true, firstName: "F" },
     ]);
     inside.resolve();
     await release.promise;
