@@ -2,7 +2,7 @@
 // applies drizzle/pg/'s migrations first, under an advisory lock so that many instances
 // starting at once migrate once. The only module that imports drizzle's bun-sql driver.
 import { SQL } from "bun";
-import { drizzle } from "drizzle-orm/bun-sql";
+import { BunSQLSession, BunSQLTransaction, drizzle } from "drizzle-orm/bun-sql";
 import { migrate } from "drizzle-orm/bun-sql/migrator";
 import { PG_MIGRATIONS_DIR } from "../runtime-files.ts";
 import type { Db, PostgresHandle } from "./client.ts";
@@ -69,4 +69,25 @@ export async function migratePostgres(url: string): Promise<void> {
   } finally {
     await client.close();
   }
+}
+
+/**
+ * drizzle's transaction on `db`, with `options` (an isolation level, an access mode) said
+ * in BEGIN itself: drizzle's own `transaction(body, config)` sends BEGIN, then SET
+ * TRANSACTION, a round trip more per transaction. The `tx` is built as drizzle builds it
+ * (bun-sql/session.js, `transaction`): a session on the transaction's reserved connection.
+ */
+export function beginPostgres<T>(db: PgDb, options: string, body: (tx: PgDb) => Promise<T>): Promise<T> {
+  const { dialect, session } = db as unknown as {
+    dialect: ConstructorParameters<typeof BunSQLSession>[1];
+    session: {
+      client: SQL;
+      schema: ConstructorParameters<typeof BunSQLSession>[2];
+      options: ConstructorParameters<typeof BunSQLSession>[3];
+    };
+  };
+  return session.client.begin(options, (client) => {
+    const txSession = new BunSQLSession(client, dialect, session.schema, session.options);
+    return body(new BunSQLTransaction(dialect, txSession, session.schema) as unknown as PgDb);
+  }) as Promise<T>;
 }

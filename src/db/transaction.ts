@@ -4,8 +4,8 @@
 // SQLite the connection's lock (sqlite-session.ts) holds every other transaction and every
 // statement outside one back from BEGIN to COMMIT, so nothing interleaves with the body.
 // On PostgreSQL they are drizzle's own transactions, on a connection of the pool.
-import { PgTransaction, type PgTransactionConfig } from "drizzle-orm/pg-core";
-import type { PgDb } from "./postgres.ts";
+import { PgTransaction } from "drizzle-orm/pg-core";
+import { beginPostgres, type PgDb } from "./postgres.ts";
 import { connectionOf, type Db } from "./sqlite-session.ts";
 import { isPostgres } from "./tables.ts";
 
@@ -26,17 +26,19 @@ export function transaction<T>(db: Db, body: (tx: Db) => Promise<T>): Promise<T>
 export function readTransaction<T>(db: Db, body: (tx: Db) => Promise<T>): Promise<T> {
   // REPEATABLE READ: every statement of the body sees the snapshot of its first one; read
   // only, so it never fails with a serialization error.
-  if (isPostgres(db)) return runPostgres(db, { isolationLevel: "repeatable read", accessMode: "read only" }, body);
+  if (isPostgres(db)) return runPostgres(db, "isolation level repeatable read read only", body);
   return run(db, "BEGIN DEFERRED", body);
 }
 
-function runPostgres<T>(db: Db, config: PgTransactionConfig | undefined, body: (tx: Db) => Promise<T>): Promise<T> {
+function runPostgres<T>(db: Db, options: string | undefined, body: (tx: Db) => Promise<T>): Promise<T> {
   const pg = db as unknown as PgDb;
   const run = (tx: unknown) => body(tx as Db);
   // Inside a body: a savepoint of the transaction (drizzle's nested transaction), undone
   // alone on a throw; it keeps the outer transaction's isolation.
   if (pg instanceof PgTransaction) return pg.transaction(run);
-  return pg.transaction(run, config);
+  // The isolation level said in BEGIN itself: one round trip, not BEGIN then SET TRANSACTION.
+  if (options !== undefined) return beginPostgres(pg, options, run);
+  return pg.transaction(run);
 }
 
 let savepoints = 0;

@@ -3,14 +3,15 @@
 // connection: it sees the transaction's own writes, nobody else sees them before COMMIT,
 // and a rollback undoes them. Rows come back mapped as drizzle maps them (joined tables
 // nested, columns by their JavaScript names). See docs/DECISIONS.md, "Statements built
-// once on PostgreSQL".
+// once on PostgreSQL". The transaction wrapper's own settings are checked at the end:
+// readTransaction says its isolation level in BEGIN itself.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { SQL } from "bun";
 import { eq, sql } from "drizzle-orm";
 import { type Db, type PostgresHandle, perDatabase } from "../../src/db/client.ts";
-import { openPostgresDatabase } from "../../src/db/postgres.ts";
+import { openPostgresDatabase, type PgDb } from "../../src/db/postgres.ts";
 import { tablesOf } from "../../src/db/tables.ts";
-import { transaction } from "../../src/db/transaction.ts";
+import { readTransaction, transaction } from "../../src/db/transaction.ts";
 import { sharedPostgres } from "../helpers/postgres.ts";
 
 let handle: PostgresHandle;
@@ -151,4 +152,38 @@ test("a savepoint's tx gets the statements too, bound to the same transaction", 
     expect(await committed("cat")).toBe(0);
   });
   expect(await committed("cat")).toBe(1);
+});
+
+const setting = async (tx: Db, name: "transaction_isolation" | "transaction_read_only") => {
+  const rows = (await (tx as unknown as PgDb).execute(sql.raw(`show ${name}`))) as unknown as Array<
+    Record<string, string>
+  >;
+  return rows[0]?.[name];
+};
+
+test("readTransaction is one REPEATABLE READ, READ ONLY snapshot; transaction is READ COMMITTED and writes", async () => {
+  const seen = await readTransaction(handle.db, async (tx) => {
+    const before = await statements(tx).byName.execute({ username: "dan" });
+    // Committed by another connection between the two reads: the snapshot does not see it.
+    await observer`insert into users (username, email, first_name, last_name, password_hash, created_at)
+      values ('dan', 'dan@example.com', 'F', 'L', 'x', 4)`;
+    const after = await statements(tx).byName.execute({ username: "dan" });
+    return {
+      isolation: await setting(tx, "transaction_isolation"),
+      readOnly: await setting(tx, "transaction_read_only"),
+      rows: [before.length, after.length],
+    };
+  });
+  expect(seen).toEqual({ isolation: "repeatable read", readOnly: "on", rows: [0, 0] });
+  await expect(
+    readTransaction(handle.db, (tx) =>
+      statements(tx).insert.execute({ username: "eve", email: "e@x.example", createdAt: 1 }),
+    ),
+  ).rejects.toThrow();
+  expect(await committed("eve")).toBe(0);
+  const written = await transaction(handle.db, async (tx) => ({
+    isolation: await setting(tx, "transaction_isolation"),
+    readOnly: await setting(tx, "transaction_read_only"),
+  }));
+  expect(written).toEqual({ isolation: "read committed", readOnly: "off" });
 });
