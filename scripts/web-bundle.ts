@@ -5,9 +5,14 @@ import { join } from "node:path";
 
 const ROOT = join(import.meta.dir, "..");
 
-/** Inputs of the bundle: the sources, the page, the build config and the dependencies. */
+/**
+ * Inputs of the bundle: the sources (with the shared schemas and the client package the
+ * app imports), the page, the build config and the dependencies.
+ */
 const INPUTS = [
   "web/src",
+  "src/shared",
+  "packages/parley-client/src",
   "web/public",
   "web/index.html",
   "web/vite.config.ts",

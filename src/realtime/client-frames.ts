@@ -18,6 +18,7 @@ import {
   RESUME_LIMIT,
   type ServerFrame,
   TYPING_THROTTLE_MS,
+  UNKNOWN_FRAME_TYPE,
 } from "../shared/events.ts";
 import { conversationTopic } from "./bus.ts";
 import type { Conn, Hub } from "./hub.ts";
@@ -118,8 +119,7 @@ export async function handleClientMessage(ctx: FrameContext, conn: Conn, message
     const parsed = clientFrame.safeParse(message);
     if (!parsed.success) {
       const type = (message as { type?: unknown }).type;
-      if (typeof type !== "string" || !KNOWN_TYPES.has(type))
-        return fail(ctx, conn, "BAD_REQUEST", "Unknown frame type");
+      if (typeof type !== "string" || !KNOWN_TYPES.has(type)) return fail(ctx, conn, "BAD_REQUEST", UNKNOWN_FRAME_TYPE);
       const detail = isSend ? { ...clientIdOf(message), fields: fieldsFromIssues(parsed.error.issues, "frame") } : {};
       return fail(ctx, conn, "BAD_REQUEST", `Invalid ${type} frame`, detail);
     }

@@ -13,6 +13,11 @@ export const MAX_CLIENT_FRAMES_PER_SECOND = 20;
 export const MAX_SOCKET_ERRORS = 10;
 /** A socket's `typing` frames for one conversation are forwarded at most this often. */
 export const TYPING_THROTTLE_MS = 2000;
+/**
+ * The `error` frame's message (BAD_REQUEST, no clientId) for a frame of a type the server does
+ * not know. Every version says it so: a client reads it from an older server as "no `send` here".
+ */
+export const UNKNOWN_FRAME_TYPE = "Unknown frame type";
 /** `send` frames a socket may have waiting for their answer; more are refused (TOO_MANY_REQUESTS). */
 export const MAX_PENDING_SENDS = 64;
 

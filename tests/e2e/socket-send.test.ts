@@ -160,3 +160,31 @@ test("an answer lost on the socket: the stored copy from the stream replaces the
   expect(heldRetries).toEqual([]);
   expect(errors).toEqual([]);
 }, 60_000);
+
+test("a server older than the send frame: the first message falls back to HTTP at once, the rest skip the socket, the session holds", async () => {
+  const { page, errors } = await newPerson(browser, server.url);
+  // The route plays an older Parley's socket (a mixed-version rollout): everything passes
+  // to the real server except `send` frames, which it does not know. It answers each with
+  // the error an old server sends, and closes the socket with 1008 at the tenth, as it does.
+  let sendFrames = 0;
+  await page.routeWebSocket(/\/ws$/, (socket) => {
+    const upstream = socket.connectToServer();
+    let errorFrames = 0;
+    socket.onMessage((frame) => {
+      if (!(typeof frame === "string" && frame.includes('"type":"send"'))) return upstream.send(frame);
+      sendFrames += 1;
+      errorFrames += 1;
+      socket.send(JSON.stringify({ type: "error", code: "BAD_REQUEST", message: "Unknown frame type" }));
+      if (errorFrames >= 10) void socket.close({ code: 1008, reason: "Too many errors" });
+    });
+    upstream.onMessage((frame) => socket.send(frame));
+  });
+  const counts = watchSends(page);
+  await signUpInBrowser(page, { firstName: "Olga", lastName: "Older", username: "olga" });
+  await openDirectWith(page, "bob", "Bob Stone");
+  await sendAndWaitStored(page, "olga", ["to an old server", "second", "third"]);
+  // One send frame only (it earned one error); every message went over HTTP.
+  expect({ sendFrames, http: counts.http }).toEqual({ sendFrames: 1, http: 3 });
+  await page.getByRole("textbox", { name: /^Message / }).waitFor();
+  expect(errors).toEqual([]);
+}, 60_000);
