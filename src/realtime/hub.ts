@@ -6,6 +6,16 @@ import type { Deps } from "../deps.ts";
 import { CLOSE_CODES } from "../shared/errors.ts";
 import type { ServerFrame } from "../shared/events.ts";
 import { type BusEvent, CONVERSATION_TOPIC_PREFIX, conversationTopic } from "./bus.ts";
+import {
+  addToEntry,
+  hasMember,
+  memberCount,
+  membersOf,
+  type OneOrMany,
+  removeFromEntry,
+  withMember,
+  withoutMember,
+} from "./one-or-many.ts";
 
 /** A socket's queued bytes past which it is closed (1013) so that its client resumes. */
 export const SLOW_CONSUMER_BYTES = 512 * 1024;
@@ -30,7 +40,8 @@ export type Conn = {
   ws: Socket;
   userId: number;
   sessionId: string;
-  topics: Set<string>;
+  /** Usually one (its user's topic) when the user is in no conversation: kept without a Set then. */
+  topics: OneOrMany<string>;
   closed: boolean;
   /** Membership events that arrived while its open read the conversations it follows (see `follow`). */
   heard?: MembershipEvent[];
@@ -49,33 +60,32 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
   const { bus, logger, metrics } = deps;
   let server: Publisher | null = null;
   let shuttingDown = false;
-  const byUser = new Map<number, Set<Conn>>();
-  const byTopic = new Map<string, Set<Conn>>();
+  // Most users have one socket here, most user topics one subscriber: a lone one is kept
+  // without a Set (one-or-many.ts).
+  const byUser = new Map<number, Conn | Set<Conn>>();
+  const byTopic = new Map<string, Conn | Set<Conn>>();
   const bySocket = new WeakMap<Socket, Conn>();
   /** Sockets whose open is checking their session: a session ended meanwhile is noted here. */
   const opening = new Map<Socket, { userId: number; sessionId: string; ended: boolean }>();
 
   function subscribe(conn: Conn, topic: string) {
-    if (conn.closed || conn.topics.has(topic)) return;
+    if (conn.closed || hasMember(conn.topics, topic)) return;
     conn.ws.subscribe(topic);
-    conn.topics.add(topic);
-    const set = byTopic.get(topic);
-    if (set) set.add(conn);
-    else byTopic.set(topic, new Set([conn]));
+    conn.topics = withMember(conn.topics, topic);
+    addToEntry(byTopic, topic, conn);
   }
 
   function unsubscribe(conn: Conn, topic: string) {
-    if (!conn.topics.delete(topic)) return;
+    if (!hasMember(conn.topics, topic)) return;
+    conn.topics = withoutMember(conn.topics, topic);
     if (!conn.closed) conn.ws.unsubscribe(topic);
-    const set = byTopic.get(topic);
-    set?.delete(conn);
-    if (set?.size === 0) byTopic.delete(topic);
+    removeFromEntry(byTopic, topic, conn);
   }
 
   function followConversations(conversationIds: number[], conns: Iterable<Conn>) {
     const wanted = new Set(conversationIds.map(conversationTopic));
     for (const conn of conns) {
-      for (const topic of [...conn.topics])
+      for (const topic of [...membersOf(conn.topics)])
         if (topic.startsWith(CONVERSATION_TOPIC_PREFIX) && !wanted.has(topic)) unsubscribe(conn, topic);
       for (const topic of wanted) subscribe(conn, topic);
     }
@@ -105,22 +115,22 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
     const excluded = event.exceptUserId === undefined ? undefined : byUser.get(event.exceptUserId);
     for (const topic of topics) {
       const local = byTopic.get(topic);
-      if (!local || local.size === 0) continue;
+      if (local === undefined) continue;
       // Leave the excluded user's sockets out: off the topic for this one publish, back on
       // right after (synchronous, so no other frame can slip between).
       const skipped: Conn[] = [];
       if (excluded) {
-        for (const conn of excluded) {
-          if (conn.topics.has(topic)) {
+        for (const conn of membersOf(excluded)) {
+          if (hasMember(conn.topics, topic)) {
             conn.ws.unsubscribe(topic);
             skipped.push(conn);
           }
         }
       }
-      if (skipped.length < local.size) {
+      if (skipped.length < memberCount(local)) {
         // Never retried: 0 may mean one socket dropped it while the others got it.
         const status = server.publish(topic, json, false);
-        if (status <= 0) shedSlowConsumers(local);
+        if (status <= 0) shedSlowConsumers(membersOf(local));
       }
       for (const conn of skipped) conn.ws.subscribe(topic);
     }
@@ -139,7 +149,7 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
       case "membership": {
         resyncing?.push(event);
         const topic = conversationTopic(event.conversationId);
-        for (const conn of byUser.get(event.userId) ?? []) {
+        for (const conn of membersOf(byUser.get(event.userId))) {
           conn.heard?.push(event);
           if (event.joined) subscribe(conn, topic);
           else unsubscribe(conn, topic);
@@ -155,7 +165,7 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
             pending.ended = true;
           }
         }
-        for (const conn of [...(byUser.get(event.userId) ?? [])]) {
+        for (const conn of [...membersOf(byUser.get(event.userId))]) {
           if (event.sessionId === undefined || conn.sessionId === event.sessionId) {
             conn.ws.close(CLOSE_CODES.POLICY_VIOLATION, "Session ended");
           }
@@ -185,13 +195,13 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
     }
     for (const [userId, conversationIds] of following) {
       const conns = byUser.get(userId);
-      if (conns) followConversations(conversationIds, conns);
+      if (conns) followConversations(conversationIds, [...membersOf(conns)]);
     }
     // A change announced during the reads may be newer than what they saw: applied again,
     // in order, it has the last word.
     for (const event of seen) handleBusEvent(event);
     const json = JSON.stringify({ type: "resync" } satisfies ServerFrame);
-    for (const conns of byUser.values()) for (const conn of conns) send(conn, json);
+    for (const conns of byUser.values()) for (const conn of membersOf(conns)) send(conn, json);
   }
 
   bus.onEvent((event) => {
@@ -239,13 +249,11 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
      * Membership events are kept from now until `follow`.
      */
     register(ws: Socket, userId: number, sessionId: string): { conn: Conn; first: boolean } {
-      const conn: Conn = { ws, userId, sessionId, topics: new Set(), closed: false, heard: [] };
+      const conn: Conn = { ws, userId, sessionId, topics: undefined, closed: false, heard: [] };
       bySocket.set(ws, conn);
-      const conns = byUser.get(userId);
-      if (conns) conns.add(conn);
-      else byUser.set(userId, new Set([conn]));
+      const first = addToEntry(byUser, userId, conn);
       metrics.openSockets.inc();
-      return { conn, first: !conns };
+      return { conn, first };
     },
 
     /**
@@ -270,23 +278,16 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
       conn.closed = true;
       bySocket.delete(ws);
       // Bun drops a closed socket's subscriptions itself; only the index needs updating.
-      for (const topic of conn.topics) {
-        const set = byTopic.get(topic);
-        set?.delete(conn);
-        if (set?.size === 0) byTopic.delete(topic);
-      }
-      conn.topics.clear();
+      for (const topic of membersOf(conn.topics)) removeFromEntry(byTopic, topic, conn);
+      conn.topics = undefined;
       metrics.openSockets.dec();
-      const conns = byUser.get(conn.userId);
-      conns?.delete(conn);
-      if (conns?.size !== 0) return { conn, last: false };
-      byUser.delete(conn.userId);
-      return { conn, last: true };
+      removeFromEntry(byUser, conn.userId, conn);
+      return { conn, last: !byUser.has(conn.userId) };
     },
 
     /** How many sockets the user has open on this instance. */
     socketCount(userId: number): number {
-      return byUser.get(userId)?.size ?? 0;
+      return memberCount(byUser.get(userId));
     },
 
     /** Has the user a socket open on this instance? */
@@ -298,7 +299,7 @@ export function createHub(deps: Pick<Deps, "bus" | "logger" | "metrics">, option
     shutdown() {
       shuttingDown = true;
       for (const conns of [...byUser.values()]) {
-        for (const conn of [...conns]) conn.ws.close(CLOSE_CODES.GOING_AWAY, "Server shutting down");
+        for (const conn of [...membersOf(conns)]) conn.ws.close(CLOSE_CODES.GOING_AWAY, "Server shutting down");
       }
     },
   };
