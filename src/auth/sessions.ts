@@ -88,10 +88,19 @@ export async function liveSession(
 /** "Last active" is shown to the minute: one write a minute per session, not one per request. */
 const LAST_ACTIVE_PRECISION_MS = 60_000;
 
+// A socket upgrade storm (a deploy, a network blip) writes this once per session.
+const markActiveStatement = perDatabase((db) => {
+  const { sessions } = tablesOf(db);
+  return db
+    .update(sessions)
+    .set({ lastActiveAt: sql`${sql.placeholder("now")}` })
+    .where(eq(sessions.id, sql.placeholder("sid")))
+    .prepare();
+});
+
 async function markActive(deps: Pick<Deps, "db">, sessionId: string, now: number) {
-  const { sessions } = tablesOf(deps.db);
   try {
-    await deps.db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, sessionId));
+    await markActiveStatement(deps.db).execute({ sid: sessionId, now });
   } catch {
     // A database that takes no writes must not fail reads for a display detail.
   }

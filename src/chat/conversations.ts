@@ -55,17 +55,21 @@ export async function conversationIdsOf(db: Db, userId: number): Promise<number[
   );
 }
 
-/** Everyone who shares at least one conversation with the user, the user excepted. */
-export async function conversationPeers(db: Db, userId: number): Promise<number[]> {
+// Read on each user's first socket here and last one gone (presence): prepared once per database.
+const peersStatement = perDatabase((db) => {
   const { members } = tablesOf(db);
   const peer = alias(members, "peer");
-  return (
-    await db
-      .selectDistinct({ userId: peer.userId })
-      .from(members)
-      .innerJoin(peer, eq(peer.conversationId, members.conversationId))
-      .where(and(eq(members.userId, userId), ne(peer.userId, userId)))
-  ).map((r) => r.userId);
+  return db
+    .selectDistinct({ userId: peer.userId })
+    .from(members)
+    .innerJoin(peer, eq(peer.conversationId, members.conversationId))
+    .where(and(eq(members.userId, sql.placeholder("userId")), ne(peer.userId, sql.placeholder("userId"))))
+    .prepare();
+});
+
+/** Everyone who shares at least one conversation with the user, the user excepted. */
+export async function conversationPeers(db: Db, userId: number): Promise<number[]> {
+  return (await peersStatement(db).execute({ userId })).map((r) => r.userId);
 }
 
 /** "3:17": the two ids in numeric order, unique per pair. */

@@ -1,5 +1,6 @@
 // The user directory: who you can talk to, searched by name, a page at a time.
 import { and, asc, eq, inArray, ne, or, type SQL, sql } from "drizzle-orm";
+import { perDatabase } from "../db/client.ts";
 import type { UserRow } from "../db/schema.ts";
 import { alias, type Tables, tablesOf } from "../db/tables.ts";
 import { toUserSummary } from "../db/wire.ts";
@@ -58,10 +59,19 @@ export async function usersByIds(
   return withOnline(deps, rows, (row) => row.id, toUserSummary);
 }
 
+// Written on each user's first socket here and last one gone: prepared once per database.
+const lastSeenStatement = perDatabase((db) => {
+  const { users } = tablesOf(db);
+  return db
+    .update(users)
+    .set({ lastSeenAt: sql`${sql.placeholder("at")}` })
+    .where(eq(users.id, sql.placeholder("userId")))
+    .prepare();
+});
+
 /** Records when the user was last connected (shown as "last seen" while they are away). */
 export async function recordLastSeen(db: Deps["db"], userId: number, at: number) {
-  const { users } = tablesOf(db);
-  await db.update(users).set({ lastSeenAt: at }).where(eq(users.id, userId));
+  await lastSeenStatement(db).execute({ userId, at });
 }
 
 /**

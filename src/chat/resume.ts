@@ -2,18 +2,15 @@
 // messages of those conversations they missed since a given id. The socket layer asks;
 // membership decides here, as for every other read.
 import { and, asc, eq, gt, sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { type Db, perDatabase } from "../db/client.ts";
 import { tablesOf } from "../db/tables.ts";
 import type { Message } from "../shared/api.ts";
 import { messageViews } from "./message-views.ts";
 
-/** The user's conversations and the newest message id among them (0 if none). */
-export async function resumeStart(
-  db: Db,
-  userId: number,
-): Promise<{ conversationIds: number[]; lastMessageId: number }> {
+// Every socket's open reads this: prepared once per database.
+const resumeStartStatement = perDatabase((db) => {
   const { members } = tablesOf(db);
-  const rows = await db
+  return db
     .select({
       conversationId: members.conversationId,
       // Correlated max over the (conversation_id, id) index: one index probe per conversation.
@@ -23,7 +20,16 @@ export async function resumeStart(
       >`(select max("m"."id") from "messages" "m" where "m"."conversation_id" = "members"."conversation_id")`,
     })
     .from(members)
-    .where(eq(members.userId, userId));
+    .where(eq(members.userId, sql.placeholder("userId")))
+    .prepare();
+});
+
+/** The user's conversations and the newest message id among them (0 if none). */
+export async function resumeStart(
+  db: Db,
+  userId: number,
+): Promise<{ conversationIds: number[]; lastMessageId: number }> {
+  const rows = await resumeStartStatement(db).execute({ userId });
   let lastMessageId = 0;
   for (const row of rows)
     if (row.lastMessageId !== null && row.lastMessageId > lastMessageId) lastMessageId = row.lastMessageId;
