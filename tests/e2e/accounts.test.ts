@@ -1,28 +1,20 @@
 // Accounts in the browser: validation errors under each signup field, login and logout.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { launchBrowser, newPerson, type Person } from "../helpers/browser.ts";
+import { beforeAll, expect, test } from "bun:test";
+import { newPerson, type Person } from "../helpers/browser.ts";
 import { signUp } from "../helpers/client.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let person: Person;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    person = await newPerson(browser, server.url, { viewport: { width: 390, height: 844 } });
+    person = await newPerson(e2e.browser, e2e.server.url, { viewport: { width: 390, height: 844 } });
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   test("the signup form shows the server's errors beside each field", async () => {
-    await signUp(server.url, { username: "taken", email: "taken@example.com" });
+    await signUp(e2e.server.url, { username: "taken", email: "taken@example.com" });
     const { page } = person;
     await page.goto("/signup");
     await page.getByLabel("First name").fill("Mary");

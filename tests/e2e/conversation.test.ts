@@ -2,25 +2,17 @@
 // what is on screen, a send lost on the network is sent again by itself as one copy, the keyboard alone
 // opens a conversation and sends (Shift+Enter for a new line), and a phone-sized window
 // opens a conversation and goes back.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Route } from "playwright-core";
+import { beforeAll, expect, test } from "bun:test";
+import type { Route } from "playwright-core";
 import { markRead, sendMessage as storeMessage } from "../../src/chat/messages.ts";
-import {
-  launchBrowser,
-  newPerson,
-  type Person,
-  sendMessage,
-  signUpInBrowser,
-  UI_TIMEOUT_MS,
-} from "../helpers/browser.ts";
+import { newPerson, type Person, sendMessage, signUpInBrowser, UI_TIMEOUT_MS } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { eventually } from "../helpers/conversations.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let ada: Person;
   let bob: Person;
   let adaId = 0;
@@ -34,29 +26,23 @@ forEachDatabase(() => {
   const seededBody = (n: number) => `${seeded(n)}\nsecond line\nthird line`;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    ada = await newPerson(browser, server.url);
-    bob = await newPerson(browser, server.url);
+    ada = await newPerson(e2e.browser, e2e.server.url);
+    bob = await newPerson(e2e.browser, e2e.server.url);
     await signUpInBrowser(ada.page, { firstName: "Ada", lastName: "Lovelace", username: "ada" });
     await signUpInBrowser(bob.page, { firstName: "Bob", lastName: "Stone", username: "bob" });
-    carol = await signUp(server.url, { username: "carol", firstName: "Carol", lastName: "Reed" });
+    carol = await signUp(e2e.server.url, { username: "carol", firstName: "Carol", lastName: "Reed" });
     const ids = (await carol.trpc.users.list.query({ search: "" })).items;
     adaId = ids.find((u) => u.username === "ada")?.id ?? 0;
     bobId = ids.find((u) => u.username === "bob")?.id ?? 0;
     // Bob's history with Ada, written server-side (one per second of the same day).
     let last = { id: 0, conversationId: 0 };
     for (let n = 1; n <= SEEDED; n += 1) {
-      last = await storeMessage(server.deps, bobId, { to: { userId: adaId }, body: seededBody(n) });
+      last = await storeMessage(e2e.server.deps, bobId, { to: { userId: adaId }, body: seededBody(n) });
     }
     // Read already (on another device): the conversation opens at its latest page, not at a
     // first unread message.
-    await markRead(server.deps, adaId, last.conversationId, last.id);
+    await markRead(e2e.server.deps, adaId, last.conversationId, last.id);
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test("older messages load when scrolling up, and what was on screen stays in place", async () => {
     const { page } = ada;
@@ -209,13 +195,13 @@ forEachDatabase(() => {
   }, 30_000);
 
   test("on a phone-sized screen a conversation opens full width and Back returns to the list", async () => {
-    const phone = await newPerson(browser, server.url, { viewport: { width: 390, height: 844 } });
+    const phone = await newPerson(e2e.browser, e2e.server.url, { viewport: { width: 390, height: 844 } });
     await phone.page.goto("/login");
     await phone.page.getByLabel("Username").fill("carol");
     await phone.page.getByLabel("Password").fill(carol.password);
     await phone.page.getByRole("button", { name: "Log in" }).click();
     await phone.page.getByRole("heading", { name: "Conversations" }).waitFor();
-    await storeMessage(server.deps, carol.user.id, { to: { userId: adaId }, body: "Hello from a phone" });
+    await storeMessage(e2e.server.deps, carol.user.id, { to: { userId: adaId }, body: "Hello from a phone" });
     const link = phone.page.getByRole("link", { name: /Ada Lovelace/ });
     await link.click();
 

@@ -1,9 +1,7 @@
 // Two people in two browser contexts find each other and talk; messages appear live on
 // both sides, the session and history survive a reload, and text is never HTML.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
+import { beforeAll, expect, test } from "bun:test";
 import {
-  launchBrowser,
   newPerson,
   openDirectWith,
   type Person,
@@ -12,26 +10,19 @@ import {
   UI_TIMEOUT_MS,
 } from "../helpers/browser.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let ada: Person;
   let bob: Person;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    ada = await newPerson(browser, server.url);
-    bob = await newPerson(browser, server.url);
+    ada = await newPerson(e2e.browser, e2e.server.url);
+    bob = await newPerson(e2e.browser, e2e.server.url);
     await signUpInBrowser(ada.page, { firstName: "Ada", lastName: "Lovelace", username: "ada" });
     await signUpInBrowser(bob.page, { firstName: "Bob", lastName: "Stone", username: "bob" });
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test("two people find each other and exchange messages live", async () => {
     await openDirectWith(ada.page, "bo", "Bob Stone");

@@ -3,28 +3,27 @@
 // (keyboard: Esc closes, the focus comes back) and downloads the PDF; a paste and a drop
 // attach files too; a file over MAX_UPLOAD is refused with the sentence before it is
 // sent; a failed upload says so and is retried; deleting the message removes the file.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { seriousViolations } from "../helpers/axe.ts";
-import { launchBrowser, openConversationAs, type Person } from "../helpers/browser.ts";
+import { openConversationAs, type Person } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 import { png } from "../helpers/files.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const MAX_UPLOAD = 300_000;
+  const e2e = serverAndBrowser({ MAX_UPLOAD: String(MAX_UPLOAD) });
   let roomId: number;
   let ada: Person;
   let bob: Person;
 
-  const MAX_UPLOAD = 300_000;
   const PDF = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
   const openRoomAs = (user: TestUser): Promise<Person> =>
-    openConversationAs(browser, server.url, user.token, roomId, "design-review");
+    openConversationAs(e2e.browser, e2e.server.url, user.token, roomId, "design-review");
 
   const log = (page: Page) => page.getByRole("log");
   const uploads = (page: Page) => page.getByRole("list", { name: "Files to send" });
@@ -59,21 +58,15 @@ forEachDatabase(() => {
   }
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ MAX_UPLOAD: String(MAX_UPLOAD) }), launchBrowser()]);
     const [adaUser, bobUser] = await Promise.all([
-      signUp(server.url, { username: "ada", firstName: "Ada", lastName: "Lovelace" }),
-      signUp(server.url, { username: "bob", firstName: "Bob", lastName: "Stone" }),
+      signUp(e2e.server.url, { username: "ada", firstName: "Ada", lastName: "Lovelace" }),
+      signUp(e2e.server.url, { username: "bob", firstName: "Bob", lastName: "Stone" }),
     ]);
     roomId = (await adaUser.trpc.rooms.create.mutate({ name: "design-review" })).id;
     await bobUser.trpc.rooms.join.mutate({ id: roomId });
     ada = await openRoomAs(adaUser);
     bob = await openRoomAs(bobUser);
   }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test("an image and a PDF by the attach button: Bob sees both live, views the image, downloads the PDF", async () => {
     const image = Buffer.from(await png(400, 200, "#2a6"));

@@ -1,30 +1,20 @@
 // Formatting seen by the other person: the Markdown subset as elements, `:shortcode:` as
 // emoji, a code block's copy button, hostile input as text; the composer's emoji button
 // and its character counter near the limit.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
+import { beforeAll, expect, test } from "bun:test";
 import { seriousViolations } from "../helpers/axe.ts";
-import {
-  launchBrowser,
-  newPerson,
-  openDirectWith,
-  type Person,
-  sendMessage,
-  signUpInBrowser,
-} from "../helpers/browser.ts";
+import { newPerson, openDirectWith, type Person, sendMessage, signUpInBrowser } from "../helpers/browser.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let ada: Person;
   let bob: Person;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    ada = await newPerson(browser, server.url);
-    bob = await newPerson(browser, server.url);
+    ada = await newPerson(e2e.browser, e2e.server.url);
+    bob = await newPerson(e2e.browser, e2e.server.url);
     await signUpInBrowser(ada.page, { firstName: "Ada", lastName: "Lovelace", username: "ada" });
     await signUpInBrowser(bob.page, { firstName: "Bob", lastName: "Stone", username: "bob" });
     await openDirectWith(ada.page, "bo", "Bob Stone");
@@ -32,11 +22,6 @@ forEachDatabase(() => {
     await bob.page.getByRole("link", { name: /Ada Lovelace/ }).click();
     await bob.page.getByRole("log").getByText("hello").waitFor();
   }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test("bold, italic, strikethrough, code, quotes, lists, links and emoji show formatted", async () => {
     await sendMessage(

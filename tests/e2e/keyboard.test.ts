@@ -1,17 +1,16 @@
 // Keyboard use: the skip link, moving between conversations (and to the next unread one),
 // the shortcut list from `?`, Ctrl+/ and the help menu, Esc back to the message box, and
 // Page Up from the message box.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { beforeAll, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import { seriousViolations } from "../helpers/axe.ts";
-import { launchBrowser, newPerson, type Person } from "../helpers/browser.ts";
+import { newPerson, type Person } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser({ SEND_RATE: "0" });
   let kim: TestUser;
   let person: Person;
 
@@ -19,9 +18,8 @@ forEachDatabase(() => {
     user.trpc.history.send.mutate({ to: { conversationId }, body, clientId: crypto.randomUUID() });
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ SEND_RATE: "0" }), launchBrowser()]);
-    kim = await signUp(server.url, { username: "kim", firstName: "Kim", lastName: "Park" });
-    const lee = await signUp(server.url, { username: "lee" });
+    kim = await signUp(e2e.server.url, { username: "kim", firstName: "Kim", lastName: "Park" });
+    const lee = await signUp(e2e.server.url, { username: "lee" });
     const rooms: number[] = [];
     for (const name of ["Alpha", "Bravo", "Charlie"]) {
       const room = await kim.trpc.rooms.create.mutate({ name });
@@ -34,7 +32,7 @@ forEachDatabase(() => {
     await lee.trpc.rooms.join.mutate({ id: rooms[0] as number });
     await send(lee, rooms[0] as number, "Alpha news");
 
-    person = await newPerson(browser, server.url);
+    person = await newPerson(e2e.browser, e2e.server.url);
     const { page } = person;
     await page.goto("/login");
     await page.getByLabel("Username").fill("kim");
@@ -42,11 +40,6 @@ forEachDatabase(() => {
     await page.getByRole("button", { name: "Log in" }).click();
     await page.getByRole("heading", { name: "Conversations" }).waitFor();
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   const openHeading = (page: Page) => page.getByRole("heading", { level: 1 }).textContent();
   const listOrder = (page: Page) => page.locator(".conversation-title").allTextContents();

@@ -1,35 +1,27 @@
 // Mentions in the browser, by keyboard only: `@` opens the members of the room (and
 // `@room`), typing filters, ↑/↓ move, Enter and Tab pick, Esc closes; the box shows
 // @Name and the message goes out as <@id> markup. A mention of the reader stands out.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { launchBrowser, newPerson, type Person, signUpInBrowser } from "../helpers/browser.ts";
+import { beforeAll, expect, test } from "bun:test";
+import { newPerson, type Person, signUpInBrowser } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { eventually } from "../helpers/conversations.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let ada: Person;
   let adaId = 0;
   let bob: TestUser;
   let bea: TestUser;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    ada = await newPerson(browser, server.url);
+    ada = await newPerson(e2e.browser, e2e.server.url);
     await signUpInBrowser(ada.page, { firstName: "Ada", lastName: "Lovelace", username: "ada" });
-    bob = await signUp(server.url, { username: "bob", firstName: "Bob", lastName: "Stone" });
-    bea = await signUp(server.url, { username: "bea", firstName: "Beatrice", lastName: "Shilling" });
+    bob = await signUp(e2e.server.url, { username: "bob", firstName: "Bob", lastName: "Stone" });
+    bea = await signUp(e2e.server.url, { username: "bea", firstName: "Beatrice", lastName: "Shilling" });
     adaId = (await bob.trpc.users.list.query({ search: "ada" })).items[0]?.id ?? 0;
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test("@ lists the room's members and @room, filtered as typed; keys pick and close; sent as markup", async () => {
     const { page } = ada;

@@ -2,34 +2,32 @@
 // deletes (after a confirmation) her messages; Bob sees each change live and after a
 // reload; Cy, offline meanwhile, sees them when his connection is back. The actions are
 // reached by mouse and by keyboard alone.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
+import { beforeAll, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
 import { seriousViolations } from "../helpers/axe.ts";
-import { launchBrowser, openConversationAs, type Person, sendMessage } from "../helpers/browser.ts";
+import { openConversationAs, type Person, sendMessage } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let roomId: number;
   let ada: Person;
   let bob: Person;
   let cy: Person;
 
   const openRoomAs = (user: TestUser): Promise<Person> =>
-    openConversationAs(browser, server.url, user.token, roomId, "release-train");
+    openConversationAs(e2e.browser, e2e.server.url, user.token, roomId, "release-train");
 
   const log = (page: Page) => page.getByRole("log");
   const row = (page: Page, text: string) => log(page).locator(".message", { hasText: text });
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
     const [adaUser, bobUser, cyUser] = await Promise.all([
-      signUp(server.url, { username: "ada", firstName: "Ada", lastName: "Lovelace" }),
-      signUp(server.url, { username: "bob", firstName: "Bob", lastName: "Stone" }),
-      signUp(server.url, { username: "cyrus", firstName: "Cy", lastName: "Young" }),
+      signUp(e2e.server.url, { username: "ada", firstName: "Ada", lastName: "Lovelace" }),
+      signUp(e2e.server.url, { username: "bob", firstName: "Bob", lastName: "Stone" }),
+      signUp(e2e.server.url, { username: "cyrus", firstName: "Cy", lastName: "Young" }),
     ]);
     roomId = (await adaUser.trpc.rooms.create.mutate({ name: "release-train" })).id;
     for (const member of [bobUser, cyUser]) await member.trpc.rooms.join.mutate({ id: roomId });
@@ -37,11 +35,6 @@ forEachDatabase(() => {
     bob = await openRoomAs(bobUser);
     cy = await openRoomAs(cyUser);
   }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test("an edit in place shows live with (edited), and after a reload", async () => {
     await sendMessage(ada.page, "first draft");
@@ -142,7 +135,7 @@ forEachDatabase(() => {
     expect(await bob.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Copy link");
     await bob.page.keyboard.press("Enter");
     const id = await row(bob.page, "link me").getAttribute("data-message-id");
-    expect(await bob.page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/c/${roomId}/m/${id}`);
+    expect(await bob.page.evaluate(() => navigator.clipboard.readText())).toBe(`${e2e.server.url}/c/${roomId}/m/${id}`);
     for (const person of [ada, bob, cy]) expect(person.errors).toEqual([]);
   }, 30_000);
 

@@ -4,17 +4,16 @@
 // picker and the delete question, is shown whole all the same, wherever the row sits in its
 // chunk. The time a live message takes to paint is measured by
 // scripts/web-perf.ts, not here: a test never depends on timing.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Locator, Page } from "playwright-core";
+import { beforeAll, expect, test } from "bun:test";
+import type { Locator, Page } from "playwright-core";
 import { markRead, sendMessage as storeMessage } from "../../src/chat/messages.ts";
-import { launchBrowser, openConversationAs, type Person, UI_TIMEOUT_MS } from "../helpers/browser.ts";
+import { openConversationAs, type Person, UI_TIMEOUT_MS } from "../helpers/browser.ts";
 import { signUp } from "../helpers/client.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let ada: Person;
 
   /** Several older pages (50 each) beyond the first. */
@@ -26,26 +25,20 @@ forEachDatabase(() => {
       : `Message ${n}`;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
     const [adaUser, bobUser] = await Promise.all([
-      signUp(server.url, { username: "ada", firstName: "Ada", lastName: "Lovelace" }),
-      signUp(server.url, { username: "bob", firstName: "Bob", lastName: "Stone" }),
+      signUp(e2e.server.url, { username: "ada", firstName: "Ada", lastName: "Lovelace" }),
+      signUp(e2e.server.url, { username: "bob", firstName: "Bob", lastName: "Stone" }),
     ]);
     let last = { id: 0, conversationId: 0 };
     for (let n = 1; n <= SEEDED; n += 1) {
       // Runs of one sender (most rows are not the first of their run); Ada's the last.
       const [from, to] = n % 7 === 0 || n === SEEDED ? [adaUser, bobUser] : [bobUser, adaUser];
-      last = await storeMessage(server.deps, from.user.id, { to: { userId: to.user.id }, body: text(n) });
+      last = await storeMessage(e2e.server.deps, from.user.id, { to: { userId: to.user.id }, body: text(n) });
     }
-    markRead(server.deps, adaUser.user.id, last.conversationId, last.id);
-    ada = await openConversationAs(browser, server.url, adaUser.token, last.conversationId, "Bob Stone");
+    markRead(e2e.server.deps, adaUser.user.id, last.conversationId, last.id);
+    ada = await openConversationAs(e2e.browser, e2e.server.url, adaUser.token, last.conversationId, "Bob Stone");
     await loadEverything(ada.page);
   }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   const log = (page: Page) => page.getByRole("log");
   const row = (page: Page, n: number) =>

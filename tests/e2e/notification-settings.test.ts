@@ -1,32 +1,24 @@
 // Muting and notification settings in the browser: a muted conversation shows no unread
 // count but still a mention badge, live and after a reload; the mention badge clears on
 // read; the desktop notification choice is kept on the server.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { launchBrowser, newPerson, type Person, signUpInBrowser } from "../helpers/browser.ts";
+import { beforeAll, expect, test } from "bun:test";
+import { newPerson, type Person, signUpInBrowser } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let ada: Person;
   let adaId = 0;
   let bob: TestUser;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    ada = await newPerson(browser, server.url);
+    ada = await newPerson(e2e.browser, e2e.server.url);
     await signUpInBrowser(ada.page, { firstName: "Ada", lastName: "Lovelace", username: "ada" });
-    bob = await signUp(server.url, { username: "bob", firstName: "Bob", lastName: "Stone" });
+    bob = await signUp(e2e.server.url, { username: "bob", firstName: "Bob", lastName: "Stone" });
     adaId = (await bob.trpc.users.list.query({ search: "ada" })).items[0]?.id ?? 0;
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test("mute hides the unread badge; a mention still shows its badge, live and after a reload; reading clears it", async () => {
     const { page } = ada;
@@ -101,8 +93,8 @@ forEachDatabase(() => {
   });
 
   test("the prompt dismissed in one browser stays dismissed in another; Settings can bring it back", async () => {
-    const first = await newPerson(browser, server.url);
-    const second = await newPerson(browser, server.url);
+    const first = await newPerson(e2e.browser, e2e.server.url);
+    const second = await newPerson(e2e.browser, e2e.server.url);
     try {
       await signUpInBrowser(first.page, { firstName: "Grace", lastName: "Hopper", username: "grace" });
       const prompt = first.page.getByRole("button", { name: "Turn on desktop notifications" });

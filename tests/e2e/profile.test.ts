@@ -1,34 +1,19 @@
 // A profile change in Chromium: Ada renames herself and writes a bio in her settings; Bob,
 // with their conversation open, sees the new name and the bio at once, without a reload.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import {
-  launchBrowser,
-  newPerson,
-  openDirectWith,
-  type Person,
-  sendMessage,
-  signUpInBrowser,
-} from "../helpers/browser.ts";
+import { beforeAll, expect, test } from "bun:test";
+import { newPerson, openDirectWith, type Person, sendMessage, signUpInBrowser } from "../helpers/browser.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let ada: Person;
   let bob: Person;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    [ada, bob] = await Promise.all([newPerson(browser, server.url), newPerson(browser, server.url)]);
+    [ada, bob] = await Promise.all([newPerson(e2e.browser, e2e.server.url), newPerson(e2e.browser, e2e.server.url)]);
     await ada.page.goto("/login", { timeout: 45_000 });
   }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test("the other person sees a new name and bio live", async () => {
     await signUpInBrowser(ada.page, { firstName: "Ada", lastName: "Lovelace", username: "ada" });

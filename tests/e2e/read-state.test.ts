@@ -1,34 +1,26 @@
 // Read state that survives a reload: "Seen" in a direct conversation and "Seen by N" in a
 // room come from the server, and a conversation with unread messages opens at the first
 // of them under a "New messages" divider, with a button to jump to the latest.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { launchBrowser, newPerson, type Person, sendMessage, signUpInBrowser } from "../helpers/browser.ts";
+import { beforeAll, expect, test } from "bun:test";
+import { newPerson, type Person, sendMessage, signUpInBrowser } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let ada: Person;
   let adaId = 0;
   let bob: TestUser;
   let cy: TestUser;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    ada = await newPerson(browser, server.url);
+    ada = await newPerson(e2e.browser, e2e.server.url);
     await signUpInBrowser(ada.page, { firstName: "Ada", lastName: "Lovelace", username: "ada" });
-    bob = await signUp(server.url, { username: "bob", firstName: "Bob", lastName: "Stone" });
-    cy = await signUp(server.url, { username: "cyoung", firstName: "Cy", lastName: "Young" });
+    bob = await signUp(e2e.server.url, { username: "bob", firstName: "Bob", lastName: "Stone" });
+    cy = await signUp(e2e.server.url, { username: "cyoung", firstName: "Cy", lastName: "Young" });
     adaId = (await bob.trpc.users.list.query({ search: "ada" })).items[0]?.id ?? 0;
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test("direct: Seen comes back after a reload", async () => {
     const { page } = ada;

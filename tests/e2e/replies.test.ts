@@ -4,16 +4,15 @@
 // conversation there (the page around it), with the message marked, and the messages
 // between it and the latest load as one reads down to them; a deleted message shows as deleted in the
 // quotes of its replies.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, openConversationAs, type Person, sendMessage } from "../helpers/browser.ts";
+import { beforeAll, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { openConversationAs, type Person, sendMessage } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let roomId: number;
   let adaUser: TestUser;
   let bobUser: TestUser;
@@ -21,7 +20,7 @@ forEachDatabase(() => {
   let bob: Person;
 
   const openRoomAs = (user: TestUser): Promise<Person> =>
-    openConversationAs(browser, server.url, user.token, roomId, "launch-pad");
+    openConversationAs(e2e.browser, e2e.server.url, user.token, roomId, "launch-pad");
 
   const log = (page: Page) => page.getByRole("log");
   const row = (page: Page, text: string) => log(page).locator(".message", { hasText: text });
@@ -29,19 +28,13 @@ forEachDatabase(() => {
     user.trpc.history.send.mutate({ to: { conversationId: roomId }, body, ...(replyTo ? { replyTo } : {}) });
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
     [adaUser, bobUser] = await Promise.all([
-      signUp(server.url, { username: "ada", firstName: "Ada", lastName: "Lovelace" }),
-      signUp(server.url, { username: "bob", firstName: "Bob", lastName: "Stone" }),
+      signUp(e2e.server.url, { username: "ada", firstName: "Ada", lastName: "Lovelace" }),
+      signUp(e2e.server.url, { username: "bob", firstName: "Bob", lastName: "Stone" }),
     ]);
     roomId = (await adaUser.trpc.rooms.create.mutate({ name: "launch-pad" })).id;
     await bobUser.trpc.rooms.join.mutate({ id: roomId });
   }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test("a reply shows its parent's author and first line as plain text, for both, live and after a reload", async () => {
     await say(bobUser, "Fuel check at **noon** :rocket:\nsecond line stays out of the quote");

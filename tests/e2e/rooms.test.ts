@@ -1,19 +1,16 @@
 // A room with three people: one creates it, two find it in the rooms browser and join,
 // and everyone's messages reach everyone live, with the sender's name.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { launchBrowser, newPerson, type Person, sendMessage, signUpInBrowser } from "../helpers/browser.ts";
+import { beforeAll, expect, test } from "bun:test";
+import { newPerson, type Person, sendMessage, signUpInBrowser } from "../helpers/browser.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let people: Person[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    people = await Promise.all([0, 1, 2].map(() => newPerson(browser, server.url)));
+    people = await Promise.all([0, 1, 2].map(() => newPerson(e2e.browser, e2e.server.url)));
     const names = [
       { firstName: "Rosa", lastName: "Parks", username: "rosa" },
       { firstName: "Sam", lastName: "Cole", username: "sam" },
@@ -21,11 +18,6 @@ forEachDatabase(() => {
     ];
     await Promise.all(people.map((person, i) => signUpInBrowser(person.page, names[i] as (typeof names)[number])));
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   test("three people talk in a room", async () => {
     const [rosa, sam, tess] = people as [Person, Person, Person];

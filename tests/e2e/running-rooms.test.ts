@@ -3,22 +3,20 @@
 // the new name live) and removes Nina after a confirmation (Esc first cancels it): the room
 // leaves Nina's screen and she can no longer read it. Leaving asks first too (Cancel and Esc
 // keep Mick in; confirming takes the room off his list).
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPerson, type Person, sendMessage, signUpInBrowser } from "../helpers/browser.ts";
+import { beforeAll, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { newPerson, type Person, sendMessage, signUpInBrowser } from "../helpers/browser.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
 forEachDatabase(() => {
-  let server: TestServer;
-  let browser: Browser;
+  const e2e = serverAndBrowser();
   let olga: Person;
   let mick: Person;
   let nina: Person;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    [olga, mick, nina] = (await Promise.all([0, 1, 2].map(() => newPerson(browser, server.url)))) as [
+    [olga, mick, nina] = (await Promise.all([0, 1, 2].map(() => newPerson(e2e.browser, e2e.server.url)))) as [
       Person,
       Person,
       Person,
@@ -29,11 +27,6 @@ forEachDatabase(() => {
       signUpInBrowser(nina.page, { firstName: "Nina", lastName: "Frey", username: "nina" }),
     ]);
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   /** The text of a system line, whose names sit in direction isolates (U+2068 … U+2069). */
   const line = (text: string) =>
