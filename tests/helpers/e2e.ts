@@ -12,7 +12,7 @@ import { startTestServer, type TestServer, tempDir } from "./server.ts";
 type Closable = { close(): unknown };
 
 /** Bound for starting a server (its migrations) and Chromium on a loaded machine. */
-const START_TIMEOUT_MS = 60_000;
+const START_TIMEOUT_MS = 90_000;
 
 /**
  * Starts what `start` returns beside a Chromium before the block's tests; after them closes
