@@ -2,32 +2,25 @@
 // window, room rows on a phone, room avatars and the room header, the connection notice
 // beside (not over) the title with presence marked unknown meanwhile, and a quiet
 // signed-out start.
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Locator, Page } from "playwright-core";
-import { launchBrowser, newPerson } from "../helpers/browser.ts";
+import { beforeAll, expect, test } from "bun:test";
+import type { Locator, Page } from "playwright-core";
+import { newPerson } from "../helpers/browser.ts";
 import { signUp, type TestUser } from "../helpers/client.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { serverAndBrowser } from "../helpers/e2e.ts";
 
-let server: TestServer;
-let browser: Browser;
+const e2e = serverAndBrowser();
 let kim: TestUser;
 let directId = 0;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  kim = await signUp(server.url, { username: "kim", firstName: "Kim", lastName: "Park" });
-  const lee = await signUp(server.url, { username: "lee", firstName: "Lee", lastName: "Chan" });
+  kim = await signUp(e2e.server.url, { username: "kim", firstName: "Kim", lastName: "Park" });
+  const lee = await signUp(e2e.server.url, { username: "lee", firstName: "Lee", lastName: "Chan" });
   const book = await kim.trpc.rooms.create.mutate({ name: "Book club" });
   await kim.trpc.rooms.create.mutate({ name: "Garden" });
   await lee.trpc.rooms.join.mutate({ id: book.id });
   const direct = await lee.trpc.history.send.mutate({ to: { userId: kim.user.id }, body: "Hi Kim", clientId: "c-1" });
   directId = direct.conversationId;
 }, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 async function logIn(page: Page) {
   await page.goto("/login");
@@ -44,7 +37,7 @@ const box = async (locator: Locator) => {
 };
 
 test("a signed-out visit logs nothing in the console, and the signup card fits an 800 px window", async () => {
-  const { page, context } = await newPerson(browser, server.url, { viewport: { width: 1280, height: 800 } });
+  const { page, context } = await newPerson(e2e.browser, e2e.server.url, { viewport: { width: 1280, height: 800 } });
   const logged: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error" || message.type() === "warning") logged.push(message.text());
@@ -62,7 +55,7 @@ test("a signed-out visit logs nothing in the console, and the signup card fits a
 });
 
 test("on a phone, a room's members and last activity are not cut off", async () => {
-  const { page, context } = await newPerson(browser, server.url, { viewport: { width: 390, height: 844 } });
+  const { page, context } = await newPerson(e2e.browser, e2e.server.url, { viewport: { width: 390, height: 844 } });
   await logIn(page);
   await page.goto("/rooms");
   const row = page.getByRole("listitem").filter({ hasText: "Book club" });
@@ -79,7 +72,7 @@ test("on a phone, a room's members and last activity are not cut off", async () 
 });
 
 test("a room's header says how many members it has and that it has no topic", async () => {
-  const { page, context } = await newPerson(browser, server.url);
+  const { page, context } = await newPerson(e2e.browser, e2e.server.url);
   await logIn(page);
   await page.getByRole("link", { name: /Book club/ }).click();
   await page.getByRole("heading", { name: "Book club", level: 1 }).waitFor();
@@ -88,7 +81,7 @@ test("a room's header says how many members it has and that it has no topic", as
 });
 
 test("offline, the notice sits above the title and the other person's presence is unknown", async () => {
-  const { page, context } = await newPerson(browser, server.url);
+  const { page, context } = await newPerson(e2e.browser, e2e.server.url);
   await logIn(page);
   await page.goto(`/c/${directId}`);
   const title = page.getByRole("heading", { name: "Lee Chan", level: 1 });

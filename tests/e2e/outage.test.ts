@@ -2,29 +2,19 @@
 // browser: every acknowledged message is on the reader's screen, in order, without a
 // reload, within seconds of Redis coming back (issue 12's scenario: 200 messages, 50 ms
 // apart, alternating instances, Redis killed 3 s in and restarted 3 s later).
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
-import { launchBrowser, newPerson, type Person, signUpInBrowser } from "../helpers/browser.ts";
+import { expect, test } from "bun:test";
+import { newPerson, type Person, signUpInBrowser } from "../helpers/browser.ts";
 import { signUp, type TestUser, trpcClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/conversations.ts";
 import { forEachDatabase } from "../helpers/databases.ts";
-import { startRedis, type TestRedis } from "../helpers/redis.ts";
-import { startTwoInstances, type TestServer, type TwoInstances } from "../helpers/server.ts";
+import { withBrowser } from "../helpers/e2e.ts";
+import { startRedis } from "../helpers/redis.ts";
+import { startTwoInstances, type TestServer } from "../helpers/server.ts";
 
 forEachDatabase(() => {
-  let redis: TestRedis;
-  let instances: TwoInstances;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    [instances, browser] = await Promise.all([startTwoInstances({ REDIS_URL: redis.url }), launchBrowser()]);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await instances?.close();
-    await redis?.close();
+  const e2e = withBrowser(async () => {
+    const redis = await startRedis();
+    return { redis, instances: await startTwoInstances({ REDIS_URL: redis.url }) };
   });
 
   const MESSAGES = 200;
@@ -34,7 +24,7 @@ forEachDatabase(() => {
   const RESTART_AFTER = 60;
 
   async function outage(reader: { person: Person; username: string }, readerOn: TestServer, tag: string) {
-    const { a, b } = instances;
+    const { a, b } = e2e.instances;
     const alice: TestUser = await signUp(a.url, { firstName: "Alice", lastName: tag });
     const readerId = (await alice.trpc.users.list.query({ search: reader.username })).items[0]?.id ?? 0;
     const hello = await alice.trpc.history.send.mutate({ to: { userId: readerId }, body: `${tag} hello` });
@@ -47,9 +37,9 @@ forEachDatabase(() => {
     const expected = [`${tag} hello`];
     let redisBackAt = 0;
     for (let i = 0; i < MESSAGES; i += 1) {
-      if (i === KILL_AT) await redis.stop();
+      if (i === KILL_AT) await e2e.redis.stop();
       if (i === KILL_AT + RESTART_AFTER) {
-        await redis.start();
+        await e2e.redis.start();
         redisBackAt = Date.now();
       }
       const body = `${tag} ${String(i + 1).padStart(3, "0")}`;
@@ -78,14 +68,14 @@ forEachDatabase(() => {
   }
 
   test("reader on Y, sender alternating X and Y, Redis killed and restarted: every message shown, in order", async () => {
-    const person = await newPerson(browser, instances.b.url);
+    const person = await newPerson(e2e.browser, e2e.instances.b.url);
     await signUpInBrowser(person.page, { firstName: "Bob", lastName: "Reader", username: "bobreader" });
-    await outage({ person, username: "bobreader" }, instances.b, "onY");
+    await outage({ person, username: "bobreader" }, e2e.instances.b, "onY");
   }, 120_000);
 
   test("the same with the reader on X", async () => {
-    const person = await newPerson(browser, instances.a.url);
+    const person = await newPerson(e2e.browser, e2e.instances.a.url);
     await signUpInBrowser(person.page, { firstName: "Xena", lastName: "Reader", username: "xenareader" });
-    await outage({ person, username: "xenareader" }, instances.a, "onX");
+    await outage({ person, username: "xenareader" }, e2e.instances.a, "onX");
   }, 120_000);
 });

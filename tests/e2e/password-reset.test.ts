@@ -2,37 +2,26 @@
 // mail, follow its link, set a password, log in with it), and without mail the login page
 // says to ask an admin, who makes the link on the admin page.
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPerson } from "../helpers/browser.ts";
+import { expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { newPerson } from "../helpers/browser.ts";
 import { signUp } from "../helpers/client.ts";
 import { forEachDatabase, rawRows } from "../helpers/databases.ts";
+import { withBrowser } from "../helpers/e2e.ts";
 import { freePort } from "../helpers/redis.ts";
-import { startTestServer, type TestServer } from "../helpers/server.ts";
-import { linkIn, startSmtp, type TestSmtp } from "../helpers/smtp.ts";
+import { startTestServer } from "../helpers/server.ts";
+import { linkIn, startSmtp } from "../helpers/smtp.ts";
 
 forEachDatabase(() => {
-  let smtp: TestSmtp;
-  let withMail: TestServer;
-  let withoutMail: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    smtp = await startSmtp();
+  const e2e = withBrowser(async () => {
+    const smtp = await startSmtp();
     // The link in the mail must point at this server: its port is chosen first.
     const port = await freePort();
-    [withMail, withoutMail, browser] = await Promise.all([
+    const [withMail, withoutMail] = await Promise.all([
       startTestServer({ PORT: String(port), SMTP_URL: smtp.url, PUBLIC_URL: `http://127.0.0.1:${port}` }),
       startTestServer(),
-      launchBrowser(),
     ]);
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await withMail?.close();
-    await withoutMail?.close();
-    await smtp?.close();
+    return { smtp, withoutMail, withMail };
   });
 
   async function setNewPassword(page: Page, password: string) {
@@ -53,15 +42,15 @@ forEachDatabase(() => {
   }
 
   test("a mailed link: ask, read the mail, follow the link, set a password, log in", async () => {
-    const ada = await signUp(withMail.url, { username: "ada", email: "ada@example.com" });
-    const { page, errors } = await newPerson(browser, withMail.url);
+    const ada = await signUp(e2e.withMail.url, { username: "ada", email: "ada@example.com" });
+    const { page, errors } = await newPerson(e2e.browser, e2e.withMail.url);
     await page.goto("/login", { timeout: 30_000 });
     await page.getByRole("link", { name: "Forgot your password?" }).click();
     await page.getByLabel("Email").fill("ada@example.com");
     await page.getByRole("button", { name: "Send me a link" }).click();
     await page.getByRole("status").getByText("a link to reset its password is on its way").waitFor();
 
-    const link = linkIn(await smtp.nextMailTo("ada@example.com"));
+    const link = linkIn(await e2e.smtp.nextMailTo("ada@example.com"));
     await page.goto(link);
     await setNewPassword(page, "analytical engine 1843");
     await page.getByRole("link", { name: "Log in" }).click();
@@ -78,21 +67,21 @@ forEachDatabase(() => {
   }, 180_000);
 
   test("without mail: the login page says to ask an admin, who makes the link", async () => {
-    const { page: visitor } = await newPerson(browser, withoutMail.url);
+    const { page: visitor } = await newPerson(e2e.browser, e2e.withoutMail.url);
     await visitor.goto("/forgot-password", { timeout: 30_000 });
     await visitor.getByText("Ask an administrator to create a reset link for you").waitFor();
 
-    const admin = await signUp(withoutMail.url, { username: "root", password: "admin password here" });
-    await rawRows(withoutMail.deps.database, "update users set is_admin = true where id = ?", admin.user.id);
-    await signUp(withoutMail.url, { username: "bob", firstName: "Bob", lastName: "Builder" });
-    const { page } = await newPerson(browser, withoutMail.url);
+    const admin = await signUp(e2e.withoutMail.url, { username: "root", password: "admin password here" });
+    await rawRows(e2e.withoutMail.deps.database, "update users set is_admin = true where id = ?", admin.user.id);
+    await signUp(e2e.withoutMail.url, { username: "bob", firstName: "Bob", lastName: "Builder" });
+    const { page } = await newPerson(e2e.browser, e2e.withoutMail.url);
     await logIn(page, "root", "admin password here");
     await page.getByRole("link", { name: "Admin" }).click();
     await page.getByRole("button", { name: "Create a password reset link for bob" }).click();
     const field = page.getByLabel("Password reset link for bob", { exact: true });
     await field.waitFor();
     const link = await field.inputValue();
-    expect(link.startsWith(`${withoutMail.url}/reset-password#`)).toBe(true);
+    expect(link.startsWith(`${e2e.withoutMail.url}/reset-password#`)).toBe(true);
 
     await visitor.goto(link);
     await setNewPassword(visitor, "can we fix it yes");

@@ -64,18 +64,21 @@ export type TwoInstances = {
  */
 export async function startTwoInstances(
   env: Record<string, string> = {},
-  options: { clock?: Clock; database?: TestDatabase } = {},
+  /** `envOfB`: what the second one is started with beside `env` (another REDIS_URL, say). */
+  options: { clock?: Clock; database?: TestDatabase; envOfB?: Record<string, string> } = {},
 ): Promise<TwoInstances> {
   const dir = tempDir();
   const database = await databaseEnv(options.database ?? currentTestDatabase());
   const shared = { ...database.env, ...env };
   const a = await startTestServer(shared, { clock: options.clock, dir });
-  const b = await startTestServer(shared, { clock: options.clock, dir }).catch(async (error) => {
-    await a.close();
-    rmSync(dir, { recursive: true, force: true });
-    await database.drop();
-    throw error;
-  });
+  const b = await startTestServer({ ...shared, ...options.envOfB }, { clock: options.clock, dir }).catch(
+    async (error) => {
+      await a.close();
+      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
+      throw error;
+    },
+  );
   return {
     a,
     b,
