@@ -153,30 +153,30 @@ forEachDatabase(() => {
     expect(await results.getByText("Hidden budget").count()).toBe(0);
     await page.keyboard.press("Escape");
   });
-});
 
-test("the search dialog is not in the start-up JavaScript: fetched when the pointer reaches the button, then opened", async () => {
-  const person = await newPerson(browser, server.url);
-  const { page } = person;
-  const fetched: string[] = [];
-  page.on("request", (request) => {
-    if (/\/assets\/SearchDialog-[^/]+\.js$/.test(request.url())) fetched.push(request.url());
+  test("the search dialog is not in the start-up JavaScript: fetched when the pointer reaches the button, then opened", async () => {
+    const person = await newPerson(e2e.browser, e2e.server.url);
+    const { page } = person;
+    const fetched: string[] = [];
+    page.on("request", (request) => {
+      if (/\/assets\/SearchDialog-[^/]+\.js$/.test(request.url())) fetched.push(request.url());
+    });
+    await signUpInBrowser(page, { firstName: "Hugo", lastName: "Hover", username: "hugo" });
+    await page.getByRole("heading", { name: "Conversations" }).waitFor();
+    expect(fetched).toEqual([]);
+    const button = page.getByRole("button", { name: /^Search/ });
+    const preload = page.waitForRequest(/\/assets\/SearchDialog-[^/]+\.js$/);
+    await button.hover();
+    await preload;
+    expect(await page.getByRole("dialog", { name: "Search" }).isVisible()).toBe(false);
+    await button.click();
+    const box = page
+      .getByRole("dialog", { name: "Search" })
+      .getByRole("combobox", { name: "Search messages, people and conversations" });
+    await box.waitFor();
+    expect(await box.evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(fetched).toHaveLength(1);
+    expect(person.errors).toEqual([]);
+    await page.close();
   });
-  await signUpInBrowser(page, { firstName: "Hugo", lastName: "Hover", username: "hugo" });
-  await page.getByRole("heading", { name: "Conversations" }).waitFor();
-  expect(fetched).toEqual([]);
-  const button = page.getByRole("button", { name: /^Search/ });
-  const preload = page.waitForRequest(/\/assets\/SearchDialog-[^/]+\.js$/);
-  await button.hover();
-  await preload;
-  expect(await page.getByRole("dialog", { name: "Search" }).isVisible()).toBe(false);
-  await button.click();
-  const box = page
-    .getByRole("dialog", { name: "Search" })
-    .getByRole("combobox", { name: "Search messages, people and conversations" });
-  await box.waitFor();
-  expect(await box.evaluate((element) => element === document.activeElement)).toBe(true);
-  expect(fetched).toHaveLength(1);
-  expect(person.errors).toEqual([]);
-  await page.close();
 });
