@@ -21,7 +21,6 @@ import type { Deps } from "../deps.ts";
 import { AppError } from "../shared/errors.ts";
 import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchInput, type SearchPage } from "../shared/search.ts";
 import { requireMembership } from "./conversations.ts";
-import { searchMessagesPostgres } from "./message-search-pg.ts";
 import { DEFAULT_HITS, RANKED_MATCHES, type RankedHit, toSearchPage } from "./search-page.ts";
 import { parseSearchTerms, toMatchExpression } from "./search-query.ts";
 
@@ -36,7 +35,7 @@ export async function searchMessages(deps: Deps, userId: number, input: SearchIn
   if (input.conversationId !== undefined) await requireMembership(deps.db, userId, input.conversationId);
   // The domain's Db is typed with SQLite's schema; on PostgreSQL it is drizzle's PgDb.
   return isPostgres(deps.db)
-    ? searchMessagesPostgres(deps.db as unknown as PgDb, userId, terms, input)
+    ? (await import("./message-search-pg.ts")).searchMessagesPostgres(deps.db as unknown as PgDb, userId, terms, input)
     : searchMessagesSqlite(deps.db, userId, terms, input);
 }
 

@@ -6,13 +6,22 @@
 import { PgDatabase } from "drizzle-orm/pg-core";
 import type { Db } from "./client.ts";
 import * as sqlite from "./schema.ts";
-import * as pg from "./schema-pg.ts";
 
 export type Tables = typeof sqlite;
 
-// One cast, here: the type checker cannot compare two dialects' tables, so that a table or
-// column added to one schema and not the other fails tests/db/schema-pg.test.ts instead.
-const pgTables: Tables = pg as unknown as Tables;
+let pgTables: Tables | undefined;
+
+/**
+ * schema-pg.ts's tables, loaded the first time a PostgreSQL database asks: building them
+ * is part of every start, and a SQLite server never uses them. `require` keeps tablesOf
+ * synchronous (the module is loaded already whenever a PostgreSQL database is open).
+ */
+function postgresTables(): Tables {
+  // One cast, here: the type checker cannot compare two dialects' tables, so that a table
+  // or column added to one schema and not the other fails tests/db/schema-pg.test.ts instead.
+  pgTables ??= require("./schema-pg.ts") as unknown as Tables;
+  return pgTables;
+}
 
 /**
  * Whether `db` (a database or a transaction's `tx`) is PostgreSQL. drizzle's PostgreSQL
@@ -25,7 +34,7 @@ export function isPostgres(db: Db): boolean {
 
 /** schema.ts's tables on SQLite, schema-pg.ts's on PostgreSQL. */
 export function tablesOf(db: Db): Tables {
-  return isPostgres(db) ? pgTables : sqlite;
+  return isPostgres(db) ? postgresTables() : sqlite;
 }
 
 /**
