@@ -20,6 +20,41 @@ const PER_ACCOUNT = 20;
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
 
 export function createLoginThrottle(db: Db, clock: Clock) {
+  // Prepared at the first login, not at start: building and preparing them was one of the
+  // larger items of a start's profile, for a path that may not run for a while.
+  let statements: ReturnType<typeof prepareStatements> | undefined;
+  const prepared = () => {
+    statements ??= prepareStatements(db);
+    return statements;
+  };
+
+  const secondsUntilFree = (row: { at: number } | undefined, now: number) =>
+    row ? Math.max(0, Math.ceil((row.at + WINDOW_MS - now) / 1000)) : 0;
+
+  return {
+    /** Seconds until this account takes attempts from a new device again, or 0. */
+    async accountRetryAfter(userId: number): Promise<number> {
+      const now = clock.now();
+      const [row] = await prepared().limitingFailureForAccount.execute({ userId, since: now - WINDOW_MS });
+      return secondsUntilFree(row, now);
+    },
+
+    /** Seconds until a new attempt is allowed, or 0 when it is allowed now. */
+    async retryAfter(username: string, ip: string): Promise<number> {
+      const now = clock.now();
+      const since = now - WINDOW_MS;
+      const { limitingFailureFromIp, limitingFailureForUsername } = prepared();
+      const limiting = [
+        ...(await limitingFailureFromIp.execute({ ip, since })),
+        ...(await limitingFailureForUsername.execute({ ip, since, username })),
+      ];
+      const waitMs = Math.max(0, ...limiting.map((row) => (row ? row.at + WINDOW_MS - now : 0)));
+      return Math.ceil(waitMs / 1000);
+    },
+  };
+}
+
+function prepareStatements(db: Db) {
   const { activityLog } = tablesOf(db);
   const p = sql.placeholder;
   const recentFailures = and(
@@ -58,27 +93,5 @@ export function createLoginThrottle(db: Db, clock: Clock) {
     .offset(PER_ACCOUNT - 1)
     .prepare();
 
-  const secondsUntilFree = (row: { at: number } | undefined, now: number) =>
-    row ? Math.max(0, Math.ceil((row.at + WINDOW_MS - now) / 1000)) : 0;
-
-  return {
-    /** Seconds until this account takes attempts from a new device again, or 0. */
-    async accountRetryAfter(userId: number): Promise<number> {
-      const now = clock.now();
-      const [row] = await limitingFailureForAccount.execute({ userId, since: now - WINDOW_MS });
-      return secondsUntilFree(row, now);
-    },
-
-    /** Seconds until a new attempt is allowed, or 0 when it is allowed now. */
-    async retryAfter(username: string, ip: string): Promise<number> {
-      const now = clock.now();
-      const since = now - WINDOW_MS;
-      const limiting = [
-        ...(await limitingFailureFromIp.execute({ ip, since })),
-        ...(await limitingFailureForUsername.execute({ ip, since, username })),
-      ];
-      const waitMs = Math.max(0, ...limiting.map((row) => (row ? row.at + WINDOW_MS - now : 0)));
-      return Math.ceil(waitMs / 1000);
-    },
-  };
+  return { limitingFailureFromIp, limitingFailureForUsername, limitingFailureForAccount };
 }
