@@ -203,7 +203,10 @@ function dataFolder(databasePath: string): string {
 }
 
 function validEnvironment(env: Environment) {
-  const parsed = envSchema.safeParse(env);
+  // Without zod's compiled fast path: it compiles a parser for the object (new Function)
+  // at its first parse, which pays back over many parses; the environment is parsed once,
+  // and the compiling was most of loadConfig's time in a start's profile.
+  const parsed = envSchema.safeParse(env, { jitless: true });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
