@@ -76,15 +76,19 @@ export async function conversationPeers(db: Db, userId: number): Promise<number[
 export const directKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
 export async function findDirectConversation(db: Db, a: number, b: number): Promise<ConversationRow | undefined> {
-  const { conversations } = tablesOf(db);
-  return (
-    await db
-      .select()
-      .from(conversations)
-      .where(eq(conversations.directKey, directKey(a, b)))
-      .limit(1)
-  )[0];
+  return (await directByKey(db).execute({ key: directKey(a, b) }))[0];
 }
+
+// Every send to a person looks up their direct conversation: prepared once per database.
+const directByKey = perDatabase((db) => {
+  const { conversations } = tablesOf(db);
+  return db
+    .select()
+    .from(conversations)
+    .where(eq(conversations.directKey, sql.placeholder("key")))
+    .limit(1)
+    .prepare();
+});
 
 /**
  * The direct conversation of a pair, created on first use. Call inside a transaction:
@@ -94,13 +98,16 @@ export async function findDirectConversation(db: Db, a: number, b: number): Prom
 export async function ensureDirectConversation(db: Db, from: number, to: number, now: number) {
   const { conversations, members } = tablesOf(db);
   const key = directKey(from, to);
+  // Nearly always made already: one prepared read, and no insert that would conflict (on
+  // PostgreSQL a conflicting INSERT … ON CONFLICT still costs a speculative insertion).
+  const [existing] = await directByKey(db).execute({ key });
+  if (existing) return { conversation: existing, created: false };
   const [inserted] = await db
     .insert(conversations)
     .values({ kind: "direct", directKey: key, createdBy: from, createdAt: now })
     .onConflictDoNothing({ target: conversations.directKey })
     .returning();
-  const conversation =
-    inserted ?? (await db.select().from(conversations).where(eq(conversations.directKey, key)).limit(1))[0];
+  const conversation = inserted ?? (await directByKey(db).execute({ key }))[0];
   if (!conversation) throw new Error(`direct conversation ${key} vanished`);
   if (inserted) {
     await db
