@@ -7,6 +7,7 @@ import { migrate } from "drizzle-orm/bun-sql/migrator";
 import { PG_MIGRATIONS_DIR } from "../runtime-files.ts";
 import type { Db, PostgresHandle } from "./client.ts";
 import * as schema from "./schema-pg.ts";
+import { setBeginPostgres } from "./transaction.ts";
 
 export type PgDb = ReturnType<typeof drizzle<typeof schema>>;
 export type PgHandle = { db: PgDb; close(): Promise<void> };
@@ -91,3 +92,5 @@ export function beginPostgres<T>(db: PgDb, options: string, body: (tx: PgDb) => 
     return body(new BunSQLTransaction(dialect, txSession, session.schema) as unknown as PgDb);
   }) as Promise<T>;
 }
+
+setBeginPostgres(beginPostgres);

@@ -5,7 +5,7 @@
 // statement outside one back from BEGIN to COMMIT, so nothing interleaves with the body.
 // On PostgreSQL they are drizzle's own transactions, on a connection of the pool.
 import { PgTransaction } from "drizzle-orm/pg-core";
-import { beginPostgres, type PgDb } from "./postgres.ts";
+import type { PgDb } from "./postgres.ts";
 import { connectionOf, type Db } from "./sqlite-session.ts";
 import { isPostgres } from "./tables.ts";
 
@@ -30,6 +30,18 @@ export function readTransaction<T>(db: Db, body: (tx: Db) => Promise<T>): Promis
   return run(db, "BEGIN DEFERRED", body);
 }
 
+type BeginPostgres = <T>(db: PgDb, options: string, body: (tx: PgDb) => Promise<T>) => Promise<T>;
+
+/**
+ * postgres.ts's `beginPostgres`, handed over when that module loads (a PostgreSQL database
+ * exists only after): imported here it would load PostgreSQL's driver on every SQLite start.
+ */
+let beginPostgres: BeginPostgres | undefined;
+
+export function setBeginPostgres(begin: BeginPostgres): void {
+  beginPostgres = begin;
+}
+
 function runPostgres<T>(db: Db, options: string | undefined, body: (tx: Db) => Promise<T>): Promise<T> {
   const pg = db as unknown as PgDb;
   const run = (tx: unknown) => body(tx as Db);
@@ -37,7 +49,10 @@ function runPostgres<T>(db: Db, options: string | undefined, body: (tx: Db) => P
   // alone on a throw; it keeps the outer transaction's isolation.
   if (pg instanceof PgTransaction) return pg.transaction(run);
   // The isolation level said in BEGIN itself: one round trip, not BEGIN then SET TRANSACTION.
-  if (options !== undefined) return beginPostgres(pg, options, run);
+  if (options !== undefined) {
+    if (!beginPostgres) throw new Error("a PostgreSQL database opened without src/db/postgres.ts");
+    return beginPostgres(pg, options, run);
+  }
   return pg.transaction(run);
 }
 
