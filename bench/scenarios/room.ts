@@ -284,7 +284,7 @@ export async function roomFanOut(ctx: BenchContext): Promise<ScenarioOutcome> {
       },
       {
         scenario: "2 room",
-        goal: "fan-out holds with reactions flowing (nothing lost, p99 < 50 ms)",
+        goal: "with reactions flowing: nothing lost, p99 < 50 ms",
         measured: withReactions
           ? `${count(withReactions.offered)} msg/s + ${count(reacted?.ok ?? 0)} reactions (${reactionsRefused} refused): ` +
             `lost ${withReactions.lost}, p99 ${withReactions.latency.p99.toFixed(1)} ms` +
