@@ -43,6 +43,15 @@ function killOnInterrupt(child: Subprocess) {
   }
 }
 
+/** The last characters of a child's log, for an error message ("" when it wrote none). */
+export function logTail(file: string, chars = 2000): string {
+  try {
+    return readFileSync(file, "utf8").slice(-chars);
+  } catch {
+    return "";
+  }
+}
+
 /** Runs argv through sh so that `ulimit -n` can be raised to the hard limit first. */
 export function spawnWithFdLimit(
   argv: string[],
@@ -97,14 +106,7 @@ async function launch(name: string, argv: string[], env: Record<string, string>,
     await waitForHealth(url, child);
   } catch (error) {
     child.kill("SIGKILL");
-    const tail = (file: string) => {
-      try {
-        return readFileSync(file, "utf8").slice(-2000);
-      } catch {
-        return "";
-      }
-    };
-    throw new Error(`${name} did not start: ${(error as Error).message}\n${tail(log)}${tail(`${log}.err`)}`);
+    throw new Error(`${name} did not start: ${(error as Error).message}\n${logTail(log)}${logTail(`${log}.err`)}`);
   }
   const startMs = performance.now() - started;
   let stopping: Promise<void> | null = null;

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CHROMIUM_PATH } from "../../tests/helpers/browser.ts";
-import { spawnWithFdLimit } from "../lib/processes.ts";
+import { logTail, spawnWithFdLimit } from "../lib/processes.ts";
 import type { BenchContext, ScenarioOutcome } from "../lib/report.ts";
 import { count } from "../lib/stats.ts";
 
@@ -42,8 +42,7 @@ export async function webClient(ctx: BenchContext): Promise<ScenarioOutcome> {
   );
   const code = await child.exited;
   if (code !== 0 || !existsSync(out)) {
-    const tail = existsSync(`${log}.err`) ? readFileSync(`${log}.err`, "utf8").slice(-1500) : "";
-    throw new Error(`scripts/web-perf.ts exited with ${code}\n${tail}`);
+    throw new Error(`scripts/web-perf.ts exited with ${code}\n${logTail(`${log}.err`)}`);
   }
   const f = JSON.parse(readFileSync(out, "utf8")) as WebFigures;
   const ms = (n: number) => `${n.toFixed(1)} ms`;
